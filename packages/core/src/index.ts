@@ -1,0 +1,14 @@
+/**
+ * @image-updater/core: contracts, configuration parsing, strategies, editors, templates and the engine.
+ * Pure TypeScript: every piece of I/O comes through an interface an adapter implements.
+ */
+export * from "./config/index.js";
+export * from "./editors/index.js";
+export * from "./engine/index.js";
+export * from "./errors.js";
+export type * from "./git/types.js";
+export * from "./image/index.js";
+export * from "./registry/index.js";
+export type * from "./source/types.js";
+export * from "./strategy/index.js";
+export * from "./template/index.js";

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, type-checks, lints and runs every test.
+# Leaves vitest's JSON report in .vitest.json for CI to count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --system
+pnpm run typecheck
+pnpm run lint
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest.json "$@"
