@@ -4,6 +4,22 @@
  * Everything binds 127.0.0.1 on ephemeral ports and is cleaned up by PID and temp dir on stop().
  */
 export { BenchError } from "./errors.js";
+export { BENCH_GIT_AUTHOR, benchGitEnv } from "./git-env.js";
+export {
+  type GitHttpRequest,
+  type GitHttpServer,
+  type GitHttpServerOptions,
+  startGitHttpServer,
+} from "./git-http-server.js";
+export {
+  type BranchCommit,
+  type CreateBareRepoOptions,
+  createBareRepo,
+  type ExternalCommitOptions,
+  gitCommitExternal,
+  readBranchFiles,
+  readBranchLog,
+} from "./git-repo.js";
 export {
   type BuiltContent,
   type BuiltImage,
@@ -35,4 +51,6 @@ export {
   type ScriptedRequestFilter,
   startScriptedRegistry,
 } from "./scripted-registry.js";
+export { type SshGitServer, type SshGitServerOptions, startSshGitServer } from "./ssh-git-server.js";
+export { generateSshKey, type SshKeyPair } from "./ssh-keys.js";
 export type { TokenAccess, TokenGrant } from "./token-server.js";

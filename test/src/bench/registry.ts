@@ -26,6 +26,8 @@ export interface RegistryOptions {
   readonly tokenExpiresIn?: number;
   /** @default 15000 */
   readonly readyTimeoutMs?: number;
+  /** Registry executable. @default "docker-registry" from PATH */
+  readonly binary?: string;
 }
 
 /** A running `docker-registry` (CNCF Distribution 2.8). */
@@ -108,7 +110,7 @@ function registryConfig(
  * Rejects with the registry log when the binary is missing or it does not answer `/v2/` in time.
  */
 export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryServer> {
-  const binary = requireBinary("docker-registry", "docker-registry");
+  const binary = requireBinary(options.binary ?? "docker-registry", "docker-registry");
   const authMode = options.auth ?? "none";
   const username = options.username ?? "bench-user";
   const password = options.password ?? "bench-password";
