@@ -1,1 +1,1 @@
-export {};
+export { type Diagnostic, type DiagnosticSeverity, hasErrors, type ParseResult } from "./diagnostic.js";
