@@ -64,7 +64,7 @@ export async function withLockFile<T>(path: string, options: LockFileOptions, ta
       });
     }
     await sleep(delay);
-    delay = Math.min(delay * 2, 500);
+    delay = Math.min(delay * 2, 250);
   }
   try {
     return await task();
