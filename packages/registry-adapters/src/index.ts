@@ -1,1 +1,17 @@
-export {};
+/**
+ * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout, in-memory) and the
+ * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
+ */
+export * from "./credentials/index.js";
+export { matchesPlatform } from "./manifest/platform.js";
+export {
+  createOciRegistryClient,
+  DOCKER_HUB_ENDPOINT,
+  isDockerHub,
+  type OciRegistryClient,
+  type OciRegistryClientOptions,
+  type RegistryRequestEvent,
+  type RegistryRequestKind,
+  repositoryPath,
+  resolveEndpoint,
+} from "./oci-distribution/index.js";

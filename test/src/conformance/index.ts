@@ -1,1 +1,1 @@
-export {};
+export * from "./git-writer.js";

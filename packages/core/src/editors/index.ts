@@ -1,1 +1,1 @@
-export {};
+export type { ImageChange, ImageValueNames } from "./types.js";
