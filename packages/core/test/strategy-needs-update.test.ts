@@ -24,6 +24,26 @@ describe("findLiveImage", () => {
     expect(findLiveImage({ registry: HUB, repository: "org/app" }, live)).toBeUndefined();
   });
 
+  it("reads status.summary.images entries as written and normalises names (nginx = docker.io/library/nginx)", () => {
+    const summary = [
+      "nginx:1.25.0",
+      "harbor.example.com/library/nginx:9.9.9",
+      "ghcr.io/org/app@sha256:" + "c".repeat(64),
+      "not a reference",
+    ];
+
+    expect(findLiveImage("docker.io/library/nginx", summary)).toEqual({
+      registry: "docker.io",
+      repository: "library/nginx",
+      tag: "1.25.0",
+    });
+    expect(findLiveImage("harbor.example.com/library/nginx", summary)?.tag).toBe("9.9.9");
+    expect(findLiveImage({ registry: "ghcr.io", repository: "org/app" }, summary)?.digest).toBe(
+      `sha256:${"c".repeat(64)}`,
+    );
+    expect(findLiveImage("quay.io/org/app", summary)).toBeUndefined();
+  });
+
   it("tries the kustomize image name first", () => {
     const found = findLiveImage({ registry: HUB, repository: "library/nginx" }, live, {
       kustomizeImage: { registry: "ghcr.io", repository: "org/app" },

@@ -6,9 +6,16 @@ import {
   isImageUpdaterError,
   type ManifestMetadata,
   type Platform,
+  parseAllowTags,
   RegistryError,
+  type TagMatcher,
   type TagMetadataProvider,
 } from "../src/index.js";
+
+/** allow-tags as the configuration parser turns `regexp:<pattern>` into a matcher. */
+function allow(pattern: string): TagMatcher {
+  return parseAllowTags(`regexp:${pattern}`, { key: "allow-tags" }).value;
+}
 
 const AMD64: Platform = { os: "linux", architecture: "amd64" };
 const ARM64: Platform = { os: "linux", architecture: "arm64" };
@@ -123,7 +130,7 @@ describe("newest-build strategy", () => {
     const { provider, calls } = recordingProvider({ "1.0": image(1), "1.1": image(2), dev: image(3) });
 
     await newest(["1.0", "1.1", "dev", "latest"], provider, {
-      allowTags: { kind: "regexp", pattern: "^[0-9.]+$" },
+      allowTags: allow("^[0-9.]+$"),
       ignoreTags: ["1.0"],
     });
 
