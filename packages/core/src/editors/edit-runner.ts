@@ -22,6 +22,11 @@ export interface StepResult {
 export interface EditStep {
   /** Alias or image name reported in `changedImages` when this step changes the text. */
   readonly image?: string;
+  /**
+   * Steps sharing a group are all-or-nothing: an error in one undoes the group's earlier steps and skips the
+   * rest (writing an image's name without its tag helps nobody).
+   */
+  readonly group?: string;
   run(file: YamlFile): StepResult;
 }
 
@@ -44,9 +49,23 @@ export function runEdits(text: string, key: string, steps: readonly EditStep[]):
   let file: YamlFile = initial.file;
   const diagnostics: EditDiagnostic[] = [];
   const changedImages: string[] = [];
+  let groupName: string | undefined;
+  let groupStart: { file: YamlFile; changed: number } = { file, changed: 0 };
+  let failedGroup: string | undefined;
   for (const step of steps) {
+    if (step.group !== groupName || step.group === undefined) {
+      groupName = step.group;
+      groupStart = { file, changed: changedImages.length };
+    }
+    if (step.group !== undefined && step.group === failedGroup) continue;
     const result = step.run(file);
     diagnostics.push(...(result.diagnostics ?? []));
+    if (result.diagnostics?.some((d) => d.severity === "error") && step.group !== undefined) {
+      failedGroup = step.group;
+      file = groupStart.file;
+      changedImages.length = groupStart.changed;
+      continue;
+    }
     if (result.splices.length === 0) continue;
     const next = applySplices(file.text, result.splices);
     if (next === file.text) continue;
