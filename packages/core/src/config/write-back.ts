@@ -1,0 +1,175 @@
+/**
+ * Write-back settings: `write-back-method`, `write-back-target`, `git-branch`, and the seed's
+ * `git:branch` naming. Shared by the annotation and CRD front ends.
+ */
+import { splitReference } from "../image/reference.js";
+import type { ImageRepository } from "../registry/types.js";
+import { diag, type Setting, type SettingContext } from "./settings.js";
+import type { GitCredentialsSource, WriteBackTarget } from "./types.js";
+
+/** Default `git-branch-prefix` of the seed's `git:branch` method. */
+export const DEFAULT_BRANCH_PREFIX = "image-update/";
+
+/** A parsed `write-back-method`. */
+export interface WriteBackMethod {
+  readonly method: "argocd" | "git";
+  readonly dryRun: boolean;
+  /** Git credentials, for `git*` methods. */
+  readonly credentials?: GitCredentialsSource;
+  /** `git:branch`: push to a branch named after the new tags instead of the base branch. */
+  readonly branchPerUpdate: boolean;
+}
+
+const METHODS = "`argocd`, `git`, `git:repocreds`, `git:secret:<namespace>/<name>`, `git:branch` or `git:noop`";
+
+/**
+ * Parses `write-back-method`: `argocd`, `git` (= `git:repocreds`), `git:secret:<ns>/<name>`,
+ * `git:secret:<name>` (the application's namespace), and the seed's `git:branch` (a branch per update) and
+ * `git:noop` (dry run). Anything else is an error and gives `undefined`: the application must not be written.
+ */
+export function parseWriteBackMethod(
+  text: string,
+  context: SettingContext,
+  applicationNamespace?: string,
+): Setting<WriteBackMethod | undefined> {
+  const written = String(text).trim();
+  const lower = written.toLowerCase();
+  const repocreds: GitCredentialsSource = { kind: "repocreds" };
+  const ok = (value: WriteBackMethod): Setting<WriteBackMethod> => ({ value, diagnostics: [] });
+  if (lower === "argocd") return ok({ method: "argocd", dryRun: false, branchPerUpdate: false });
+  if (lower === "git" || lower === "git:repocreds") {
+    return ok({ method: "git", dryRun: false, credentials: repocreds, branchPerUpdate: false });
+  }
+  if (lower === "git:branch")
+    return ok({ method: "git", dryRun: false, credentials: repocreds, branchPerUpdate: true });
+  if (lower === "git:noop") return ok({ method: "git", dryRun: true, credentials: repocreds, branchPerUpdate: false });
+  if (lower.startsWith("git:secret:")) {
+    const path = written.slice("git:secret:".length).trim();
+    const parts = path.split("/");
+    const [first = "", second] = parts;
+    const namespace = parts.length === 2 ? first : applicationNamespace;
+    const name = parts.length === 2 ? (second ?? "") : first;
+    if (parts.length > 2 || name === "" || namespace === "" || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+      return invalid(written, context, "write `git:secret:<namespace>/<secret name>`");
+    }
+    if (namespace === undefined) {
+      return invalid(
+        written,
+        context,
+        "the application's namespace is unknown here; write `git:secret:<namespace>/<name>`",
+      );
+    }
+    return ok({
+      method: "git",
+      dryRun: false,
+      credentials: { kind: "secret", namespace, name },
+      branchPerUpdate: false,
+    });
+  }
+  return invalid(written, context, `write one of ${METHODS}`);
+}
+
+function invalid(written: string, context: SettingContext, hint: string): Setting<undefined> {
+  return {
+    value: undefined,
+    diagnostics: [
+      diag(context, "error", `invalid write-back method \`${written}\`; ${hint}. The application is not updated`),
+    ],
+  };
+}
+
+const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+
+/**
+ * Parses `write-back-target`: `kustomization[:<dir>]`, `helmvalues[:<file>]`, or a literal override file
+ * path. A literal path naming a kustomization file is refused (it would be overwritten with override
+ * content): write `kustomization:<dir>` instead. Invalid gives `undefined` and an error.
+ */
+export function parseWriteBackTarget(text: string, context: SettingContext): Setting<WriteBackTarget | undefined> {
+  const written = String(text).trim();
+  if (written === "") return { value: { kind: "default" }, diagnostics: [] };
+  const colon = written.indexOf(":");
+  const head = colon === -1 ? written : written.slice(0, colon);
+  const path = colon === -1 ? undefined : written.slice(colon + 1).trim();
+  if (head === "kustomization" || head === "helmvalues") {
+    const kind = head;
+    return { value: path ? { kind, path } : { kind }, diagnostics: [] };
+  }
+  const base = written.split("/").pop() ?? "";
+  if (KUSTOMIZATION_FILES.has(base)) {
+    const dir = written.slice(0, written.length - base.length).replace(/\/$/, "") || ".";
+    return {
+      value: undefined,
+      diagnostics: [
+        diag(
+          context,
+          "error",
+          `write-back target \`${written}\` would overwrite a kustomization file with parameter overrides; write \`kustomization:${dir}\`. The application is not updated`,
+        ),
+      ],
+    };
+  }
+  return { value: { kind: "file", path: written }, diagnostics: [] };
+}
+
+/** A parsed `git-branch`. */
+export interface GitBranchSetting {
+  readonly baseBranch?: string;
+  /** Branch name template for the push branch (`base:target`, `:target`). */
+  readonly writeBranchTemplate?: string;
+}
+
+/** Parses `git-branch`: `<branch>`, `<base>:<target>` or `:<target>`; `target` may be a template. */
+export function parseGitBranch(text: string, context: SettingContext): Setting<GitBranchSetting> {
+  const written = String(text).trim();
+  const colon = written.indexOf(":");
+  const base = (colon === -1 ? written : written.slice(0, colon)).trim();
+  const target = colon === -1 ? "" : written.slice(colon + 1).trim();
+  const value: GitBranchSetting = {
+    ...(base === "" ? {} : { baseBranch: base }),
+    ...(target === "" ? {} : { writeBranchTemplate: target }),
+  };
+  if (colon !== -1 && target === "") {
+    return {
+      value,
+      diagnostics: [
+        diag(
+          context,
+          "warning",
+          `git-branch \`${written}\` names no target after \`:\`; write \`${base}\` or \`${base}:<target>\``,
+        ),
+      ],
+    };
+  }
+  if (/\s/.test(base)) {
+    return {
+      value,
+      diagnostics: [diag(context, "error", `git-branch base \`${base}\` contains spaces; branch names have none`)],
+    };
+  }
+  return { value, diagnostics: [] };
+}
+
+/** One image change, for {@link formatImageTagsBranch}. */
+export interface BranchImageChange {
+  readonly image: ImageRepository | string;
+  readonly newTag: string;
+}
+
+/**
+ * The seed's `git:branch` name: `<prefix><last segment of the image name>-<new tag>` per change, joined
+ * with `-` (`image-update/myapp-1.2.3`). Characters git refuses in branch names become `-`; the result is
+ * cut at 255 characters.
+ */
+export function formatImageTagsBranch(prefix: string, changes: readonly BranchImageChange[]): string {
+  const parts = changes.map((change) => {
+    const name = typeof change.image === "string" ? splitReference(change.image.trim()).name : change.image.repository;
+    const last = name.split("/").pop() ?? name;
+    return `${last}-${change.newTag}`;
+  });
+  const safe = parts
+    .join("-")
+    .replace(/[^A-Za-z0-9._/-]/g, "-")
+    .replace(/\.{2,}/g, ".");
+  return `${prefix}${safe}`.slice(0, 255);
+}

@@ -1,0 +1,74 @@
+/** Target platforms written `os/arch[/variant]`, as in Docker's `--platform` and the `platforms` annotation. */
+import type { Diagnostic, ParseResult } from "../config/diagnostic.js";
+import type { Platform } from "../registry/types.js";
+
+const PART = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Options of {@link parsePlatform} and {@link parsePlatformList}. */
+export interface PlatformParseOptions {
+  /** Diagnostic key to report under. @default "platforms" */
+  readonly key?: string;
+  /** Alias to attach to diagnostics. */
+  readonly alias?: string;
+}
+
+/**
+ * Parses `os/arch[/variant]` (`linux/amd64`, `linux/arm/v7`). Case is folded to lowercase, as Docker does.
+ * Never throws; an invalid text gives no value and an error diagnostic.
+ */
+export function parsePlatform(text: string, options: PlatformParseOptions = {}): ParseResult<Platform> {
+  const written = String(text).trim();
+  const parts = written.toLowerCase().split("/");
+  const [os = "", architecture = "", variant] = parts;
+  if (
+    parts.length < 2 ||
+    parts.length > 3 ||
+    !PART.test(os) ||
+    !PART.test(architecture) ||
+    (variant !== undefined && !PART.test(variant))
+  ) {
+    const diagnostic: Diagnostic = {
+      severity: "error",
+      key: options.key ?? "platforms",
+      message: `\`${written}\` is not a platform; write \`os/arch\` or \`os/arch/variant\`, e.g. \`linux/amd64\` or \`linux/arm/v7\``,
+      ...(options.alias === undefined ? {} : { image: options.alias }),
+    };
+    return { diagnostics: [diagnostic] };
+  }
+  return { value: { os, architecture, ...(variant === undefined ? {} : { variant }) }, diagnostics: [] };
+}
+
+/** Result of {@link parsePlatformList}. */
+export interface PlatformListResult {
+  readonly platforms: readonly Platform[];
+  /** Entries that did not parse, as written. Callers fail closed on them. */
+  readonly invalid: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parses a comma-separated platform list; empty entries are skipped, duplicates dropped. */
+export function parsePlatformList(text: string, options: PlatformParseOptions = {}): PlatformListResult {
+  const platforms: Platform[] = [];
+  const invalid: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const raw of String(text).split(",")) {
+    if (raw.trim() === "") continue;
+    const parsed = parsePlatform(raw, options);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.value === undefined) {
+      invalid.push(raw.trim());
+      continue;
+    }
+    const id = formatPlatform(parsed.value);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    platforms.push(parsed.value);
+  }
+  return { platforms, invalid, diagnostics };
+}
+
+/** Renders `os/arch[/variant]`. */
+export function formatPlatform(platform: Platform): string {
+  return `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ""}`;
+}

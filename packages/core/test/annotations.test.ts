@@ -1,0 +1,554 @@
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { formatImageTagsBranch, parseApplicationAnnotations } from "../src/config/index.js";
+
+const P = "argocd-image-updater.argoproj.io";
+const FIXTURES = new URL("./fixtures/config/seed-apps/", import.meta.url);
+const APP = { namespace: "argocd", name: "demo" };
+
+function fixture(name: string): Record<string, string> {
+  const manifest = parse(readFileSync(new URL(`${name}.yaml`, FIXTURES), "utf8")) as {
+    metadata: { annotations: Record<string, string> };
+  };
+  return manifest.metadata.annotations;
+}
+
+function parseWith(annotations: Record<string, string>, options = {}) {
+  const prefixed = Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`${P}/${k}`, v]));
+  return parseApplicationAnnotations(prefixed, { application: APP, ...options });
+}
+
+function image(annotations: Record<string, string>, options = {}) {
+  const result = parseWith(annotations, options);
+  return { image: result.config.images[0]!, diagnostics: result.diagnostics };
+}
+
+describe("seed article Applications", () => {
+  it("covers every fixture", () => {
+    expect(readdirSync(FIXTURES).length).toBe(11);
+  });
+
+  it("app-staging: latest → newest-build with a deprecation warning", () => {
+    const { config, diagnostics } = parseApplicationAnnotations(fixture("app-staging"), { application: APP });
+    expect(config.updatable).toBe(true);
+    expect(config.images).toHaveLength(1);
+    expect(config.images[0]).toMatchObject({
+      alias: "myapp",
+      image: { registry: "docker.io", repository: "myregistry/myapp", writtenName: "myregistry/myapp" },
+      strategy: "newest-build",
+      allowTags: { kind: "any" },
+      ignoreTags: [],
+      forceUpdate: false,
+      platforms: [],
+      helm: { imageName: "image.name", imageTag: "image.tag" },
+      kustomize: {},
+    });
+    expect(config.writeBack).toEqual({ method: "argocd", dryRun: false });
+    expect(diagnostics).toEqual([
+      {
+        severity: "warning",
+        key: `${P}/myapp.update-strategy`,
+        image: "myapp",
+        message: expect.stringContaining("`newest-build`"),
+      },
+    ]);
+  });
+
+  it.each(["app-production", "myapp-production"])("%s: semver with the stable-release regexp", (name) => {
+    const { config } = parseApplicationAnnotations(fixture(name), { application: APP });
+    const [first] = config.images;
+    expect(first?.strategy).toBe("semver");
+    expect(first?.allowTags).toEqual({
+      kind: "regexp",
+      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
+      flags: "",
+      written: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
+    });
+    const matcher = first?.allowTags.kind === "regexp" ? new RegExp(first.allowTags.pattern) : undefined;
+    expect(["1.2.3", "1.3.0", "1.2.4-beta", "v1.2.3"].filter((t) => matcher?.test(t))).toEqual(["1.2.3", "1.3.0"]);
+  });
+
+  it("name strategy: name → alphabetical, release-* only", () => {
+    const { config, diagnostics } = parseApplicationAnnotations(fixture("name-strategy"));
+    expect(config.images[0]).toMatchObject({
+      strategy: "alphabetical",
+      allowTags: { kind: "regexp", pattern: "^release-.*" },
+    });
+    expect(diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+  });
+
+  it("write-back direct: git on main with repository credentials", () => {
+    const { config } = parseApplicationAnnotations(fixture("write-back-direct"));
+    expect(config.writeBack).toEqual({
+      method: "git",
+      dryRun: false,
+      git: { credentials: { kind: "repocreds" }, baseBranch: "main", target: { kind: "default" } },
+    });
+    expect(config.updatable).toBe(false);
+  });
+
+  it("write-back branch: git:branch from main, branches named image-update/<image>-<tag>", () => {
+    const { config, diagnostics } = parseApplicationAnnotations(fixture("write-back-branch"));
+    expect(config.writeBack.git).toEqual({
+      credentials: { kind: "repocreds" },
+      baseBranch: "main",
+      writeBranch: { kind: "image-tags", prefix: "image-update/" },
+      target: { kind: "default" },
+    });
+    expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    const branch = config.writeBack.git?.writeBranch;
+    expect(
+      branch?.kind === "image-tags" &&
+        formatImageTagsBranch(branch.prefix, [{ image: "myregistry/myapp", newTag: "1.2.3" }]),
+    ).toBe("image-update/myapp-1.2.3");
+  });
+
+  it("myapp-staging: docker.io/myorg/myapp, newest-build, direct git commit", () => {
+    const { config } = parseApplicationAnnotations(fixture("myapp-staging"), { application: APP });
+    expect(config.images[0]).toMatchObject({
+      alias: "app",
+      image: {
+        registry: "docker.io",
+        repository: "myorg/myapp",
+        writtenName: "docker.io/myorg/myapp",
+        registryExplicit: true,
+      },
+      strategy: "newest-build",
+    });
+    expect(config.writeBack.git).toMatchObject({ baseBranch: "main" });
+    expect(config.writeBack.git?.writeBranch).toBeUndefined();
+  });
+
+  it("myapp-production: git:branch without a prefix uses image-update/", () => {
+    const { config } = parseApplicationAnnotations(fixture("myapp-production"), { application: APP });
+    expect(config.writeBack.git).toMatchObject({
+      baseBranch: "main",
+      writeBranch: { kind: "image-tags", prefix: "image-update/" },
+    });
+  });
+
+  it("canary: helm.image-spec wins over helm.image-name, with an info", () => {
+    const { config, diagnostics } = parseApplicationAnnotations(fixture("canary"));
+    expect(config.images[0]?.helm).toEqual({
+      imageName: "image.tag",
+      imageTag: "image.tag",
+      imageSpec: "canary.image.tag",
+    });
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "info", key: `${P}/app.helm.image-spec` })]);
+  });
+
+  it("myapp-cluster-prod: semver, argocd write-back", () => {
+    const { config, diagnostics } = parseApplicationAnnotations(fixture("myapp-cluster-prod"));
+    expect(config.images[0]).toMatchObject({ alias: "app", strategy: "semver" });
+    expect(config.writeBack.method).toBe("argocd");
+    expect(diagnostics).toEqual([]);
+  });
+
+  it("debug: git:noop is a dry run; the stray alias key is reported", () => {
+    const { config, diagnostics } = parseApplicationAnnotations({
+      ...fixture("debug"),
+      [`${P}/image-list`]: "myapp=myregistry/myapp",
+    });
+    expect(config.writeBack).toMatchObject({ method: "git", dryRun: true });
+    expect(config.images[0]).toMatchObject({
+      strategy: "newest-build",
+      pullSecret: { kind: "pullsecret", namespace: "argocd", name: "registry-creds" },
+    });
+    expect(diagnostics.map((d) => d.key)).toEqual([`${P}/update-strategy`]);
+    const bare = parseApplicationAnnotations(fixture("debug"));
+    expect(bare.config.updatable).toBe(false);
+    expect(bare.diagnostics.map((d) => [d.severity, d.key])).toEqual([
+      ["info", `${P}/image-list`],
+      ["warning", `${P}/myapp.pull-secret`],
+    ]);
+  });
+
+  it("tag patterns: allow-tags and ignore-tags list", () => {
+    const { config } = parseApplicationAnnotations(fixture("tag-patterns"));
+    expect(config.images[0]?.ignoreTags).toEqual(["latest", "dev"]);
+  });
+});
+
+describe("image-list", () => {
+  it("reads several images, aliases with / in keys as _", () => {
+    const { config, diagnostics } = parseWith({
+      "image-list": "web=ghcr.io/org/web:^1.0, org/api=org/api:~2.1, nginx",
+      "web.update-strategy": "newest-build",
+      "org_api.update-strategy": "alphabetical",
+    });
+    expect(diagnostics).toEqual([]);
+    expect(config.images.map((i) => [i.alias, i.constraint, i.strategy])).toEqual([
+      ["web", "^1.0", "newest-build"],
+      ["org/api", "~2.1", "alphabetical"],
+      ["", undefined, "semver"],
+    ]);
+  });
+
+  it("one bad entry never hides the good ones", () => {
+    const { config, diagnostics } = parseWith({ "image-list": "a=nginx, b=Not An Image, c=redis:7.x" });
+    expect(config.images.map((i) => i.alias)).toEqual(["a", "c"]);
+    expect(config.updatable).toBe(true);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "error", key: `${P}/image-list`, image: "b" })]);
+  });
+});
+
+describe("per-image keys", () => {
+  it.each([
+    [{ "update-strategy": "newest-build" }, "newest-build"],
+    [{ "update-strategy": "Semver" }, "semver"],
+    [{ "update-strategy": "digest" }, "digest"],
+    [{ "update-strategy": "numerical" }, "numerical"],
+    [{ "update-strategy": "latest" }, "newest-build"],
+    [{ "update-strategy": "name" }, "alphabetical"],
+    [{ "update-strategy": "bogus" }, "semver"],
+    [{ "update-strategy": "calver" }, "calver"],
+    [{ "a.update-strategy": "alphabetical", "update-strategy": "latest" }, "alphabetical"],
+    [{ "a.update-strategy": " ", "update-strategy": "newest-build" }, "newest-build"],
+  ])("update-strategy %j → %s", (keys, expected) => {
+    const { image: img } = image({ "image-list": "a=nginx:1.x", ...keys }, { knownStrategies: ["calver"] });
+    expect(img.strategy).toBe(expected);
+  });
+
+  it("unknown strategy warns with the names to use", () => {
+    const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" });
+    expect(diagnostics[0]).toMatchObject({ severity: "warning", key: `${P}/a.update-strategy`, image: "a" });
+    expect(diagnostics[0]?.message).toContain("`semver`");
+  });
+
+  it.each([
+    ["any", { kind: "any" }, []],
+    ["ANY", { kind: "any" }, []],
+    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$", flags: "" }, []],
+    ["RegExp:^v", { kind: "regexp", pattern: "^v", flags: "" }, []],
+    ["regexp:(?i)^rel", { kind: "regexp", pattern: "^rel", flags: "i" }, []],
+    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?<v>\\d+)$", flags: "" }, []],
+    ["regexp:^v(?=1)", { kind: "none" }, ["error"]],
+    ["regexp:^v(?!1)", { kind: "none" }, ["error"]],
+    ["regexp:(?<=a)b", { kind: "none" }, ["error"]],
+    ["regexp:(a)\\1", { kind: "none" }, ["error"]],
+    ["regexp:[", { kind: "none" }, ["error"]],
+    ["regexp:a(?i)b", { kind: "none" }, ["error"]],
+    ["regexp:(?U)a*", { kind: "none" }, ["error"]],
+    ["glob:v*", { kind: "none" }, ["error"]],
+    ["^v1", { kind: "none" }, ["error"]],
+  ])("allow-tags %j", (value, expected, severities) => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.allow-tags": value });
+    expect(img.allowTags).toMatchObject(expected);
+    expect(diagnostics.map((d) => d.severity)).toEqual(severities);
+    if (img.allowTags.kind === "none") expect(diagnostics[0]?.key).toBe(`${P}/a.allow-tags`);
+  });
+
+  it("app-wide allow-tags applies to every image, per-image wins", () => {
+    const { config } = parseWith({
+      "image-list": "a=nginx, b=redis",
+      "allow-tags": "regexp:^1",
+      "b.allow-tags": "any",
+    });
+    expect(config.images.map((i) => i.allowTags.kind)).toEqual(["regexp", "any"]);
+  });
+
+  it("tag-match is the deprecated allow-tags", () => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.tag-match": "regexp:^v" });
+    expect(img.allowTags).toMatchObject({ kind: "regexp", pattern: "^v" });
+    expect(diagnostics[0]).toMatchObject({ severity: "warning", key: `${P}/a.tag-match` });
+    const both = image({ "image-list": "a=nginx", "a.tag-match": "regexp:^v", "a.allow-tags": "any" });
+    expect(both.image.allowTags.kind).toBe("any");
+    expect(both.diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ["latest, master", ["latest", "master"], 0],
+    [" *-rc* ,, dev-? ", ["*-rc*", "dev-?"], 0],
+    ["*", ["*"], 0],
+    ["[abc", ["[abc"], 1],
+  ])("ignore-tags %j", (value, expected, warnings) => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "ignore-tags": value });
+    expect(img.ignoreTags).toEqual(expected);
+    expect(diagnostics).toHaveLength(warnings);
+  });
+
+  it.each([
+    ["true", true, 0],
+    ["True", true, 0],
+    ["1", true, 0],
+    ["false", false, 0],
+    ["0", false, 0],
+    ["yes", false, 1],
+  ])("force-update %j", (value, expected, errors) => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.force-update": value });
+    expect(img.forceUpdate).toBe(expected);
+    expect(diagnostics.filter((d) => d.severity === "error")).toHaveLength(errors);
+  });
+
+  it.each([
+    ["pullsecret:argocd/regcred", { kind: "pullsecret", namespace: "argocd", name: "regcred" }],
+    ["secret:argocd/creds#token", { kind: "secret", namespace: "argocd", name: "creds", field: "token" }],
+    ["secret:argocd/creds", { kind: "secret", namespace: "argocd", name: "creds" }],
+    ["env:REGISTRY_CREDS", { kind: "env", variable: "REGISTRY_CREDS" }],
+    ["ext:/scripts/login.sh", { kind: "ext", path: "/scripts/login.sh" }],
+    ["ghcr.io=env:GHCR", { kind: "env", variable: "GHCR" }],
+  ])("pull-secret %j", (value, expected) => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "pull-secret": value });
+    expect(img.pullSecret).toEqual(expected);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it("an invalid pull-secret is an error and the image pulls anonymously", () => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.pull-secret": "vault:x" });
+    expect(img.pullSecret).toBeUndefined();
+    expect(img.allowTags.kind).toBe("any");
+    expect(diagnostics[0]).toMatchObject({ severity: "error", key: `${P}/a.pull-secret`, image: "a" });
+  });
+
+  it("a pull secret in another namespace fails closed unless allowed", () => {
+    const annotations = { "image-list": "a=nginx", "a.pull-secret": "pullsecret:other/regcred" };
+    const closed = image(annotations);
+    expect(closed.image.allowTags.kind).toBe("none");
+    expect(closed.diagnostics[0]?.message).toContain("copy the Secret into `argocd`");
+    expect(image(annotations, { allowCrossNamespaceSecrets: true }).image.allowTags.kind).toBe("any");
+  });
+
+  it.each([
+    [{ "a.platforms": "linux/amd64, linux/arm/v7" }, 2, "any", 0],
+    [{ platforms: "linux/arm64" }, 1, "any", 0],
+    [{ "a.platforms": "linux/amd64,linux" }, 1, "none", 1],
+  ])("platforms %j", (keys, count, allow, errors) => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", ...keys });
+    expect(img.platforms).toHaveLength(count);
+    expect(img.allowTags.kind).toBe(allow);
+    expect(diagnostics).toHaveLength(errors);
+  });
+
+  it("helm and kustomize names", () => {
+    const { image: img } = image({
+      "image-list": "a=nginx",
+      "a.helm.image-name": "web.image.repository",
+      "a.helm.image-tag": "web.image.tag",
+      "a.kustomize.image-name": "docker.io/library/nginx",
+    });
+    expect(img.helm).toEqual({ imageName: "web.image.repository", imageTag: "web.image.tag" });
+    expect(img.kustomize).toEqual({ imageName: "docker.io/library/nginx" });
+  });
+
+  it("digest without a tag to track fails closed", () => {
+    const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "digest" });
+    expect(img.allowTags.kind).toBe("none");
+    expect(diagnostics[0]).toMatchObject({ severity: "error", key: `${P}/image-list`, image: "a" });
+    expect(diagnostics[0]?.message).toContain("a=nginx:<tag>");
+  });
+
+  it("alias-less images read only app-wide keys", () => {
+    const { image: img } = image({
+      "image-list": "nginx:1.x",
+      "update-strategy": "alphabetical",
+      "ignore-tags": "dev",
+    });
+    expect(img).toMatchObject({ alias: "", strategy: "alphabetical", ignoreTags: ["dev"], constraint: "1.x" });
+  });
+});
+
+describe("write-back", () => {
+  it.each([
+    [{}, { method: "argocd", dryRun: false }],
+    [{ "write-back-method": "argocd" }, { method: "argocd", dryRun: false }],
+    [{ "write-back-method": "git" }, { method: "git", git: { credentials: { kind: "repocreds" } } }],
+    [{ "write-back-method": "git:repocreds" }, { method: "git", git: { credentials: { kind: "repocreds" } } }],
+    [
+      { "write-back-method": "git:secret:argocd-image-updater/git-creds" },
+      { git: { credentials: { kind: "secret", namespace: "argocd-image-updater", name: "git-creds" } } },
+    ],
+    [
+      { "write-back-method": "git:secret:git-creds" },
+      { git: { credentials: { kind: "secret", namespace: "argocd", name: "git-creds" } } },
+    ],
+    [{ "write-back-method": "git:noop" }, { method: "git", dryRun: true }],
+    [{ "write-back-method": "git:branch" }, { git: { writeBranch: { kind: "image-tags", prefix: "image-update/" } } }],
+    [
+      { "write-back-method": "git:branch", "git-branch-prefix": "bump/" },
+      { git: { writeBranch: { kind: "image-tags", prefix: "bump/" } } },
+    ],
+    [
+      { "write-back-method": "git", "write-back-target": "kustomization" },
+      { git: { target: { kind: "kustomization" } } },
+    ],
+    [
+      { "write-back-method": "git", "write-back-target": "kustomization:../base" },
+      { git: { target: { kind: "kustomization", path: "../base" } } },
+    ],
+    [{ "write-back-method": "git", "write-back-target": "helmvalues" }, { git: { target: { kind: "helmvalues" } } }],
+    [
+      { "write-back-method": "git", "write-back-target": "helmvalues:/helm/config/test-values.yaml" },
+      { git: { target: { kind: "helmvalues", path: "/helm/config/test-values.yaml" } } },
+    ],
+    [
+      { "write-back-method": "git", "write-back-target": "overrides/params.yaml" },
+      { git: { target: { kind: "file", path: "overrides/params.yaml" } } },
+    ],
+    [{ "write-back-method": "git", "git-branch": "main" }, { git: { baseBranch: "main" } }],
+    [
+      { "write-back-method": "git", "git-branch": "main:image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}" },
+      {
+        git: {
+          baseBranch: "main",
+          writeBranch: { kind: "template", template: "image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}" },
+        },
+      },
+    ],
+    [
+      { "write-back-method": "git", "git-branch": ":updates" },
+      { git: { writeBranch: { kind: "template", template: "updates" } } },
+    ],
+    [
+      { "write-back-method": "git", "git-repository": "https://github.com/org/gitops.git" },
+      { git: { repository: "https://github.com/org/gitops.git" } },
+    ],
+  ])("%j", (keys, expected) => {
+    const { config, diagnostics } = parseWith({ "image-list": "a=nginx", ...keys });
+    expect(diagnostics).toEqual([]);
+    expect(config.writeBack).toMatchObject(expected);
+    expect(config.updatable).toBe(true);
+  });
+
+  it.each([
+    ["write-back-method", "svn"],
+    ["write-back-method", "git:secret:"],
+    ["write-back-method", "git:secret:a/b/c"],
+    ["write-back-target", "overlays/prod/kustomization.yaml"],
+    ["write-back-target", "Kustomization"],
+  ])("%s %j makes the application not updatable", (key, value) => {
+    const { config, diagnostics } = parseWith({ "image-list": "a=nginx", "write-back-method": "git", [key]: value });
+    expect(config.updatable).toBe(false);
+    expect(config.images).toHaveLength(1);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "error", key: `${P}/${key}` })]);
+  });
+
+  it("a kustomization file target says to write kustomization:<dir>", () => {
+    const { diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "write-back-target": "overlays/prod/kustomization.yaml",
+    });
+    expect(diagnostics[0]?.message).toContain("`kustomization:overlays/prod`");
+  });
+
+  it("git:secret:<name> needs the application's namespace", () => {
+    const { config, diagnostics } = parseApplicationAnnotations({
+      [`${P}/image-list`]: "a=nginx",
+      [`${P}/write-back-method`]: "git:secret:creds",
+    });
+    expect(config.updatable).toBe(false);
+    expect(diagnostics[0]?.message).toContain("git:secret:<namespace>/<name>");
+  });
+
+  it.each(["write-back-target", "git-branch", "git-repository", "git-branch-prefix"])(
+    "%s without a git method is a warning",
+    (key) => {
+      const { diagnostics } = parseWith({ "image-list": "a=nginx", [key]: "x" });
+      expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/${key}` })]);
+    },
+  );
+
+  it("git-branch-prefix without git:branch is a warning", () => {
+    const { diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "git-branch-prefix": "x/",
+    });
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/git-branch-prefix` })]);
+  });
+});
+
+describe("keys and prefix", () => {
+  it("warns on unknown keys and on options for unknown aliases", () => {
+    const { diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "a.update-stategy": "semver",
+      "b.allow-tags": "any",
+    });
+    expect(diagnostics.map((d) => [d.severity, d.key])).toEqual([
+      ["warning", `${P}/a.update-stategy`],
+      ["warning", `${P}/b.allow-tags`],
+    ]);
+  });
+
+  it("reads a custom prefix and ignores other annotations", () => {
+    const { config } = parseApplicationAnnotations(
+      {
+        "example.com/image-list": "a=nginx",
+        "example.com/a.update-strategy": "digest",
+        [`${P}/image-list`]: "b=redis",
+      },
+      { prefix: "example.com/" },
+    );
+    expect(config.images.map((i) => [i.alias, i.strategy])).toEqual([["a", "digest"]]);
+  });
+
+  it("dotted aliases resolve their keys", () => {
+    const { image: img } = image({ "image-list": "my.app=nginx", "my.app.helm.image-tag": "tag" });
+    expect(img.helm.imageTag).toBe("tag");
+  });
+});
+
+describe("properties", () => {
+  const keys = fc.constantFrom(
+    "image-list",
+    "update-strategy",
+    "a.update-strategy",
+    "a.allow-tags",
+    "allow-tags",
+    "ignore-tags",
+    "a.force-update",
+    "pull-secret",
+    "a.platforms",
+    "platforms",
+    "write-back-method",
+    "write-back-target",
+    "git-branch",
+    "git-branch-prefix",
+    "a.helm.image-spec",
+    "zzz",
+  );
+  const annotations = fc.dictionary(
+    keys.map((k) => `${P}/${k}`),
+    fc.oneof(fc.string(), fc.constantFrom("a=nginx:~1", "regexp:(", "git:branch", "secret:x/y#z", "linux/arm/v7")),
+  );
+
+  it("never throw and are deterministic", () => {
+    fc.assert(
+      fc.property(annotations, (input) => {
+        const first = parseApplicationAnnotations(input, { application: APP });
+        expect(parseApplicationAnnotations(input, { application: APP })).toEqual(first);
+        for (const d of first.diagnostics) expect(d.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("never throw on arbitrary records", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.string()), (input) => {
+        expect(() => parseApplicationAnnotations(input)).not.toThrow();
+      }),
+    );
+  });
+});
+
+describe("formatImageTagsBranch", () => {
+  it.each([
+    ["image-update/", [{ image: "myregistry/myapp", newTag: "1.2.3" }], "image-update/myapp-1.2.3"],
+    ["image-update/", [{ image: "localhost:5000/a/web:1", newTag: "2" }], "image-update/web-2"],
+    [
+      "",
+      [
+        { image: { registry: "ghcr.io", repository: "org/api" }, newTag: "v1" },
+        { image: "web", newTag: "2" },
+      ],
+      "api-v1-web-2",
+    ],
+    ["u/", [{ image: "app", newTag: "sha256:abc" }], "u/app-sha256-abc"],
+  ])("%j %j", (prefix, changes, expected) => {
+    expect(formatImageTagsBranch(prefix, changes)).toBe(expected);
+  });
+});
