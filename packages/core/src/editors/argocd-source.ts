@@ -4,7 +4,8 @@
  * already holds. Entries are matched by name and edited in place; new ones are appended.
  */
 import { isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
-import { type EditDiagnostic, editDiagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../config/diagnostic.js";
+import { editDiagnostic } from "./diagnostic.js";
 import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
 import { joinImage, sameImageName, splitImage } from "./image-match.js";
@@ -115,13 +116,13 @@ function namedEntryStep(
   entryName: string,
   label: string,
   group: string,
-  valueFor: (diagnostics: EditDiagnostic[]) => ValueFor,
+  valueFor: (diagnostics: Diagnostic[]) => ValueFor,
 ): EditStep {
   return {
     image: label,
     group,
     run(file: YamlFile): StepResult {
-      const diagnostics: EditDiagnostic[] = [];
+      const diagnostics: Diagnostic[] = [];
       const where = `${key}:${top}.${list}[name=${entryName}]`;
       const section = findSection(file, top, list);
       if (section.kind === "invalid")
@@ -223,12 +224,12 @@ function valueSteps(
 function kustomizeEntryStep(
   key: string,
   label: string,
-  entryFor: (existing: string | undefined, diagnostics: EditDiagnostic[]) => { match: string; entry: string } | null,
+  entryFor: (existing: string | undefined, diagnostics: Diagnostic[]) => { match: string; entry: string } | null,
 ): EditStep {
   return {
     image: label,
     run(file: YamlFile): StepResult {
-      const diagnostics: EditDiagnostic[] = [];
+      const diagnostics: Diagnostic[] = [];
       const section = findSection(file, "kustomize", "images");
       if (section.kind === "invalid") {
         return {

@@ -1,5 +1,6 @@
 /** Which digest to write next to a new tag: the change's own policy, or the file's when it already pins one. */
-import { type EditDiagnostic, editDiagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../config/diagnostic.js";
+import { editDiagnostic } from "./diagnostic.js";
 import type { ImageChange } from "./types.js";
 
 /**
@@ -11,7 +12,7 @@ export function digestToWrite(
   change: ImageChange,
   filePinsDigest: boolean,
   where: string,
-  diagnostics: EditDiagnostic[],
+  diagnostics: Diagnostic[],
   image?: string,
 ): string | undefined {
   const known = change.newDigest !== undefined && change.newDigest !== "";

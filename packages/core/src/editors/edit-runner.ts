@@ -1,5 +1,6 @@
 /** Runs a sequence of edit steps on a YAML text, re-parsing between steps, and refuses to emit broken YAML. */
-import { type EditDiagnostic, editDiagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../config/diagnostic.js";
+import { editDiagnostic } from "./diagnostic.js";
 import { parseYaml, type YamlFile } from "./yaml-doc.js";
 import { applySplices, type Splice } from "./yaml-text.js";
 
@@ -7,7 +8,7 @@ import { applySplices, type Splice } from "./yaml-text.js";
 export interface EditResult {
   readonly text: string;
   readonly changed: boolean;
-  readonly diagnostics: readonly EditDiagnostic[];
+  readonly diagnostics: readonly Diagnostic[];
   /** Alias (or image name) of every change that altered the text, in order, without repeats. */
   readonly changedImages: readonly string[];
 }
@@ -15,7 +16,7 @@ export interface EditResult {
 /** One step's outcome. */
 export interface StepResult {
   readonly splices: readonly Splice[];
-  readonly diagnostics?: readonly EditDiagnostic[];
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 /** One edit step: looks at the freshly parsed file and says what to splice. */
@@ -47,7 +48,7 @@ export function runEdits(text: string, key: string, steps: readonly EditStep[]):
     ]);
   }
   let file: YamlFile = initial.file;
-  const diagnostics: EditDiagnostic[] = [];
+  const diagnostics: Diagnostic[] = [];
   const changedImages: string[] = [];
   let groupName: string | undefined;
   let groupStart: { file: YamlFile; changed: number } = { file, changed: 0 };
@@ -88,6 +89,6 @@ export function runEdits(text: string, key: string, steps: readonly EditStep[]):
   return { text: file.text, changed: true, diagnostics, changedImages };
 }
 
-function unchanged(text: string, diagnostics: readonly EditDiagnostic[]): EditResult {
+function unchanged(text: string, diagnostics: readonly Diagnostic[]): EditResult {
   return { text, changed: false, diagnostics, changedImages: [] };
 }

@@ -4,7 +4,7 @@
  * `docker.io/bitnami/nginx`) is kept as written.
  */
 
-import type { EditDiagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../config/diagnostic.js";
 import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits } from "./edit-runner.js";
 import { joinImage, sameImageName, splitImage } from "./image-match.js";
@@ -21,13 +21,13 @@ function step(
   path: string,
   label: string,
   group: string,
-  valueFor: (diagnostics: EditDiagnostic[]) => ValueFor,
+  valueFor: (diagnostics: Diagnostic[]) => ValueFor,
 ): EditStep {
   return {
     image: label,
     group,
     run(file: YamlFile) {
-      const diagnostics: EditDiagnostic[] = [];
+      const diagnostics: Diagnostic[] = [];
       const result = setValueAtPath(file, path, valueFor(diagnostics), key, label);
       return { splices: result.splices, diagnostics: [...diagnostics, ...(result.diagnostics ?? [])] };
     },

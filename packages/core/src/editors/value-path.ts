@@ -4,7 +4,8 @@
  * node (which is edited, never replaced); a value that only comes from a `<<` merge gets its own key.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from "yaml";
-import { type EditDiagnostic, editDiagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../config/diagnostic.js";
+import { editDiagnostic } from "./diagnostic.js";
 import type { StepResult } from "./edit-runner.js";
 import {
   addPair,
@@ -75,7 +76,7 @@ export function setValueAtPath(
   image?: string,
 ): StepResult {
   const where = `${key}:${path}`;
-  const fail = (message: string, severity: EditDiagnostic["severity"] = "error"): StepResult => ({
+  const fail = (message: string, severity: Diagnostic["severity"] = "error"): StepResult => ({
     splices: [],
     diagnostics: [editDiagnostic(severity, where, message, image)],
   });
@@ -83,7 +84,7 @@ export function setValueAtPath(
   if (path === "" || raw.some((part) => part === "")) return fail("the key path is empty or has an empty segment");
   const doc = file.docs[0];
   const style = indentStyle(file);
-  const diagnostics: EditDiagnostic[] = [];
+  const diagnostics: Diagnostic[] = [];
   if (doc === undefined || doc.contents === null || isEmptyValue(doc.contents)) {
     const wanted = valueFor(undefined);
     if (wanted === null) return { splices: [] };
