@@ -136,7 +136,8 @@ export function parseGlobList(globs: readonly string[], context: SettingContext)
   return { value, diagnostics };
 }
 
-function balancedBrackets(glob: string): boolean {
+/** True when every `[` of a glob is closed (escapes honoured). */
+export function balancedBrackets(glob: string): boolean {
   let open = false;
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
