@@ -89,7 +89,6 @@ describe("resolveImageUpdater on the fixture", () => {
     expect(config.images[0]?.manifestTarget).toBeUndefined();
     expect(config.writeBack).toEqual({
       method: "git",
-      dryRun: false,
       git: {
         credentials: { kind: "repocreds" },
         repository: "https://github.com/org/gitops.git",
@@ -115,7 +114,7 @@ describe("resolveImageUpdater on the fixture", () => {
       credentials: { kind: "repocreds" },
       repository: "https://github.com/org/gitops.git",
       baseBranch: "main",
-      writeBranch: { kind: "template", template: PULL_REQUEST_BRANCH_TEMPLATE },
+      writeBranch: PULL_REQUEST_BRANCH_TEMPLATE,
       target: { kind: "helmvalues", path: "values.yaml" },
       pullRequest: { provider: "github", labels: ["image-update", "production"] },
     });
@@ -123,7 +122,7 @@ describe("resolveImageUpdater on the fixture", () => {
 
   it("label-selected reference overrides strategy, force-update, method and target", () => {
     const config = result.matches[2]!.config;
-    expect(config.writeBack).toEqual({ method: "argocd", dryRun: false });
+    expect(config.writeBack).toEqual({ method: "argocd" });
     expect(config.images[0]).toMatchObject({
       strategy: "newest-build",
       forceUpdate: true,
@@ -262,13 +261,14 @@ describe("settings and errors", () => {
     ],
     [
       { method: "git", gitConfig: { branch: "main:update-{{.AppName}}" } },
-      { git: { baseBranch: "main", writeBranch: { kind: "template", template: "update-{{.AppName}}" } } },
+      { git: { baseBranch: "main", writeBranch: "update-{{.AppName}}" } },
     ],
+    [{ method: "git:branch", gitConfig: { branch: "main" } }, { git: { branchPrefix: "image-update/" } }],
+    [{ method: "git:noop" }, { method: "git:noop", git: { target: { kind: "default" } } }],
     [
-      { method: "git:branch", gitConfig: { branch: "main" } },
-      { git: { writeBranch: { kind: "image-tags", prefix: "image-update/" } } },
+      { method: "git:branch", gitConfig: { pullRequest: { github: {} } } },
+      { git: { branchPrefix: "image-update/", pullRequest: { provider: "github", labels: [] } } },
     ],
-    [{ method: "git:noop" }, { dryRun: true }],
     [
       { method: "git", gitConfig: { pullRequest: { gitlab: {} } } },
       { git: { pullRequest: { provider: "gitlab", labels: [] } } },

@@ -1,1 +1,18 @@
-export {};
+/**
+ * @image-updater/k8s-source: where applications come from and where `argocd` write-back goes.
+ * Today: a directory of Argo CD `Application` manifests (watched), Secrets read from manifests, and the
+ * `argocd` write-back into those manifests. The Kubernetes API source implements the same core contracts.
+ */
+export {
+  applySourceChanges,
+  createDirectoryApplicationWriter,
+  type DirectoryApplicationWriterOptions,
+} from "./directory/application-writer.js";
+export {
+  createDirectorySource,
+  type DirectoryScan,
+  type DirectorySource,
+  type DirectorySourceOptions,
+} from "./directory/directory-source.js";
+export { createDirectorySecretResolver, type DirectorySecretResolverOptions } from "./directory/secret-resolver.js";
+export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";

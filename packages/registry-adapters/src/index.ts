@@ -1,1 +1,26 @@
-export {};
+/**
+ * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout, in-memory) and the
+ * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
+ */
+export * from "./credentials/index.js";
+export {
+  createInMemoryRegistryClient,
+  type InMemoryCallCounts,
+  type InMemoryImage,
+  type InMemoryPlatformImage,
+  type InMemoryRegistryClient,
+  type InMemoryRegistryClientOptions,
+} from "./in-memory.js";
+export { matchesPlatform } from "./manifest/platform.js";
+export {
+  createOciRegistryClient,
+  DOCKER_HUB_ENDPOINT,
+  isDockerHub,
+  type OciRegistryClient,
+  type OciRegistryClientOptions,
+  type RegistryRequestEvent,
+  type RegistryRequestKind,
+  repositoryPath,
+  resolveEndpoint,
+} from "./oci-distribution/index.js";
+export { createOciLayoutClient, type OciLayoutClientOptions, tagOfRefName } from "./oci-layout.js";

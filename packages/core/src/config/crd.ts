@@ -2,30 +2,22 @@
  * The `ImageUpdater` custom resource (argocd-image-updater v1, `argocd-image-updater.argoproj.io/v1alpha1`)
  * → {@link ApplicationUpdateConfig} per matched Application. Pure: it takes the CR and the Applications.
  */
-import { Minimatch, type MinimatchOptions } from "minimatch";
 import { parseImageListEntry } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
 import type { Application, ApplicationRef } from "../source/types.js";
+import { compileGlob } from "../strategy/glob.js";
+import type { TagMatcher } from "../strategy/types.js";
 import { parseApplicationAnnotations } from "./annotations.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { isRecord, type LabelSelector, matchesLabelSelector, parseLabelSelector } from "./label-selector.js";
-import {
-  balancedBrackets,
-  diag,
-  parseAllowTags,
-  parseGlobList,
-  parseStrategyName,
-  type SettingContext,
-} from "./settings.js";
+import { diag, parseAllowTags, parseGlobList, parseStrategyName, type SettingContext } from "./settings.js";
 import type {
   ApplicationUpdateConfig,
   GitWriteBackConfig,
   ImageUpdateConfig,
   PullRequestConfig,
-  TagMatcher,
   WriteBackConfig,
-  WriteBranch,
 } from "./types.js";
 import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
 
@@ -34,9 +26,6 @@ export const IMAGE_UPDATER_API_VERSION = "argocd-image-updater.argoproj.io/v1alp
 
 /** Push branch of pull-request mode when none is configured (argocd-image-updater's naming). */
 export const PULL_REQUEST_BRANCH_TEMPLATE = "image-updater-{{.TargetKey}}-{{.SHA256}}";
-
-/** `namePattern` globs behave like Go's `filepath.Match`: `*`, `?`, `[…]`, no braces, extglobs or negation. */
-const GLOB_OPTIONS: MinimatchOptions = { nobrace: true, noext: true, nonegate: true, nocomment: true, dot: true };
 
 /** Options of {@link resolveImageUpdater}. */
 export interface ImageUpdaterOptions {
@@ -98,7 +87,8 @@ interface VerificationSettings {
 
 interface PreparedRef {
   readonly index: number;
-  readonly pattern: Minimatch;
+  /** `namePattern` as Go's `filepath.Match` reads it (`*`, `?`, `[…]`, `\\`; no braces or negation). */
+  readonly matchesName: (name: string) => boolean;
   readonly selector: LabelSelector | undefined;
   readonly specificity: number;
   readonly useAnnotations: boolean;
@@ -192,7 +182,7 @@ export function resolveImageUpdater(
     if (application.namespace !== namespace) continue;
     const found = ordered.find(
       ({ ref }) =>
-        ref.pattern.match(application.name) &&
+        ref.matchesName(application.name) &&
         (ref.selector === undefined || matchesLabelSelector(ref.selector, application.labels ?? {})),
     )?.ref;
     if (found === undefined) continue;
@@ -277,15 +267,16 @@ function prepareRef(raw: unknown, index: number, global: Inherited, context: Bui
     });
     return undefined;
   }
-  const pattern = new Minimatch(raw.namePattern, GLOB_OPTIONS);
-  if (!balancedBrackets(raw.namePattern)) {
+  const glob = compileGlob(raw.namePattern);
+  if (glob.matches === undefined) {
     diagnostics.push({
       severity: "error",
       key: `${path}.namePattern`,
-      message: `\`${raw.namePattern}\` is not a valid glob; close every \`[\``,
+      message: `\`${raw.namePattern}\` is not a valid glob (${glob.error}); this reference matches no application`,
     });
     return undefined;
   }
+  const matchesName = glob.matches;
   let selector: LabelSelector | undefined;
   if (raw.labelSelectors !== undefined && raw.labelSelectors !== null) {
     const parsed = parseLabelSelector(raw.labelSelectors, `${path}.labelSelectors`);
@@ -295,7 +286,7 @@ function prepareRef(raw: unknown, index: number, global: Inherited, context: Bui
   }
   const specificity = applicationRefSpecificity(raw.namePattern, selector);
   const useAnnotations = readBoolean(raw.useAnnotations, `${path}.useAnnotations`, diagnostics) ?? false;
-  const base = { index, pattern, selector, specificity, useAnnotations };
+  const base = { index, matchesName, selector, specificity, useAnnotations };
   if (useAnnotations) {
     for (const field of ["images", "commonUpdateSettings", "writeBackConfig"]) {
       if (raw[field] !== undefined) {
@@ -359,7 +350,7 @@ function prepareRef(raw: unknown, index: number, global: Inherited, context: Bui
   };
 }
 
-const ARGOCD: WriteBackConfig = { method: "argocd", dryRun: false };
+const ARGOCD: WriteBackConfig = { method: "argocd" };
 
 function buildImage(
   raw: unknown,
@@ -604,19 +595,20 @@ function buildWriteBack(
       return undefined;
     }
   }
-  let writeBranch: WriteBranch | undefined;
-  if (branch?.value.writeBranchTemplate) writeBranch = { kind: "template", template: branch.value.writeBranchTemplate };
-  else if (method.value.branchPerUpdate) writeBranch = { kind: "image-tags", prefix: DEFAULT_BRANCH_PREFIX };
-  else if (pullRequest) writeBranch = { kind: "template", template: PULL_REQUEST_BRANCH_TEMPLATE };
+  const writeBranch =
+    branch?.value.writeBranchTemplate ??
+    (pullRequest && !method.value.branchPerUpdate ? PULL_REQUEST_BRANCH_TEMPLATE : undefined);
+  const branchPrefix = writeBranch === undefined && method.value.branchPerUpdate ? DEFAULT_BRANCH_PREFIX : undefined;
   const git: GitWriteBackConfig = {
     credentials: method.value.credentials ?? { kind: "repocreds" },
     ...(settings.repository?.value.trim() ? { repository: settings.repository.value.trim() } : {}),
     ...(branch?.value.baseBranch ? { baseBranch: branch.value.baseBranch } : {}),
-    ...(writeBranch ? { writeBranch } : {}),
+    ...(writeBranch !== undefined ? { writeBranch } : {}),
+    ...(branchPrefix !== undefined ? { branchPrefix } : {}),
     target: target?.value ?? { kind: "default" },
     ...(pullRequest ? { pullRequest } : {}),
   };
-  return { method: "git", dryRun: method.value.dryRun, git };
+  return { method: method.value.method, git };
 }
 
 function readPullRequest(

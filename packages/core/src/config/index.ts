@@ -46,10 +46,9 @@ export type {
   ManifestTargetKind,
   PluginImageParameters,
   PullRequestConfig,
-  TagMatcher,
   WriteBackConfig,
+  WriteBackMethodName,
   WriteBackTarget,
-  WriteBranch,
 } from "./types.js";
 export {
   type BranchImageChange,

@@ -5,15 +5,14 @@
 import { splitReference } from "../image/reference.js";
 import type { ImageRepository } from "../registry/types.js";
 import { diag, type Setting, type SettingContext } from "./settings.js";
-import type { GitCredentialsSource, WriteBackTarget } from "./types.js";
+import type { GitCredentialsSource, WriteBackMethodName, WriteBackTarget } from "./types.js";
 
 /** Default `git-branch-prefix` of the seed's `git:branch` method. */
 export const DEFAULT_BRANCH_PREFIX = "image-update/";
 
 /** A parsed `write-back-method`. */
 export interface WriteBackMethod {
-  readonly method: "argocd" | "git";
-  readonly dryRun: boolean;
+  readonly method: WriteBackMethodName;
   /** Git credentials, for `git*` methods. */
   readonly credentials?: GitCredentialsSource;
   /** `git:branch`: push to a branch named after the new tags instead of the base branch. */
@@ -36,13 +35,12 @@ export function parseWriteBackMethod(
   const lower = written.toLowerCase();
   const repocreds: GitCredentialsSource = { kind: "repocreds" };
   const ok = (value: WriteBackMethod): Setting<WriteBackMethod> => ({ value, diagnostics: [] });
-  if (lower === "argocd") return ok({ method: "argocd", dryRun: false, branchPerUpdate: false });
+  if (lower === "argocd") return ok({ method: "argocd", branchPerUpdate: false });
   if (lower === "git" || lower === "git:repocreds") {
-    return ok({ method: "git", dryRun: false, credentials: repocreds, branchPerUpdate: false });
+    return ok({ method: "git", credentials: repocreds, branchPerUpdate: false });
   }
-  if (lower === "git:branch")
-    return ok({ method: "git", dryRun: false, credentials: repocreds, branchPerUpdate: true });
-  if (lower === "git:noop") return ok({ method: "git", dryRun: true, credentials: repocreds, branchPerUpdate: false });
+  if (lower === "git:branch") return ok({ method: "git", credentials: repocreds, branchPerUpdate: true });
+  if (lower === "git:noop") return ok({ method: "git:noop", credentials: repocreds, branchPerUpdate: false });
   if (lower.startsWith("git:secret:")) {
     const path = written.slice("git:secret:".length).trim();
     const parts = path.split("/");
@@ -61,7 +59,6 @@ export function parseWriteBackMethod(
     }
     return ok({
       method: "git",
-      dryRun: false,
       credentials: { kind: "secret", namespace, name },
       branchPerUpdate: false,
     });

@@ -59,8 +59,17 @@ export interface RegistryCapabilities {
   readonly labels: boolean;
 }
 
+/** Options of every {@link RegistryClient} call. */
+export interface RegistryRequestOptions extends RequestOptions {
+  /**
+   * Credentials for this call instead of the endpoint's, e.g. an image's `pull-secret` annotation. Clients that
+   * have no use for credentials ignore it; core's caches keep calls with different credentials apart.
+   */
+  readonly credentials?: CredentialReference;
+}
+
 /** Options of {@link RegistryClient.getMetadata}. */
-export interface MetadataOptions extends RequestOptions {
+export interface MetadataOptions extends RegistryRequestOptions {
   /** Only index children of these platforms are fetched. Empty or absent: all children. */
   readonly platforms?: readonly Platform[];
 }
@@ -74,12 +83,12 @@ export interface RegistryClient {
    * Every tag of `repo`, pagination resolved, in the order the registry returns them.
    * Rejects with `REGISTRY_NOT_FOUND` when the repository does not exist, `REGISTRY_AUTH` when refused.
    */
-  listTags(repo: ImageRepository, options?: RequestOptions): Promise<readonly string[]>;
+  listTags(repo: ImageRepository, options?: RegistryRequestOptions): Promise<readonly string[]>;
   /**
    * Digest a tag points at, spending the cheapest request the registry offers (`HEAD`).
    * Resolves `null` when the tag does not exist.
    */
-  getDigest(repo: ImageRepository, tag: string, options?: RequestOptions): Promise<string | null>;
+  getDigest(repo: ImageRepository, tag: string, options?: RegistryRequestOptions): Promise<string | null>;
   /**
    * Manifest and config metadata of a tag or digest (`sha256:…`). Resolves `null` when it does not exist.
    * Index children are filtered by `options.platforms` before they are fetched.

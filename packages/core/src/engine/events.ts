@@ -1,0 +1,157 @@
+/**
+ * Typed events the engine emits for every step and failure. The daemon turns them into log lines and
+ * metrics; an embedding operator subscribes to what it needs. Payloads are single readonly objects so fields
+ * can be added later. The engine never emits "error": failures are `*:failed` events.
+ */
+import type * as TypedEmitterModule from "typed-emitter";
+import type { ImageUpdaterError } from "../errors.js";
+import type { ApplicationRef } from "../source/types.js";
+
+/** typed-emitter under NodeNext: its .d.ts is CommonJS, so the default export is reached through the namespace. */
+export type TypedEmitter<E extends TypedEmitterModule.EventMap> = TypedEmitterModule.default<E>;
+
+/** A problem found in an application's configuration (annotation, CRD field). */
+export interface ConfigDiagnosticEvent {
+  readonly runId: string;
+  readonly application: ApplicationRef;
+  readonly severity: "error" | "warning" | "info";
+  /** Annotation key or config field the diagnostic is about. */
+  readonly key: string;
+  readonly message: string;
+}
+
+/** One image of one application, as configured. */
+export interface ImageEventBase {
+  readonly runId: string;
+  readonly application: ApplicationRef;
+  /** Alias from `image-list`, or the image name when none. */
+  readonly alias: string;
+  /** Image name as configured, e.g. `docker.io/myorg/myapp`. */
+  readonly image: string;
+}
+
+/** Emitted when a new tag was chosen and is about to be written (the seed's "Setting new image to …"). */
+export interface ImageUpdatingEvent extends ImageEventBase {
+  readonly oldTag: string | null;
+  readonly newTag: string;
+  readonly newDigest: string | null;
+}
+
+/** Emitted when an image needs no change. */
+export interface ImageUpToDateEvent extends ImageEventBase {
+  readonly tag: string | null;
+}
+
+/** Emitted when no tag qualified (the seed's "No new image found"). */
+export interface ImageNoCandidateEvent extends ImageEventBase {
+  readonly tagsFound: number;
+  readonly reason: string;
+}
+
+/** Emitted when an image is skipped (not live, disabled). */
+export interface ImageSkippedEvent extends ImageEventBase {
+  readonly reason: string;
+}
+
+/** Emitted when checking an image failed (the seed's "Could not update image"). */
+export interface ImageFailedEvent extends ImageEventBase {
+  readonly error: ImageUpdaterError;
+}
+
+/** A commit pushed (the seed's "Successfully updated image"). */
+export interface WritebackCommittedEvent {
+  readonly runId: string;
+  readonly method: "git" | "argocd";
+  readonly repoUrl: string | null;
+  readonly branch: string | null;
+  /** Commit sha for git, null for argocd. */
+  readonly sha: string | null;
+  readonly applications: readonly ApplicationRef[];
+  readonly changes: readonly {
+    readonly application: ApplicationRef;
+    readonly image: string;
+    readonly oldTag: string | null;
+    readonly newTag: string;
+  }[];
+}
+
+/** A write-back that was decided but not performed (dry run, `git:noop`). */
+export interface WritebackSkippedEvent {
+  readonly runId: string;
+  readonly reason: "dry-run" | "noop" | "no-change";
+  readonly applications: readonly ApplicationRef[];
+  readonly changes: number;
+}
+
+/** A write-back failed (the seed's "Failed to commit"). */
+export interface WritebackFailedEvent {
+  readonly runId: string;
+  readonly repoUrl: string | null;
+  readonly branch: string | null;
+  readonly applications: readonly ApplicationRef[];
+  readonly error: ImageUpdaterError;
+}
+
+/** A pull request was opened or updated for a write branch. */
+export interface PullRequestOpenedEvent {
+  readonly runId: string;
+  readonly url: string;
+  readonly created: boolean;
+  readonly branch: string;
+  readonly applications: readonly ApplicationRef[];
+}
+
+/** Counters of one cycle, named as argocd-image-updater names them. */
+export interface CycleCounters {
+  readonly applications: number;
+  readonly imagesConsidered: number;
+  readonly imagesSkipped: number;
+  readonly imagesUpdated: number;
+  readonly errors: number;
+}
+
+/** A cycle began. */
+export interface CycleStartedEvent {
+  readonly runId: string;
+  /** Applications that passed the filters and will be checked (the seed's "Checking 5 applications"). */
+  readonly applications: number;
+  readonly trigger: "interval" | "manual" | "image";
+}
+
+/** A cycle ended. */
+export interface CycleFinishedEvent extends CycleCounters {
+  readonly runId: string;
+  readonly durationMs: number;
+}
+
+/** A registry request finished (for response-time metrics). */
+export interface RegistryRequestEvent {
+  readonly registry: string;
+  readonly method: string;
+  /** `ok`, `not-found`, `auth`, `rate-limited`, `unavailable`, `protocol`, `aborted`, `cached`. */
+  readonly outcome: string;
+  readonly durationMs: number;
+}
+
+/** Every event the {@link Updater} emits. A `type` alias: typed-emitter needs an index signature. */
+export type UpdaterEvents = {
+  "cycle:started": (event: CycleStartedEvent) => void;
+  "cycle:finished": (event: CycleFinishedEvent) => void;
+  "application:checking": (event: { readonly runId: string; readonly application: ApplicationRef }) => void;
+  "application:failed": (event: {
+    readonly runId: string;
+    readonly application: ApplicationRef;
+    readonly error: ImageUpdaterError;
+  }) => void;
+  "config:diagnostic": (event: ConfigDiagnosticEvent) => void;
+  "image:updating": (event: ImageUpdatingEvent) => void;
+  "image:up-to-date": (event: ImageUpToDateEvent) => void;
+  "image:no-candidate": (event: ImageNoCandidateEvent) => void;
+  "image:skipped": (event: ImageSkippedEvent) => void;
+  "image:failed": (event: ImageFailedEvent) => void;
+  "writeback:committed": (event: WritebackCommittedEvent) => void;
+  "writeback:skipped": (event: WritebackSkippedEvent) => void;
+  "writeback:failed": (event: WritebackFailedEvent) => void;
+  "pullrequest:opened": (event: PullRequestOpenedEvent) => void;
+  "registry:request": (event: RegistryRequestEvent) => void;
+};

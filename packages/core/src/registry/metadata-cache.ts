@@ -1,0 +1,159 @@
+/**
+ * Metadata of images, kept by digest (content never changes) and by (repository, tag) (tags treated as
+ * immutable for metadata, as argocd-image-updater's cache does). Bounded, least recently used first out, and
+ * optionally saved to a JSON file so a restart does not pay for every tag again.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createLruCache } from "./lru-cache.js";
+import type { ImageMetadata, ManifestMetadata, Platform } from "./types.js";
+
+/** Options of {@link createMetadataCache}. */
+export interface MetadataCacheOptions {
+  /** Entries per map (digests, tags). @default 10_000 */
+  readonly maxEntries?: number;
+  /** JSON file the cache is loaded from and saved to. Absent: memory only. */
+  readonly file?: string;
+  readonly onWarning?: (message: string) => void;
+}
+
+/** The cache. Keys include the requested platforms, because index children are filtered by them. */
+export interface MetadataCache {
+  getByDigest(digest: string, platforms: readonly Platform[] | undefined): ManifestMetadata | undefined;
+  getByTag(repo: string, tag: string, platforms: readonly Platform[] | undefined): ManifestMetadata | undefined;
+  /** Stores `metadata`, reachable by its digest and, when `reference` is a tag, by (repo, tag). */
+  set(repo: string, reference: string, platforms: readonly Platform[] | undefined, metadata: ManifestMetadata): void;
+  /** Reads the file once; later calls return the same promise. A missing or broken file gives an empty cache. */
+  load(): Promise<void>;
+  /** Writes the file (temp file + rename) when something changed since the last save. */
+  save(): Promise<void>;
+  readonly size: number;
+}
+
+const VERSION = 1;
+
+interface StoredImage extends Omit<ImageMetadata, "createdAt"> {
+  readonly createdAt?: string;
+}
+interface StoredManifest extends StoredImage {
+  readonly children?: readonly StoredImage[];
+}
+interface StoredFile {
+  readonly version: number;
+  readonly digests: readonly [string, StoredManifest][];
+  readonly tags: readonly [string, string][];
+}
+
+/** A stable key for a platform set: sorted `os/arch[/variant]`, `*` for all. */
+export function platformKey(platforms: readonly Platform[] | undefined): string {
+  if (platforms === undefined || platforms.length === 0) return "*";
+  return platforms
+    .map((p) => [p.os, p.architecture, p.variant].filter((part) => part !== undefined).join("/"))
+    .sort()
+    .join(",");
+}
+
+function toStored(image: ImageMetadata): StoredImage {
+  const { createdAt, ...rest } = image;
+  return createdAt === undefined ? rest : { ...rest, createdAt: createdAt.toISOString() };
+}
+
+function fromStored(image: StoredImage): ImageMetadata {
+  const { createdAt, ...rest } = image;
+  return createdAt === undefined ? rest : { ...rest, createdAt: new Date(createdAt) };
+}
+
+/** Tags cannot hold a colon; digests always do (`sha256:…`). */
+function isDigest(reference: string): boolean {
+  return reference.includes(":");
+}
+
+/** Creates the cache; call {@link MetadataCache.load} before the first lookup when `file` is set. */
+export function createMetadataCache(options: MetadataCacheOptions = {}): MetadataCache {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const digests = createLruCache<ManifestMetadata>(maxEntries);
+  const tags = createLruCache<string>(maxEntries);
+  let dirty = false;
+  let loading: Promise<void> | undefined;
+  let saving: Promise<void> = Promise.resolve();
+
+  async function readFromFile(file: string): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ENOENT") {
+        options.onWarning?.(`[policies] metadata cache ${file} cannot be read; starting empty`);
+      }
+      return;
+    }
+    try {
+      const stored = JSON.parse(text) as StoredFile;
+      if (stored.version !== VERSION || !Array.isArray(stored.digests) || !Array.isArray(stored.tags)) {
+        throw new Error("unknown format");
+      }
+      for (const [key, value] of stored.digests) {
+        const { children, ...image } = value;
+        digests.set(key, { ...fromStored(image), ...(children ? { children: children.map(fromStored) } : {}) });
+      }
+      for (const [key, digest] of stored.tags) tags.set(key, digest);
+    } catch {
+      options.onWarning?.(`[policies] metadata cache ${file} is not a cache file of this version; starting empty`);
+    }
+  }
+
+  async function writeToFile(file: string): Promise<void> {
+    const stored: StoredFile = {
+      version: VERSION,
+      digests: digests.entries().map(([key, value]) => {
+        const { children, ...image } = value;
+        return [key, { ...toStored(image), ...(children ? { children: children.map(toStored) } : {}) }];
+      }),
+      tags: tags.entries(),
+    };
+    await mkdir(dirname(file), { recursive: true });
+    // Same directory, then rename: a crash leaves either the old file or the new one, never half of one.
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temp, JSON.stringify(stored), "utf8");
+    await rename(temp, file);
+  }
+
+  return {
+    getByDigest(digest, platforms) {
+      return digests.get(`${digest}\n${platformKey(platforms)}`);
+    },
+    getByTag(repo, tag, platforms) {
+      const digest = tags.get(`${repo}:${tag}`);
+      return digest === undefined ? undefined : digests.get(`${digest}\n${platformKey(platforms)}`);
+    },
+    set(repo, reference, platforms, metadata) {
+      digests.set(`${metadata.digest}\n${platformKey(platforms)}`, metadata);
+      if (!isDigest(reference)) tags.set(`${repo}:${reference}`, metadata.digest);
+      dirty = true;
+    },
+    load() {
+      if (loading === undefined) loading = options.file === undefined ? Promise.resolve() : readFromFile(options.file);
+      return loading;
+    },
+    save() {
+      const file = options.file;
+      if (file === undefined) return Promise.resolve();
+      saving = saving
+        .catch(() => {})
+        .then(async () => {
+          if (!dirty) return;
+          dirty = false;
+          try {
+            await writeToFile(file);
+          } catch (error) {
+            dirty = true;
+            throw error;
+          }
+        });
+      return saving;
+    },
+    get size() {
+      return digests.size;
+    },
+  };
+}

@@ -1,0 +1,347 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type ImageRepository,
+  type ManifestMetadata,
+  type RegistryClient,
+  RegistryError,
+  withRegistryPolicies,
+} from "../src/index.js";
+
+/** A registry client double that counts calls and answers from a script; no I/O. */
+function scriptedClient(script: {
+  tags?: (repo: ImageRepository, call: number, signal?: AbortSignal) => Promise<readonly string[]>;
+  metadata?: (reference: string) => ManifestMetadata | null;
+}) {
+  const calls = { listTags: 0, getDigest: 0, getMetadata: 0, signals: [] as (AbortSignal | undefined)[] };
+  const client: RegistryClient = {
+    id: "scripted",
+    capabilities: { createdAt: true, platforms: true, labels: true },
+    async listTags(repo, options) {
+      calls.listTags++;
+      calls.signals.push(options?.signal);
+      return script.tags ? script.tags(repo, calls.listTags, options?.signal) : ["1.0.0", "1.1.0"];
+    },
+    async getDigest(_repo, tag) {
+      calls.getDigest++;
+      return tag === "missing" ? null : `sha256:${"a".repeat(64)}`;
+    },
+    async getMetadata(_repo, reference) {
+      calls.getMetadata++;
+      return script.metadata
+        ? script.metadata(reference)
+        : { digest: `sha256:${"b".repeat(64)}`, kind: "oci-manifest", createdAt: new Date(0), labels: { a: "1" } };
+    },
+  };
+  return { client, calls };
+}
+
+const REPO = { registry: "registry.test", repository: "org/app" };
+
+/** Records waits instead of waiting; the fake clock advances by what was waited. */
+function fakeTime() {
+  let clock = 1_000_000;
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => clock,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    sleep: async (ms: number) => {
+      waits.push(ms);
+      clock += ms;
+    },
+  };
+}
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("withRegistryPolicies", () => {
+  it("lists a repository once per cycle however many callers ask", async () => {
+    const { client, calls } = scriptedClient({});
+    const policies = withRegistryPolicies(client);
+
+    const lists = await Promise.all(Array.from({ length: 50 }, () => policies.listTags(REPO)));
+    await policies.listTags(REPO);
+
+    expect(calls.listTags).toBe(1);
+    expect(lists.every((tags) => tags.length === 2)).toBe(true);
+    expect(policies.requestCounts()).toEqual([
+      { registry: "registry.test", method: "listTags", outcome: "ok", count: 1 },
+      { registry: "registry.test", method: "listTags", outcome: "shared", count: 50 },
+    ]);
+  });
+
+  it("lists again after beginCycle()", async () => {
+    const { client, calls } = scriptedClient({});
+    const policies = withRegistryPolicies(client);
+
+    await policies.listTags(REPO);
+    policies.beginCycle();
+    await policies.listTags(REPO);
+
+    expect(calls.listTags).toBe(2);
+  });
+
+  it("keeps calls with different credentials apart", async () => {
+    const { client, calls } = scriptedClient({});
+    const policies = withRegistryPolicies(client);
+
+    await policies.listTags(REPO);
+    await policies.listTags(REPO, { credentials: { kind: "pullsecret", namespace: "a", name: "b" } });
+
+    expect(calls.listTags).toBe(2);
+  });
+
+  it("waits Retry-After on 429, then succeeds", async () => {
+    const time = fakeTime();
+    const { client, calls } = scriptedClient({
+      async tags(_repo, call) {
+        if (call <= 2) {
+          throw new RegistryError("REGISTRY_RATE_LIMITED", "429", { retryable: true, retryAfterMs: 2000 });
+        }
+        return ["1.0.0"];
+      },
+    });
+    const policies = withRegistryPolicies(client, { ...time, random: () => 0 });
+
+    const tags = await policies.listTags(REPO);
+
+    expect(tags).toEqual(["1.0.0"]);
+    expect(calls.listTags).toBe(3);
+    expect(time.waits).toEqual([2000, 2000]);
+    expect(policies.requestCounts()).toContainEqual({
+      registry: "registry.test",
+      method: "listTags",
+      outcome: "retry",
+      count: 2,
+    });
+  });
+
+  it.each([
+    ["REGISTRY_UNAVAILABLE", true, 4],
+    ["TIMEOUT", true, 4],
+    ["REGISTRY_AUTH", false, 1],
+    ["REGISTRY_NOT_FOUND", false, 1],
+  ] as const)("on %s (retryable: %s) calls the registry %i times, then rejects with it", async (code, retryable, n) => {
+    const time = fakeTime();
+    const { client, calls } = scriptedClient({
+      async tags() {
+        throw new RegistryError(code, "failed", { retryable });
+      },
+    });
+    const policies = withRegistryPolicies(client, { ...time, random: () => 0.5 });
+
+    await expect(policies.listTags(REPO)).rejects.toMatchObject({ code });
+
+    expect(calls.listTags).toBe(n);
+  });
+
+  it("backs off with jitter below a doubling ceiling", async () => {
+    const time = fakeTime();
+    const { client } = scriptedClient({
+      async tags() {
+        throw new RegistryError("REGISTRY_UNAVAILABLE", "503", { retryable: true });
+      },
+    });
+    const policies = withRegistryPolicies(client, { ...time, random: () => 0.5, retry: { baseDelayMs: 100 } });
+
+    await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_UNAVAILABLE" });
+
+    expect(time.waits).toEqual([50, 100, 200]);
+  });
+
+  it("does not wait for a Retry-After longer than maxRetryAfterMs", async () => {
+    const time = fakeTime();
+    const { client, calls } = scriptedClient({
+      async tags() {
+        throw new RegistryError("REGISTRY_RATE_LIMITED", "429", { retryable: true, retryAfterMs: 3_600_000 });
+      },
+    });
+    const policies = withRegistryPolicies(client, time);
+
+    await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_RATE_LIMITED" });
+
+    expect(calls.listTags).toBe(1);
+    expect(time.waits).toEqual([]);
+  });
+
+  it("opens the circuit after repeated failures and lets one trial through after the pause", async () => {
+    const time = fakeTime();
+    let healthy = false;
+    const { client, calls } = scriptedClient({
+      async tags() {
+        if (!healthy) throw new RegistryError("REGISTRY_UNAVAILABLE", "503", { retryable: true });
+        return ["1.0.0"];
+      },
+    });
+    const policies = withRegistryPolicies(client, {
+      ...time,
+      retry: false,
+      circuitBreaker: { failureThreshold: 3, resetAfterMs: 10_000 },
+    });
+    for (let i = 0; i < 3; i++) {
+      policies.beginCycle();
+      await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_UNAVAILABLE" });
+    }
+
+    policies.beginCycle();
+    await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_CIRCUIT_OPEN", retryable: false });
+    const whileOpen = calls.listTags;
+    time.advance(10_000);
+    healthy = true;
+    policies.beginCycle();
+    const tags = await policies.listTags(REPO);
+
+    expect(whileOpen).toBe(3);
+    expect(tags).toEqual(["1.0.0"]);
+    expect(calls.listTags).toBe(4);
+  });
+
+  it("caps calls in flight per registry", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const { client } = scriptedClient({
+      async tags() {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return [];
+      },
+    });
+    const policies = withRegistryPolicies(client, { concurrency: 2 });
+
+    await Promise.all(Array.from({ length: 6 }, (_, i) => policies.listTags({ ...REPO, repository: `org/app${i}` })));
+
+    expect(peak).toBe(2);
+  });
+
+  it("paces calls at the registry's rate limit", async () => {
+    const time = fakeTime();
+    const { client } = scriptedClient({});
+    const policies = withRegistryPolicies(client, { ...time, rateLimits: { "registry.test": 4 } });
+
+    for (let i = 0; i < 3; i++) await policies.listTags({ ...REPO, repository: `org/app${i}` });
+
+    expect(time.waits).toEqual([250, 250]);
+  });
+
+  it("answers metadata of a known tag or digest from the cache, per platform set", async () => {
+    const { client, calls } = scriptedClient({});
+    const policies = withRegistryPolicies(client);
+    const arm = [{ os: "linux", architecture: "arm64" }];
+
+    const first = await policies.getMetadata(REPO, "1.0.0");
+    await policies.getMetadata(REPO, "1.0.0");
+    await policies.getMetadata(REPO, first?.digest ?? "");
+    policies.beginCycle();
+    await policies.getMetadata(REPO, "1.0.0");
+    await policies.getMetadata(REPO, "1.0.0", { platforms: arm });
+
+    expect(calls.getMetadata).toBe(2);
+  });
+
+  it("never answers getDigest() from the metadata cache across cycles", async () => {
+    const { client, calls } = scriptedClient({});
+    const policies = withRegistryPolicies(client);
+
+    await policies.getMetadata(REPO, "latest");
+    await policies.getDigest(REPO, "latest");
+    await policies.getDigest(REPO, "latest");
+    policies.beginCycle();
+    await policies.getDigest(REPO, "latest");
+
+    expect(calls.getDigest).toBe(2);
+  });
+
+  it("evicts the least recently used metadata beyond maxEntries", async () => {
+    let n = 0;
+    const { client, calls } = scriptedClient({
+      metadata: () => ({ digest: `sha256:${String(++n).padStart(64, "0")}`, kind: "oci-manifest", labels: {} }),
+    });
+    const policies = withRegistryPolicies(client, { metadataCache: { maxEntries: 2 } });
+
+    await policies.getMetadata(REPO, "1");
+    await policies.getMetadata(REPO, "2");
+    await policies.getMetadata(REPO, "3");
+    await policies.getMetadata(REPO, "3");
+    await policies.getMetadata(REPO, "1");
+
+    expect(calls.getMetadata).toBe(4);
+  });
+
+  it("persists metadata to a file, so a new process pays nothing for known tags", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "policies-"));
+    dirs.push(dir);
+    const file = join(dir, "cache", "metadata.json");
+    const first = scriptedClient({});
+    const before = withRegistryPolicies(first.client, { metadataCache: { file } });
+    const original = await before.getMetadata(REPO, "1.0.0");
+    await before.dispose?.();
+    const second = scriptedClient({});
+    const after = withRegistryPolicies(second.client, { metadataCache: { file } });
+
+    const restored = await after.getMetadata(REPO, "1.0.0");
+
+    expect(second.calls.getMetadata).toBe(0);
+    expect(restored).toEqual(original);
+    expect(restored?.createdAt).toBeInstanceOf(Date);
+    expect(await readdir(join(dir, "cache"))).toEqual(["metadata.json"]);
+  });
+
+  it("starts empty with a warning when the cache file is not a cache", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "policies-"));
+    dirs.push(dir);
+    const file = join(dir, "metadata.json");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(file, "{not json");
+    const warnings: string[] = [];
+    const { client, calls } = scriptedClient({});
+    const policies = withRegistryPolicies(client, { metadataCache: { file }, onWarning: (m) => warnings.push(m) });
+
+    await policies.getMetadata(REPO, "1.0.0");
+
+    expect(calls.getMetadata).toBe(1);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("rejects an aborted caller with ABORTED and aborts the shared call once every caller has gone", async () => {
+    const { client, calls } = scriptedClient({
+      tags: (_repo, _call, signal) =>
+        new Promise((_resolve, reject) => signal?.addEventListener("abort", () => reject(signal.reason))),
+    });
+    const policies = withRegistryPolicies(client);
+    const a = new AbortController();
+    const b = new AbortController();
+
+    const first = policies.listTags(REPO, { signal: a.signal });
+    const second = policies.listTags(REPO, { signal: b.signal });
+    a.abort();
+    await expect(first).rejects.toMatchObject({ code: "ABORTED" });
+    const stillRunning = calls.signals[0]?.aborted;
+    b.abort();
+    await expect(second).rejects.toMatchObject({ code: "ABORTED" });
+
+    expect(stillRunning).toBe(false);
+    expect(calls.signals[0]?.aborted).toBe(true);
+  });
+
+  it("turns an unknown failure into REGISTRY_PROTOCOL with the original as cause", async () => {
+    const cause = new TypeError("boom");
+    const { client } = scriptedClient({
+      async tags() {
+        throw cause;
+      },
+    });
+    const policies = withRegistryPolicies(client);
+
+    await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_PROTOCOL", cause });
+  });
+});

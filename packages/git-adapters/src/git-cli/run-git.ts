@@ -1,0 +1,116 @@
+import { spawn } from "node:child_process";
+import { ImageUpdaterError } from "@image-updater/core";
+import { scrubSecrets } from "./scrub.js";
+
+/** How to run one git process. */
+export interface GitProcessOptions {
+  /** `--git-dir` of the command; absent for commands that need no repository (`ls-remote`). */
+  readonly gitDir?: string;
+  /** Variables added to the child's environment (credentials travel here, never in argv). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to the child's stdin, then stdin is closed. */
+  readonly input?: string | Buffer;
+  readonly signal?: AbortSignal;
+  /** Kills the process after this many milliseconds and rejects with `TIMEOUT`. */
+  readonly timeoutMs?: number;
+  /** Strings removed from any text that leaves this module. */
+  readonly secrets?: readonly string[];
+}
+
+/** Output of a git process that exited 0. */
+export interface GitProcessResult {
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** A git process exited non-zero. `stderr` and `command` are already scrubbed of secrets. */
+export class GitCommandError extends Error {
+  readonly command: string;
+  readonly exitCode: number | null;
+  readonly stderr: string;
+  /** Standard output, scrubbed: `push --porcelain` reports rejected refs here. */
+  readonly stdout: string;
+
+  constructor(command: string, exitCode: number | null, stderr: string, stdout = "") {
+    super(`git ${command} exited ${exitCode ?? "by signal"}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    this.name = "GitCommandError";
+    this.command = command;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+    this.stdout = stdout;
+  }
+}
+
+// Inherited git variables could point commands at another repository or config; only these pass through.
+const INHERITED_GIT_VARIABLES = /^GIT_(?:SSL_|PROXY|TRACE$|TRACE_PACKET$|TRACE_PERFORMANCE$|EXEC_PATH$|SSH_COMMAND$)/;
+
+/** The environment every git child starts from: the parent's, minus git state, plus non-interactive defaults. */
+export function baseGitEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (key.startsWith("GIT_") && !INHERITED_GIT_VARIABLES.test(key)) continue;
+    env[key] = value;
+  }
+  // Stable English messages: errors are classified from stderr.
+  env.LC_ALL = "C";
+  env.LANGUAGE = "C";
+  env.GIT_TERMINAL_PROMPT = "0";
+  // Paths are data: `*` or `:(glob)` in a file name must not be read as a pattern.
+  env.GIT_LITERAL_PATHSPECS = "1";
+  // No prompt program may be asked for a password: a missing credential must fail, not hang.
+  delete env.SSH_ASKPASS;
+  return env;
+}
+
+/** Runs `git args…` without a shell and resolves its output, or rejects with {@link GitCommandError}. */
+export function runGit(args: readonly string[], options: GitProcessOptions = {}): Promise<GitProcessResult> {
+  const argv = options.gitDir === undefined ? [...args] : [`--git-dir=${options.gitDir}`, ...args];
+  const secrets = options.secrets ?? [];
+  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const command = scrubSecrets(args.slice(0, 2).join(" "), secrets);
+  if (options.signal?.aborted) return Promise.reject(abortedError(command));
+
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", argv, {
+      env: { ...baseGitEnv(), ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(signal ? { signal } : {}),
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    let settled = false;
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    }
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      if (timeout?.aborted) fail(new ImageUpdaterError("TIMEOUT", `git ${command} timed out`, { retryable: true }));
+      else if (options.signal?.aborted) fail(abortedError(command));
+      else fail(new ImageUpdaterError("GIT_FAILED", `git ${command} could not start: ${error.code ?? error.message}`));
+    });
+    child.on("close", (code) => {
+      if (settled) return;
+      const errText = scrubSecrets(Buffer.concat(stderr).toString("utf8"), secrets);
+      if (code === 0) {
+        settled = true;
+        resolve({ stdout: Buffer.concat(stdout), stderr: errText });
+      } else {
+        const outText = scrubSecrets(Buffer.concat(stdout).toString("utf8"), secrets);
+        fail(new GitCommandError(command, code, errText, outText));
+      }
+    });
+    // A child that exits before reading stdin must not crash us with EPIPE.
+    child.stdin.on("error", () => {});
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+function abortedError(command: string): ImageUpdaterError {
+  return new ImageUpdaterError("ABORTED", `git ${command} aborted`);
+}

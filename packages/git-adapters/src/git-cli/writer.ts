@@ -1,0 +1,325 @@
+/**
+ * The git CLI writer: a warm bare mirror per remote in a cache directory, commits built without a checkout,
+ * pushed with fetch-rebuild-retry so a racing writer never loses a commit. Runs the system `git` without a
+ * shell; credentials travel only through the child's environment and 0600 temp files.
+ */
+import { mkdir } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import {
+  type CommitRequest,
+  type CommitResult,
+  type GitRepository,
+  GitWriteError,
+  type GitWriter,
+  type RepositoryFiles,
+  type RequestOptions,
+} from "@image-updater/core";
+import { buildCommit } from "./build-commit.js";
+import { isPushRace, toGitWriteError } from "./classify.js";
+import { type AuthSession, openAuthSession } from "./credentials.js";
+import { createKeyedMutex, withLockFile } from "./lock.js";
+import { ensureMirror, isMirrorWarm, type MirrorLocation, mirrorLocation } from "./mirror.js";
+import { mirrorKey, type ParsedRemoteUrl, parseRemoteUrl } from "./remote-url.js";
+import { createRepositoryFiles } from "./repository-files.js";
+import { runGit } from "./run-git.js";
+import type { CliGitWriterOptions, GitOperation } from "./types.js";
+
+interface MirrorSession {
+  readonly location: MirrorLocation;
+  readonly auth: AuthSession;
+  readonly remote: ParsedRemoteUrl;
+}
+
+/** Creates the `git-cli` {@link GitWriter}. */
+export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const extraEnv = options.env ?? {};
+  const mutex = createKeyedMutex();
+  const lastFetch = new Map<string, number>();
+  const pending = new Set<Promise<unknown>>();
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    pending.add(promise);
+    promise.then(
+      () => pending.delete(promise),
+      () => pending.delete(promise),
+    );
+    return promise;
+  }
+
+  async function measure<T>(
+    operation: GitOperation,
+    repoUrl: string,
+    branch: string | undefined,
+    run: () => Promise<T>,
+  ) {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const result = await run();
+      ok = true;
+      return result;
+    } finally {
+      options.onOperation?.({
+        operation,
+        repoUrl,
+        ...(branch === undefined ? {} : { branch }),
+        ok,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  function network(session: MirrorSession, signal: AbortSignal | undefined) {
+    return {
+      gitDir: session.location.gitDir,
+      env: { ...extraEnv, ...session.auth.env },
+      secrets: session.auth.secrets,
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    };
+  }
+
+  async function withMirror<T>(
+    repository: GitRepository,
+    operation: string,
+    branch: string | undefined,
+    signal: AbortSignal | undefined,
+    task: (session: MirrorSession) => Promise<T>,
+  ): Promise<T> {
+    const remote = parseRemoteUrl(repository.url);
+    const location = mirrorLocation(cacheDir, mirrorKey(repository.url));
+    const context = { operation, repoUrl: remote.url, ...(branch === undefined ? {} : { branch }) };
+    try {
+      await mkdir(cacheDir, { recursive: true });
+      return await mutex.run(location.gitDir, () =>
+        withLockFile(
+          location.lockPath,
+          { timeoutMs: options.lockTimeoutMs ?? 600_000, ...(signal ? { signal } : {}) },
+          async () => {
+            const auth = await openAuthSession(repository, remote);
+            try {
+              await ensureMirror(location, remote.url);
+              return await task({ location, auth, remote });
+            } finally {
+              await auth.dispose();
+            }
+          },
+        ),
+      );
+    } catch (error) {
+      throw toGitWriteError(error, context);
+    }
+  }
+
+  async function fetchMirror(session: MirrorSession, signal: AbortSignal | undefined): Promise<void> {
+    const operation = isMirrorWarm(session.location) ? "fetch" : "clone";
+    await measure(operation, session.remote.url, undefined, () =>
+      runGit(["fetch", "--prune", "--no-tags", "--quiet", "origin"], network(session, signal)),
+    );
+    lastFetch.set(session.location.gitDir, Date.now());
+  }
+
+  async function tip(session: MirrorSession, branch: string): Promise<string | null> {
+    return runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], {
+      gitDir: session.location.gitDir,
+    }).then(
+      (result) => result.stdout.toString("utf8").trim(),
+      () => null,
+    );
+  }
+
+  async function resolveBranch(repository: GitRepository, branch: string, signal?: AbortSignal): Promise<string> {
+    if (branch !== "" && branch !== "HEAD") return validBranch(branch, parseRemoteUrl(repository.url).url);
+    return defaultBranch(repository, signal ? { signal } : undefined);
+  }
+
+  async function defaultBranch(repository: GitRepository, requestOptions?: RequestOptions): Promise<string> {
+    const remote = parseRemoteUrl(repository.url);
+    const signal = requestOptions?.signal;
+    let auth: AuthSession | undefined;
+    try {
+      auth = await openAuthSession(repository, remote);
+      const session = auth;
+      const { stdout } = await measure("ls-remote", remote.url, undefined, () =>
+        runGit(["ls-remote", "--symref", remote.url, "HEAD"], {
+          env: { ...extraEnv, ...session.env },
+          secrets: session.secrets,
+          timeoutMs,
+          ...(signal ? { signal } : {}),
+        }),
+      );
+      const match = /^ref: refs\/heads\/(?<branch>\S+)\tHEAD$/m.exec(stdout.toString("utf8"));
+      if (!match?.groups?.branch) {
+        throw new GitWriteError("GIT_FAILED", `[git-cli] ${remote.url} has no default branch (empty repository?)`, {
+          repoUrl: remote.url,
+        });
+      }
+      return match.groups.branch;
+    } catch (error) {
+      throw toGitWriteError(error, { operation: "ls-remote", repoUrl: remote.url });
+    } finally {
+      await auth?.dispose();
+    }
+  }
+
+  async function openBranch(
+    repository: GitRepository,
+    branch: string,
+    requestOptions?: RequestOptions,
+  ): Promise<RepositoryFiles | null> {
+    const signal = requestOptions?.signal;
+    const name = await resolveBranch(repository, branch, signal);
+    return withMirror(repository, "open", name, signal, async (session) => {
+      await fetchMirror(session, signal);
+      const sha = await tip(session, name);
+      return sha === null ? null : createRepositoryFiles(session.location.gitDir, sha);
+    });
+  }
+
+  async function commit(request: CommitRequest, requestOptions?: RequestOptions): Promise<CommitResult> {
+    const signal = requestOptions?.signal;
+    const branch = await resolveBranch(request.repository, request.branch, signal);
+    const base =
+      request.baseBranch === undefined
+        ? undefined
+        : await resolveBranch(request.repository, request.baseBranch, signal);
+    const writeBranch = base !== undefined && base !== branch;
+
+    return withMirror(request.repository, "commit", branch, signal, async (session) => {
+      const { gitDir } = session.location;
+      const repoUrl = session.remote.url;
+      const fetchedAt = lastFetch.get(gitDir) ?? Number.NEGATIVE_INFINITY;
+      if (!isMirrorWarm(session.location) || Date.now() - fetchedAt >= (options.fetchReuseMs ?? 0)) {
+        await fetchMirror(session, signal);
+      }
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        if (attempt > 1) await fetchMirror(session, signal);
+        const branchTip = await tip(session, branch);
+        const baseTip = writeBranch ? await tip(session, base) : null;
+        const plan = await planParent(session, {
+          branch,
+          base,
+          writeBranch,
+          branchTip,
+          baseTip,
+          author: request.author.email,
+        });
+
+        const buildStarted = performance.now();
+        const sha = await buildCommit({
+          gitDir,
+          parent: plan.parent,
+          changes: request.changes,
+          message: request.message,
+          author: request.author,
+          signOff: request.signOff ?? false,
+          ...(request.signing ? { signing: request.signing } : {}),
+          env: extraEnv,
+          ...(signal ? { signal } : {}),
+        }).catch((error: unknown) => {
+          throw toGitWriteError(error, { operation: "commit", repoUrl, branch });
+        });
+        if (sha === null) return { sha: null, branch, branchCreated: false, attempts: attempt };
+        options.onOperation?.({
+          operation: "commit",
+          repoUrl,
+          branch,
+          ok: true,
+          durationMs: performance.now() - buildStarted,
+        });
+
+        await options.beforePush?.({ repoUrl, branch, attempt, sha, parent: plan.parent });
+        const lease = plan.lease ? [`--force-with-lease=refs/heads/${branch}:${plan.lease}`] : [];
+        try {
+          await measure("push", repoUrl, branch, () =>
+            runGit(
+              ["push", "--porcelain", ...lease, "origin", `${sha}:refs/heads/${branch}`],
+              network(session, signal),
+            ),
+          );
+          return { sha, branch, branchCreated: branchTip === null, attempts: attempt };
+        } catch (error) {
+          if (!isPushRace(error)) throw error;
+        }
+      }
+      throw new GitWriteError(
+        "GIT_CONFLICT",
+        `[git-cli] push ${repoUrl} (${branch}): the branch kept moving; gave up after ${maxAttempts} attempts`,
+        { repoUrl, branch, retryable: true },
+      );
+    });
+  }
+
+  /**
+   * Picks the commit to build on. The tracked branch: its tip. A write branch: created from the base; else its
+   * tip when it already contains the base; else, when every commit on it since the base is ours, the base again
+   * with a lease on the old tip (a reset); else its tip: never force a branch someone else wrote to.
+   */
+  async function planParent(
+    session: MirrorSession,
+    state: {
+      readonly branch: string;
+      readonly base: string | undefined;
+      readonly writeBranch: boolean;
+      readonly branchTip: string | null;
+      readonly baseTip: string | null;
+      readonly author: string;
+    },
+  ): Promise<{ readonly parent: string; readonly lease?: string }> {
+    const repoUrl = session.remote.url;
+    const missing = (name: string) =>
+      new GitWriteError("GIT_FAILED", `[git-cli] branch ${name} does not exist on ${repoUrl}`, {
+        repoUrl,
+        branch: name,
+      });
+    if (!state.writeBranch) {
+      if (state.branchTip === null) throw missing(state.branch);
+      return { parent: state.branchTip };
+    }
+    if (state.baseTip === null) {
+      if (state.branchTip === null) throw missing(state.base ?? state.branch);
+      return { parent: state.branchTip };
+    }
+    if (state.branchTip === null) return { parent: state.baseTip };
+    const gitDir = session.location.gitDir;
+    const contains = await runGit(["merge-base", "--is-ancestor", state.baseTip, state.branchTip], { gitDir }).then(
+      () => true,
+      () => false,
+    );
+    if (contains) return { parent: state.branchTip };
+    const { stdout } = await runGit(["log", "--format=%ae%x09%ce", `${state.baseTip}..${state.branchTip}`], { gitDir });
+    const authors = stdout.toString("utf8").trim().split("\n").filter(Boolean);
+    const ours = authors.length > 0 && authors.every((line) => line === `${state.author}\t${state.author}`);
+    return ours ? { parent: state.baseTip, lease: state.branchTip } : { parent: state.branchTip };
+  }
+
+  return {
+    id: "git-cli",
+    defaultBranch: (repository, requestOptions) => track(defaultBranch(repository, requestOptions)),
+    openBranch: (repository, branch, requestOptions) => track(openBranch(repository, branch, requestOptions)),
+    commit: (request, requestOptions) => track(commit(request, requestOptions)),
+    async dispose() {
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+function defaultCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "image-updater", "git");
+}
+
+const INVALID_BRANCH = /(?:^[-/.]|\.\.|[\s~^:?*[\\]|@\{|\/\/|\/$|\.lock$|\.$)/;
+
+function validBranch(branch: string, repoUrl: string): string {
+  if (INVALID_BRANCH.test(branch) || /[\x00-\x1f\x7f]/.test(branch)) {
+    throw new GitWriteError("GIT_FAILED", `[git-cli] ${JSON.stringify(branch)} is not a valid branch name`, {
+      repoUrl,
+      branch,
+    });
+  }
+  return branch;
+}

@@ -1,0 +1,182 @@
+/**
+ * One HTTP exchange with a registry: timeout, abort, body cap, and the mapping of statuses and network
+ * failures to core's typed errors. Messages name the method, path and status, never headers or bodies.
+ */
+import { type ErrorCode, RegistryError } from "@image-updater/core";
+import { type Dispatcher, fetch } from "undici";
+
+/** What a request is for, as reported in {@link RegistryRequestEvent}. */
+export type RegistryRequestKind = "token" | "tags" | "manifest" | "blob";
+
+/** Reported once per HTTP request, after it ends. Carries no header, query string or body. */
+export interface RegistryRequestEvent {
+  /** Registry host as the image names it, e.g. `docker.io`. */
+  readonly registry: string;
+  readonly method: "GET" | "HEAD";
+  readonly kind: RegistryRequestKind;
+  /** HTTP status; absent when no response came (network failure, timeout, abort). */
+  readonly status?: number;
+  /** Error code when the request failed, else absent. */
+  readonly error?: ErrorCode;
+}
+
+/** A buffered response. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+  readonly url: URL;
+}
+
+/** One request. `url` never carries credentials; they go in `headers`. */
+export interface HttpRequest {
+  readonly method: "GET" | "HEAD";
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly kind: RegistryRequestKind;
+  readonly registry: string;
+  readonly signal?: AbortSignal;
+  readonly dispatcher: Dispatcher;
+  readonly timeoutMs: number;
+  /** Message prefix. */
+  readonly source: string;
+  readonly onRequest?: (event: RegistryRequestEvent) => void;
+}
+
+/** Bodies we read are manifests, configs and tag lists; anything larger is not one of those. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** `GET /v2/…` with the query string dropped: paths name repositories and tags, never secrets. */
+export function describe(method: string, url: URL): string {
+  return `${method} ${url.pathname}`;
+}
+
+/** Milliseconds from a `Retry-After` header (seconds or an HTTP date), or `undefined`. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value.trim());
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The first `errors[].code` of a registry error body (`NAME_UNKNOWN`, `MANIFEST_UNKNOWN`, …). */
+export function registryErrorCode(body: Uint8Array): string | undefined {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(body)) as { errors?: { code?: unknown }[] };
+    const code = parsed.errors?.[0]?.code;
+    return typeof code === "string" && /^[A-Z_]{1,64}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The typed error for a non-success status. */
+export function statusError(
+  request: Pick<HttpRequest, "method" | "url" | "registry" | "source">,
+  response: HttpResponse,
+): RegistryError {
+  const { status } = response;
+  const code = registryErrorCode(response.body);
+  const what = `[${request.source}] ${describe(request.method, request.url)} on ${request.registry}: ${status}${code ? ` ${code}` : ""}`;
+  const base = { registry: request.registry, status };
+  if (status === 401 || status === 403) return new RegistryError("REGISTRY_AUTH", `${what} (access refused)`, base);
+  if (status === 404) return new RegistryError("REGISTRY_NOT_FOUND", `${what} (not found)`, base);
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+  const wait = retryAfterMs === undefined ? {} : { retryAfterMs };
+  if (status === 429) {
+    return new RegistryError("REGISTRY_RATE_LIMITED", `${what} (rate limited)`, { ...base, ...wait, retryable: true });
+  }
+  if (status >= 500 || status === 408) {
+    return new RegistryError("REGISTRY_UNAVAILABLE", `${what} (registry unavailable)`, {
+      ...base,
+      ...wait,
+      retryable: true,
+    });
+  }
+  return new RegistryError("REGISTRY_PROTOCOL", `${what} (unexpected status)`, base);
+}
+
+function networkError(request: HttpRequest, cause: unknown, timedOut: boolean): RegistryError {
+  const where = `[${request.source}] ${describe(request.method, request.url)} on ${request.registry}`;
+  if (request.signal?.aborted) {
+    return new RegistryError("ABORTED", `${where}: aborted`, { registry: request.registry, cause });
+  }
+  if (timedOut) {
+    return new RegistryError("TIMEOUT", `${where}: no answer within ${request.timeoutMs} ms`, {
+      registry: request.registry,
+      retryable: true,
+      cause,
+    });
+  }
+  const reason = networkReason(cause);
+  return new RegistryError("REGISTRY_UNAVAILABLE", `${where}: ${reason}`, {
+    registry: request.registry,
+    retryable: true,
+    cause,
+  });
+}
+
+/** A short reason from a fetch failure (`ECONNREFUSED`, a TLS code): the code only, never a URL. */
+function networkReason(cause: unknown): string {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z0-9_]{2,64}$/.test(code)) return `network error ${code}`;
+    current = current.cause;
+  }
+  return "network error";
+}
+
+/** Sends `request` and buffers the answer. Rejects only for network failures, timeouts and aborts. */
+export async function send(request: HttpRequest): Promise<HttpResponse> {
+  if (request.signal?.aborted) throw networkError(request, request.signal.reason, false);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs);
+  const onAbort = (): void => controller.abort();
+  request.signal?.addEventListener("abort", onAbort, { once: true });
+  const report = (status?: number, error?: ErrorCode): void =>
+    request.onRequest?.({
+      registry: request.registry,
+      method: request.method,
+      kind: request.kind,
+      ...(status === undefined ? {} : { status }),
+      ...(error === undefined ? {} : { error }),
+    });
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      redirect: "manual",
+      signal: controller.signal,
+      dispatcher: request.dispatcher,
+    });
+    const length = Number(response.headers.get("content-length") ?? "0");
+    if (length > MAX_BODY_BYTES) {
+      await response.body?.cancel();
+      throw new RegistryError(
+        "REGISTRY_PROTOCOL",
+        `[${request.source}] ${describe(request.method, request.url)} on ${request.registry}: body of ${length} bytes is too large`,
+        { registry: request.registry, status: response.status },
+      );
+    }
+    const body = new Uint8Array(await response.arrayBuffer());
+    report(response.status);
+    return { status: response.status, headers: response.headers as unknown as Headers, body, url: request.url };
+  } catch (cause) {
+    if (cause instanceof RegistryError) {
+      report(cause.status, cause.code);
+      throw cause;
+    }
+    const error = networkError(request, cause, timedOut);
+    report(undefined, error.code);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * The OCI Distribution client: any registry speaking the Docker Registry HTTP API v2 (Docker Hub, GHCR,
+ * Quay, Harbor, GCR/Artifact Registry, ECR, ACR, distribution). It spends the fewest requests it can: HEAD for
+ * digests, index children filtered before they are fetched, tokens reused until they expire.
+ */
+import {
+  type CredentialReference,
+  createRateLimiter,
+  type ImageRepository,
+  type ManifestMetadata,
+  type MetadataOptions,
+  type RateLimiter,
+  type RegistryClient,
+  type RegistryCredentials,
+  type RegistryEndpoint,
+  RegistryError,
+  type RegistryRequestOptions,
+  type SecretResolver,
+} from "@image-updater/core";
+import { Agent, type Dispatcher } from "undici";
+import { createCredentialSource, credentialReferenceKey } from "../credentials/reference.js";
+import { createStaticCredentials } from "../credentials/static.js";
+import type { CredentialSource } from "../credentials/types.js";
+import { MANIFEST_ACCEPT } from "../manifest/media-types.js";
+import { isDigest, sha256Digest } from "../manifest/parse.js";
+import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
+import { type Authenticator, createAuthenticator } from "./auth.js";
+import { repositoryPath, resolveEndpoint } from "./endpoints.js";
+import {
+  describe,
+  type HttpResponse,
+  type RegistryRequestEvent,
+  registryErrorCode,
+  send,
+  statusError,
+} from "./http.js";
+import { nextLink } from "./link.js";
+import { createEndpointAgent, needsOwnAgent } from "./tls.js";
+
+export { DOCKER_HUB_ENDPOINT, isDockerHub, repositoryPath, resolveEndpoint } from "./endpoints.js";
+export type { RegistryRequestEvent, RegistryRequestKind } from "./http.js";
+
+/** Options of {@link createOciRegistryClient}. */
+export interface OciRegistryClientOptions {
+  /** `registries.conf` entries. Images no entry serves use `https://<registry>` (Docker Hub: its API host). */
+  readonly endpoints?: readonly RegistryEndpoint[];
+  /**
+   * Fixed credentials per registry, keyed as images name the registry (`ghcr.io`, `127.0.0.1:5000`). Used when
+   * the endpoint has no `credentials:` and the call names none.
+   */
+  readonly credentials?: Readonly<Record<string, RegistryCredentials | CredentialSource>>;
+  /** Reads Kubernetes Secrets for `pullsecret:` and `secret:` references. */
+  readonly secrets?: SecretResolver;
+  /**
+   * Builds the source for a credential reference. @default {@link createCredentialSource} with `secrets`, the
+   * endpoint's `credsexpire` and the registry's names for `.dockerconfigjson` matching.
+   */
+  readonly credentialSource?: (reference: CredentialReference, endpoint: RegistryEndpoint) => CredentialSource;
+  /** `n` of `/tags/list` requests. @default 1000 (ECR's maximum) */
+  readonly pageSize?: number;
+  /** Tags kept per repository; the rest are dropped with a warning. @default 50_000 */
+  readonly maxTags?: number;
+  /** Per HTTP request, headers and body included. @default 30_000 */
+  readonly timeoutMs?: number;
+  /** Pace HTTP requests at the endpoint's `limit` (requests/second). @default true */
+  readonly paceRequests?: boolean;
+  /** Something worth a log line happened (a truncated tag list, a foreign pagination link). */
+  readonly onWarning?: (message: string) => void;
+  /** Called after every HTTP request, for counting. */
+  readonly onRequest?: (event: RegistryRequestEvent) => void;
+}
+
+/** A registry client that also tells which endpoint serves an image. */
+export interface OciRegistryClient extends RegistryClient {
+  /** The `registries.conf` entry (or built-in default) used for `repo`. */
+  endpointFor(repo: ImageRepository): RegistryEndpoint;
+}
+
+interface EndpointState {
+  readonly endpoint: RegistryEndpoint;
+  readonly auth: Promise<Authenticator>;
+  readonly dispatcher: Promise<Dispatcher>;
+}
+
+const SOURCE = "oci-distribution";
+const MAX_REDIRECTS = 5;
+
+/** Token scope actions. ACR refuses a listing without `metadata_read`. */
+function scopeActions(endpoint: RegistryEndpoint): string {
+  return /\.azurecr\.(io|cn|us)$/i.test(new URL(endpoint.apiUrl).hostname) ? "pull,metadata_read,content_read" : "pull";
+}
+
+/** Creates a client for every registry reachable over the Distribution API. */
+export function createOciRegistryClient(options: OciRegistryClientOptions = {}): OciRegistryClient {
+  const endpoints = options.endpoints ?? [];
+  const pageSize = Math.max(1, Math.floor(options.pageSize ?? 1000));
+  const maxTags = Math.max(1, Math.floor(options.maxTags ?? 50_000));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const warn = options.onWarning ?? (() => {});
+  const sharedAgent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  const ownAgents: Promise<Agent>[] = [];
+  const states = new Map<string, EndpointState>();
+  const sources = new Map<string, CredentialSource>();
+
+  function stateFor(endpoint: RegistryEndpoint, registry: string): EndpointState {
+    const key = `${registry}\n${endpoint.apiUrl}\n${endpoint.insecure}\n${endpoint.caFile ?? ""}\n${endpoint.caData ?? ""}`;
+    let state = states.get(key);
+    if (state === undefined) {
+      let dispatcher: Promise<Dispatcher> = Promise.resolve(sharedAgent);
+      if (needsOwnAgent(endpoint)) {
+        const agent = createEndpointAgent(endpoint);
+        agent.catch(() => {});
+        ownAgents.push(agent);
+        dispatcher = agent;
+      }
+      const limiter: RateLimiter | undefined =
+        options.paceRequests !== false && endpoint.limit !== undefined && endpoint.limit > 0
+          ? createRateLimiter({ requestsPerSecond: endpoint.limit })
+          : undefined;
+      const auth = dispatcher.then((d) =>
+        createAuthenticator({
+          registry,
+          source: SOURCE,
+          dispatcher: d,
+          timeoutMs,
+          ...(limiter ? { limiter } : {}),
+          ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+        }),
+      );
+      auth.catch(() => {});
+      state = { endpoint, auth, dispatcher };
+      states.set(key, state);
+    }
+    return state;
+  }
+
+  function credentialsFor(
+    endpoint: RegistryEndpoint,
+    repo: ImageRepository,
+    reference: CredentialReference | undefined,
+  ): CredentialSource | undefined {
+    const ref = reference ?? endpoint.credentials;
+    if (ref === undefined) {
+      const fixed = options.credentials?.[repo.registry];
+      if (fixed === undefined) return undefined;
+      const key = `static\n${repo.registry}`;
+      let source = sources.get(key);
+      if (source === undefined) {
+        source = "get" in fixed ? fixed : createStaticCredentials(fixed, `static:${repo.registry}`);
+        sources.set(key, source);
+      }
+      return source;
+    }
+    const key = `${endpoint.apiUrl}\n${credentialReferenceKey(ref)}`;
+    let source = sources.get(key);
+    if (source === undefined) {
+      source = options.credentialSource
+        ? options.credentialSource(ref, endpoint)
+        : createCredentialSource(ref, {
+            ...(options.secrets ? { secrets: options.secrets } : {}),
+            registries: [repo.registry, endpoint.apiUrl],
+            ...(endpoint.credentialsExpireMs === undefined ? {} : { expireMs: endpoint.credentialsExpireMs }),
+          });
+      sources.set(key, source);
+    }
+    return source;
+  }
+
+  /** Everything one call needs about the repository it is about. */
+  function target(repo: ImageRepository, callOptions: RegistryRequestOptions | undefined) {
+    const endpoint = resolveEndpoint(endpoints, repo);
+    const path = repositoryPath(endpoint, repo);
+    const state = stateFor(endpoint, repo.registry);
+    const credentials = credentialsFor(endpoint, repo, callOptions?.credentials);
+    const base = endpoint.apiUrl.replace(/\/+$/, "");
+    const scope = `repository:${path}:${scopeActions(endpoint)}`;
+    const signal = callOptions?.signal;
+    async function request(method: "GET" | "HEAD", url: URL, kind: "tags" | "manifest" | "blob", accept: string) {
+      const auth = await state.auth;
+      return auth.send({
+        method,
+        url,
+        headers: { accept },
+        kind,
+        scope,
+        ...(credentials ? { credentials } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    }
+    function fail(method: "GET" | "HEAD", url: URL, response: HttpResponse) {
+      return statusError({ method, url, registry: repo.registry, source: SOURCE }, response);
+    }
+    return { endpoint, path, state, base, signal, request, fail };
+  }
+
+  function abortIfNeeded(signal: AbortSignal | undefined, what: string, registry: string): void {
+    if (signal?.aborted) {
+      throw new RegistryError("ABORTED", `[${SOURCE}] ${what} on ${registry}: aborted`, {
+        registry,
+        cause: signal.reason,
+      });
+    }
+  }
+
+  function protocol(registry: string, what: string, detail: string, cause?: unknown): RegistryError {
+    return new RegistryError("REGISTRY_PROTOCOL", `[${SOURCE}] ${what} on ${registry}: ${detail}`, {
+      registry,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+
+  async function getManifest(
+    repo: ImageRepository,
+    t: ReturnType<typeof target>,
+    reference: string,
+  ): Promise<FetchedManifest | null> {
+    const url = new URL(`${t.base}/v2/${t.path}/manifests/${encodeURIComponent(reference)}`);
+    const response = await t.request("GET", url, "manifest", MANIFEST_ACCEPT);
+    if (response.status === 404) {
+      if (registryErrorCode(response.body) === "NAME_UNKNOWN") throw t.fail("GET", url, response);
+      return null;
+    }
+    if (response.status !== 200) throw t.fail("GET", url, response);
+    const digest = sha256Digest(response.body);
+    if (isDigest(reference) && digest !== reference) {
+      throw protocol(repo.registry, describe("GET", url), `content does not match digest ${reference}`);
+    }
+    const contentType = response.headers.get("content-type");
+    return { bytes: response.body, digest, ...(contentType ? { contentType } : {}) };
+  }
+
+  async function getBlob(repo: ImageRepository, t: ReturnType<typeof target>, digest: string): Promise<Uint8Array> {
+    const url = new URL(`${t.base}/v2/${t.path}/blobs/${digest}`);
+    let response = await t.request("GET", url, "blob", "*/*");
+    let current = url;
+    // Registries hand blobs to a CDN or object store; those get no registry credentials.
+    for (let hop = 0; hop < MAX_REDIRECTS && response.status >= 300 && response.status < 400; hop++) {
+      const location = response.headers.get("location");
+      if (location === null) break;
+      const next = new URL(location, current);
+      const dispatcher = await t.state.dispatcher;
+      response =
+        next.origin === url.origin
+          ? await t.request("GET", next, "blob", "*/*")
+          : await send({
+              method: "GET",
+              url: next,
+              headers: {},
+              kind: "blob",
+              registry: repo.registry,
+              dispatcher,
+              timeoutMs,
+              source: SOURCE,
+              ...(t.signal ? { signal: t.signal } : {}),
+              ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+            });
+      current = next;
+    }
+    if (response.status !== 200) throw t.fail("GET", url, response);
+    if (sha256Digest(response.body) !== digest) {
+      throw protocol(repo.registry, describe("GET", url), "blob content does not match its digest");
+    }
+    return response.body;
+  }
+
+  return {
+    id: SOURCE,
+    capabilities: { createdAt: true, platforms: true, labels: true },
+
+    endpointFor(repo) {
+      return resolveEndpoint(endpoints, repo);
+    },
+
+    async listTags(repo, callOptions) {
+      const t = target(repo, callOptions);
+      let url: URL | undefined = new URL(`${t.base}/v2/${t.path}/tags/list`);
+      url.searchParams.set("n", String(pageSize));
+      const origin = url.origin;
+      const seen = new Set<string>();
+      const visited = new Set<string>();
+      const tags: string[] = [];
+      while (url !== undefined) {
+        abortIfNeeded(t.signal, describe("GET", url), repo.registry);
+        visited.add(url.href);
+        const response = await t.request("GET", url, "tags", "application/json");
+        if (response.status !== 200) throw t.fail("GET", url, response);
+        let body: { tags?: unknown };
+        try {
+          body = JSON.parse(new TextDecoder().decode(response.body));
+        } catch (cause) {
+          throw protocol(repo.registry, describe("GET", url), "tag list is not JSON", cause);
+        }
+        const page = body?.tags ?? [];
+        if (!Array.isArray(page) || page.some((tag) => typeof tag !== "string")) {
+          throw protocol(repo.registry, describe("GET", url), "tag list has no tags array of strings");
+        }
+        for (const tag of page as string[]) {
+          if (seen.has(tag)) continue;
+          if (tags.length >= maxTags) {
+            warn(
+              `[${SOURCE}] ${repo.registry}/${t.path} has more than ${maxTags} tags; only the first ${maxTags} are used (raise maxTags to see more)`,
+            );
+            return tags;
+          }
+          seen.add(tag);
+          tags.push(tag);
+        }
+        const next = nextLink(response.headers.get("link"), url);
+        if (next !== undefined && next.origin !== origin) {
+          warn(`[${SOURCE}] ${repo.registry}/${t.path}: pagination link to another host ignored`);
+          break;
+        }
+        url = next !== undefined && !visited.has(next.href) ? next : undefined;
+      }
+      return tags;
+    },
+
+    async getDigest(repo, tag, callOptions) {
+      const t = target(repo, callOptions);
+      const url = new URL(`${t.base}/v2/${t.path}/manifests/${encodeURIComponent(tag)}`);
+      const response = await t.request("HEAD", url, "manifest", MANIFEST_ACCEPT);
+      if (response.status === 404) return null;
+      if (response.status !== 200) throw t.fail("HEAD", url, response);
+      const digest = response.headers.get("docker-content-digest");
+      if (digest !== null && isDigest(digest)) return digest;
+      // Some registries omit the header on HEAD; the body's hash is the digest.
+      return (await getManifest(repo, t, tag))?.digest ?? null;
+    },
+
+    async getMetadata(repo, reference, callOptions?: MetadataOptions): Promise<ManifestMetadata | null> {
+      const t = target(repo, callOptions);
+      const store: ContentStore = {
+        getManifest: (ref) => getManifest(repo, t, ref),
+        getBlob: (digest) => getBlob(repo, t, digest),
+      };
+      return resolveMetadata(store, reference, {
+        source: SOURCE,
+        registry: repo.registry,
+        name: `${t.path}${isDigest(reference) ? "@" : ":"}${reference}`,
+        ...(callOptions?.platforms ? { platforms: callOptions.platforms } : {}),
+        ...(t.signal ? { signal: t.signal } : {}),
+      });
+    },
+
+    async dispose() {
+      const agents = await Promise.allSettled(ownAgents.splice(0));
+      await Promise.all([
+        sharedAgent.close(),
+        ...agents.flatMap((a) => (a.status === "fulfilled" ? [a.value.close()] : [])),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  BenchError,
+  benchResources,
+  cleanupBench,
+  isProcessAlive,
+  startGitHttpServer,
+  startRegistry,
+  startScriptedRegistry,
+  startSshGitServer,
+  tempDir,
+} from "../src/bench/index.js";
+
+describe("bench cleanup", () => {
+  it("stop() leaves no process and no temp dir behind", async () => {
+    const services = await Promise.all([
+      startRegistry({ auth: "token" }),
+      startRegistry({ auth: "basic" }),
+      startSshGitServer(),
+      startGitHttpServer(),
+      startScriptedRegistry(),
+    ]);
+    const [tokenRegistry, basicRegistry, ssh, http] = services;
+    const pids = [tokenRegistry.pid, basicRegistry.pid, ssh.pid];
+    const dirs = [tokenRegistry.dir, basicRegistry.dir, ssh.root, http.root];
+    const aliveBefore = pids.map(isProcessAlive);
+
+    await Promise.all(services.map((service) => service.stop()));
+
+    expect(aliveBefore).toEqual([true, true, true]);
+    expect(pids.map(isProcessAlive)).toEqual([false, false, false]);
+    expect(dirs.filter((dir) => existsSync(dir))).toEqual([]);
+    expect(benchResources().pids.filter((pid) => pids.includes(pid))).toEqual([]);
+    await expect(fetch(`${http.url}/`)).rejects.toThrow();
+  });
+
+  it("cleanupBench() stops what a test forgot and removes tracked temp dirs", async () => {
+    const registry = await startRegistry();
+    const dir = tempDir("forgotten");
+
+    await cleanupBench();
+
+    expect(isProcessAlive(registry.pid)).toBe(false);
+    expect([existsSync(registry.dir), existsSync(dir)]).toEqual([false, false]);
+    expect(benchResources()).toEqual({ pids: [], dirs: [] });
+  });
+
+  it.each([
+    { binary: "/nonexistent/docker-registry", message: /not found; install the Debian package docker-registry/ },
+    { binary: "/bin/false", message: /docker-registry exited \(1\) before it was ready; log:/ },
+  ])("startRegistry() fails loudly with $binary", async ({ binary, message }) => {
+    const starting = startRegistry({ binary });
+
+    await expect(starting).rejects.toThrow(BenchError);
+    await expect(starting).rejects.toThrow(message);
+    expect(benchResources().dirs.filter((dir) => dir.includes("registry"))).toEqual([]);
+  });
+});
