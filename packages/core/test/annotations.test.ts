@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { formatImageTagsBranch, parseApplicationAnnotations } from "../src/config/index.js";
+import { parseApplicationAnnotations } from "../src/config/index.js";
+import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
 
 const P = "argocd-image-updater.argoproj.io";
 const FIXTURES = new URL("./fixtures/config/seed-apps/", import.meta.url);
@@ -92,10 +93,11 @@ describe("seed article Applications", () => {
       target: { kind: "default" },
     });
     expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
-    const prefix = config.writeBack.git?.branchPrefix ?? "";
-    expect(formatImageTagsBranch(prefix, [{ image: "myregistry/myapp", newTag: "1.2.3" }])).toBe(
-      "image-update/myapp-1.2.3",
-    );
+    const data = branchNameData({
+      application: { namespace: "argocd", name: "app" },
+      changes: [{ image: "myregistry/myapp", newTag: "1.2.3" }],
+    });
+    expect(branchNameFromPrefix(config.writeBack.git?.branchPrefix ?? "", data)).toBe("image-update/myapp-1.2.3");
   });
 
   it("myapp-staging: docker.io/myorg/myapp, newest-build, direct git commit", () => {
@@ -521,23 +523,5 @@ describe("properties", () => {
         expect(() => parseApplicationAnnotations(input)).not.toThrow();
       }),
     );
-  });
-});
-
-describe("formatImageTagsBranch", () => {
-  it.each([
-    ["image-update/", [{ image: "myregistry/myapp", newTag: "1.2.3" }], "image-update/myapp-1.2.3"],
-    ["image-update/", [{ image: "localhost:5000/a/web:1", newTag: "2" }], "image-update/web-2"],
-    [
-      "",
-      [
-        { image: { registry: "ghcr.io", repository: "org/api" }, newTag: "v1" },
-        { image: "web", newTag: "2" },
-      ],
-      "api-v1-web-2",
-    ],
-    ["u/", [{ image: "app", newTag: "sha256:abc" }], "u/app-sha256-abc"],
-  ])("%j %j", (prefix, changes, expected) => {
-    expect(formatImageTagsBranch(prefix, changes)).toBe(expected);
   });
 });

@@ -51,9 +51,7 @@ export type {
   WriteBackTarget,
 } from "./types.js";
 export {
-  type BranchImageChange,
   DEFAULT_BRANCH_PREFIX,
-  formatImageTagsBranch,
   type GitBranchSetting,
   parseGitBranch,
   parseWriteBackMethod,

@@ -108,7 +108,7 @@ export interface GitWriteBackConfig {
   /**
    * The seed's `git:branch` naming, used when `writeBranch` is absent: push to
    * `<branchPrefix><last segment of the image name>-<new tag>` per changed image, joined with `-`
-   * (`image-update/myapp-1.2.3`); see `formatImageTagsBranch`.
+   * (`image-update/myapp-1.2.3`), as the template module's `branchNameFromPrefix` renders it.
    */
   readonly branchPrefix?: string;
   readonly target: WriteBackTarget;

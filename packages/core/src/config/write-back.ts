@@ -1,9 +1,8 @@
 /**
- * Write-back settings: `write-back-method`, `write-back-target`, `git-branch`, and the seed's
- * `git:branch` naming. Shared by the annotation and CRD front ends.
+ * Write-back settings: `write-back-method`, `write-back-target`, `git-branch`. Shared by the annotation
+ * and CRD front ends. Branch names are rendered by the template module (`renderBranchName`,
+ * `branchNameFromPrefix`).
  */
-import { splitReference } from "../image/reference.js";
-import type { ImageRepository } from "../registry/types.js";
 import { diag, type Setting, type SettingContext } from "./settings.js";
 import type { GitCredentialsSource, WriteBackMethodName, WriteBackTarget } from "./types.js";
 
@@ -145,28 +144,4 @@ export function parseGitBranch(text: string, context: SettingContext): Setting<G
     };
   }
   return { value, diagnostics: [] };
-}
-
-/** One image change, for {@link formatImageTagsBranch}. */
-export interface BranchImageChange {
-  readonly image: ImageRepository | string;
-  readonly newTag: string;
-}
-
-/**
- * The seed's `git:branch` name: `<prefix><last segment of the image name>-<new tag>` per change, joined
- * with `-` (`image-update/myapp-1.2.3`). Characters git refuses in branch names become `-`; the result is
- * cut at 255 characters.
- */
-export function formatImageTagsBranch(prefix: string, changes: readonly BranchImageChange[]): string {
-  const parts = changes.map((change) => {
-    const name = typeof change.image === "string" ? splitReference(change.image.trim()).name : change.image.repository;
-    const last = name.split("/").pop() ?? name;
-    return `${last}-${change.newTag}`;
-  });
-  const safe = parts
-    .join("-")
-    .replace(/[^A-Za-z0-9._/-]/g, "-")
-    .replace(/\.{2,}/g, ".");
-  return `${prefix}${safe}`.slice(0, 255);
 }
