@@ -123,6 +123,21 @@ describe("startScriptedRegistry() manifests", () => {
     expect(refused.status).toBe(404);
   });
 
+  it("answers a schema-2-only client with the amd64 manifest of a Docker manifest list", async () => {
+    const server = await start({
+      repositories: { list: [{ tags: ["1.0.0"], format: "docker", platforms: ["linux/arm64", "linux/amd64"] }] },
+    });
+
+    const response = await fetch(`${server.url}/v2/list/manifests/1.0.0`, {
+      headers: { accept: MEDIA_TYPES.dockerManifest },
+    });
+    const config = ((await response.json()) as { config: { digest: string } }).config.digest;
+    const blob = await fetch(`${server.url}/v2/list/blobs/${config}`);
+
+    expect(response.headers.get("content-type")).toBe(MEDIA_TYPES.dockerManifest);
+    expect(await blob.json()).toMatchObject({ architecture: "amd64", os: "linux" });
+  });
+
   it("is readable by skopeo (real manifests, configs and blobs)", async () => {
     const server = await start(SCRIPT);
 

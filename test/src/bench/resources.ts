@@ -21,16 +21,27 @@ let safetyNetInstalled = false;
 function installSafetyNet(): void {
   if (safetyNetInstalled) return;
   safetyNetInstalled = true;
-  process.once("exit", () => {
-    for (const pid of liveChildren.keys()) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
+  process.once("exit", releaseEverythingNow);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      releaseEverythingNow();
+      // Keep the default outcome (death by that signal) unless someone else handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+function releaseEverythingNow(): void {
+  for (const pid of liveChildren.keys()) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
     }
-    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-  });
+  }
+  liveChildren.clear();
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  liveDirs.clear();
 }
 
 /**
