@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
 import {
   BenchError,
   benchResources,
   cleanupBench,
+  createBareRepo,
   isProcessAlive,
   startGitHttpServer,
   startRegistry,
@@ -33,6 +36,28 @@ describe("bench cleanup", () => {
     expect(dirs.filter((dir) => existsSync(dir))).toEqual([]);
     expect(benchResources().pids.filter((pid) => pids.includes(pid))).toEqual([]);
     await expect(fetch(`${http.url}/`)).rejects.toThrow();
+  });
+
+  it("sshd's stop() also ends open connections", async () => {
+    const server = await startSshGitServer();
+    await createBareRepo(server.root, "deploy", { a: "a\n" });
+    const [command = "ssh", ...options] = server.sshCommand().split(" ");
+    // git-upload-pack advertises its refs, then waits for the client: an open session.
+    const client = spawn(command, [
+      ...options,
+      "-p",
+      String(server.port),
+      `${userInfo().username}@127.0.0.1`,
+      `git-upload-pack '${server.root}/deploy.git'`,
+    ]);
+    const closed = new Promise<number | null>((resolve) => client.once("exit", resolve));
+    await new Promise((resolve) => client.stdout.once("data", resolve));
+
+    await server.stop();
+    const code = await closed;
+
+    expect(code).not.toBe(0);
+    expect(isProcessAlive(server.pid)).toBe(false);
   });
 
   it("cleanupBench() stops what a test forgot and removes tracked temp dirs", async () => {

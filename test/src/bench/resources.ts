@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,13 +31,61 @@ function installSafetyNet(): void {
   }
 }
 
-function releaseEverythingNow(): void {
-  for (const pid of liveChildren.keys()) {
+/**
+ * Signals the process group led by `pid` (bench children are spawned detached, so each leads one: this also
+ * reaches sshd's per-connection children and git's helpers), falling back to the process itself.
+ */
+export function signalGroup(pid: number, signal: NodeJS.Signals, orLeader = true): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    if (!orLeader) return;
     try {
-      process.kill(pid, "SIGKILL");
+      process.kill(pid, signal);
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * PIDs of every live descendant of `pid`, read from /proc (empty where there is no /proc). sshd's
+ * per-connection children call setsid(), so a process-group signal misses them; this finds them.
+ */
+export function listDescendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const siblings = children.get(ppid) ?? [];
+      siblings.push(Number(entry));
+      children.set(ppid, siblings);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function releaseEverythingNow(): void {
+  for (const pid of liveChildren.keys()) {
+    for (const descendant of listDescendants(pid)) signalGroup(descendant, "SIGKILL");
+    signalGroup(pid, "SIGKILL");
   }
   liveChildren.clear();
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
