@@ -15,7 +15,8 @@ import {
   tempDir,
 } from "../src/bench/index.js";
 
-describe("bench cleanup", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("bench cleanup", { timeout: 120_000 }, () => {
   it("stop() leaves no process and no temp dir behind", async () => {
     const services = await Promise.all([
       startRegistry({ auth: "token" }),

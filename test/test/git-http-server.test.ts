@@ -45,7 +45,8 @@ afterEach(async () => {
 });
 afterAll(cleanupBench);
 
-describe("repo helpers", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("repo helpers", { timeout: 120_000 }, () => {
   it("createBareRepo() commits the files on the branch; readBranchFiles() and readBranchLog() read them back", async () => {
     const root = tempDir("repo-helpers");
 
@@ -91,7 +92,7 @@ describe("repo helpers", () => {
   });
 });
 
-describe("startGitHttpServer() without auth", () => {
+describe("startGitHttpServer() without auth", { timeout: 120_000 }, () => {
   it("clones with protocol v2, pushes a commit and a chunked 2 MB file, read back with git", async () => {
     server = await startGitHttpServer();
     const bare = await createBareRepo(server.root, "deploy", { "values.yaml": "tag: 1.0.0\n" });
@@ -140,7 +141,7 @@ describe("startGitHttpServer() without auth", () => {
   });
 });
 
-describe("startGitHttpServer({ auth })", () => {
+describe("startGitHttpServer({ auth })", { timeout: 120_000 }, () => {
   const auth = { username: "bot", password: "s3cret-pass" };
   const basic = `Authorization: Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
 

@@ -37,7 +37,8 @@ async function skopeoInspect(reference: string, extra: string[] = [], credential
 
 afterAll(cleanupBench);
 
-describe("startRegistry({ auth: 'none' }) with pushImage", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("startRegistry({ auth: 'none' }) with pushImage", { timeout: 120_000 }, () => {
   let registry: RegistryServer;
   beforeAll(async () => {
     registry = await startRegistry();
@@ -128,7 +129,7 @@ describe("startRegistry({ auth: 'none' }) with pushImage", () => {
   });
 });
 
-describe("startRegistry({ auth: 'basic' })", () => {
+describe("startRegistry({ auth: 'basic' })", { timeout: 120_000 }, () => {
   let registry: RegistryServer;
   beforeAll(async () => {
     registry = await startRegistry({ auth: "basic" });
@@ -152,7 +153,7 @@ describe("startRegistry({ auth: 'basic' })", () => {
   });
 });
 
-describe("startRegistry({ auth: 'token' })", () => {
+describe("startRegistry({ auth: 'token' })", { timeout: 120_000 }, () => {
   let registry: RegistryServer;
   beforeAll(async () => {
     registry = await startRegistry({ auth: "token" });
@@ -207,7 +208,7 @@ describe("startRegistry({ auth: 'token' })", () => {
   });
 });
 
-describe("startRegistry({ notifications })", () => {
+describe("startRegistry({ notifications })", { timeout: 120_000 }, () => {
   it("posts a push event with the tag to the listener", async () => {
     const events: { action: string; target: { tag?: string; repository: string } }[] = [];
     const listener = createServer((request, response) => {
@@ -241,7 +242,7 @@ describe("startRegistry({ notifications })", () => {
   });
 });
 
-describe("startRegistry({ auth: 'token', anonymous: 'pull', tokenExpiresIn })", () => {
+describe("startRegistry({ auth: 'token', anonymous: 'pull', tokenExpiresIn })", { timeout: 120_000 }, () => {
   it("lets anonymous clients pull but not push, with the configured token lifetime", async () => {
     const registry = await startRegistry({ auth: "token", anonymous: "pull", tokenExpiresIn: 120 });
     try {

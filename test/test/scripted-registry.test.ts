@@ -43,7 +43,8 @@ async function listAllTags(base: string, first: string): Promise<{ tags: string[
   return { tags, pages };
 }
 
-describe("startScriptedRegistry() tags/list", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("startScriptedRegistry() tags/list", { timeout: 120_000 }, () => {
   it.each([
     { pageSize: undefined, first: "/v2/team/app/tags/list", pages: 1 },
     { pageSize: undefined, first: "/v2/team/app/tags/list?n=2", pages: 4 },
@@ -97,7 +98,7 @@ describe("startScriptedRegistry() tags/list", () => {
   });
 });
 
-describe("startScriptedRegistry() manifests", () => {
+describe("startScriptedRegistry() manifests", { timeout: 120_000 }, () => {
   it("serves GET and HEAD with Docker-Content-Digest equal to the body digest", async () => {
     const server = await start(SCRIPT);
 
@@ -154,7 +155,7 @@ describe("startScriptedRegistry() manifests", () => {
   });
 });
 
-describe("startScriptedRegistry() faults", () => {
+describe("startScriptedRegistry() faults", { timeout: 120_000 }, () => {
   it("answers 429 with Retry-After, then succeeds", async () => {
     const server = await start({
       ...SCRIPT,
@@ -216,7 +217,7 @@ describe("startScriptedRegistry() faults", () => {
   });
 });
 
-describe("startScriptedRegistry() auth", () => {
+describe("startScriptedRegistry() auth", { timeout: 120_000 }, () => {
   it("challenges with Basic and serves the right credentials", async () => {
     const server = await start({ ...SCRIPT, auth: { scheme: "basic", username: "u", password: "p" } });
 

@@ -105,7 +105,8 @@ export function tempDir(prefix: string): string {
 
 /** Removes a directory made by {@link tempDir} and forgets it. Idempotent. */
 export async function removeTempDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  // Retries cover a process that was killed a moment ago and whose last writes are still landing.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   liveDirs.delete(dir);
 }
 
@@ -146,12 +147,17 @@ export async function cleanupBench(): Promise<void> {
   await Promise.allSettled([...liveDirs].map((dir) => removeTempDir(dir)));
 }
 
-/** True while a process with this PID exists (zombies of our own children are reaped by Node). */
+/** True while a process with this PID runs; a zombie (dead, not yet reaped by its parent) counts as gone. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc: trust kill(0)
   }
 }

@@ -3,7 +3,7 @@ import { accessSync, constants, createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { BenchError } from "./errors.js";
-import { listDescendants, signalGroup, trackChild } from "./resources.js";
+import { isProcessAlive, listDescendants, signalGroup, trackChild } from "./resources.js";
 
 /** A long-running child process whose output goes to a log file. */
 export interface ServiceProcess {
@@ -101,6 +101,10 @@ export function startServiceProcess(
         } catch {
           // already gone
         }
+      }
+      // Re-parented descendants are not ours to reap: wait until they are gone before files are removed.
+      for (let i = 0; i < 100 && descendants.some(isProcessAlive); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await new Promise<void>((resolve) => log.end(resolve));
     })();
