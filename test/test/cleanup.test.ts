@@ -1,6 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { userInfo } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   BenchError,
@@ -59,6 +63,36 @@ describe("bench cleanup", { timeout: 120_000 }, () => {
 
     expect(code).not.toBe(0);
     expect(isProcessAlive(server.pid)).toBe(false);
+  });
+
+  it("a test process killed with SIGKILL still leaves nothing behind (the reaper cleans up)", async () => {
+    const scriptDir = tempDir("sigkill");
+    const script = join(scriptDir, "victim.mts");
+    const bench = fileURLToPath(new URL("../src/bench/index.ts", import.meta.url));
+    await writeFile(
+      script,
+      `import { startRegistry, tempDir } from ${JSON.stringify(bench)};\n` +
+        "const registry = await startRegistry();\n" +
+        'const dir = tempDir("victim");\n' +
+        "console.log(JSON.stringify({ pid: registry.pid, dirs: [registry.dir, dir] }));\n" +
+        "setInterval(() => {}, 1000);\n",
+    );
+    // tsx as a loader (not its CLI, which would run the script in a grandchild we could not SIGKILL).
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+    const victim = spawn(process.execPath, ["--import", tsx, script], { stdio: ["ignore", "pipe", "inherit"] });
+    const started = await new Promise<{ pid: number; dirs: string[] }>((resolve) =>
+      victim.stdout.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()))),
+    );
+    const aliveBefore = isProcessAlive(started.pid);
+
+    victim.kill("SIGKILL");
+    for (let i = 0; i < 200 && (isProcessAlive(started.pid) || started.dirs.some((dir) => existsSync(dir))); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    expect(aliveBefore).toBe(true);
+    expect(isProcessAlive(started.pid)).toBe(false);
+    expect(started.dirs.filter((dir) => existsSync(dir))).toEqual([]);
   });
 
   it("cleanupBench() stops what a test forgot and removes tracked temp dirs", async () => {

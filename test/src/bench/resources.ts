@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Reaper, startReaper } from "./reaper.js";
 
 /** Something the bench started and must stop: a service, a process, a temp dir owner. */
 interface Stoppable {
@@ -13,14 +14,21 @@ const liveDirs = new Set<string>();
 const liveChildren = new Map<number, ChildProcess>();
 const liveServices = new Set<Stoppable>();
 let safetyNetInstalled = false;
+let reaper: Reaper | undefined;
+
+function syncReaper(): void {
+  reaper?.update(liveChildren.keys(), liveDirs);
+}
 
 /**
  * Kills what is left when the test process exits without calling stop(): a crashed test must not
- * leave a registry or an sshd running, nor its temp dirs on disk. Synchronous on purpose ("exit" allows no I/O waits).
+ * leave a registry or an sshd running, nor its temp dirs on disk. Synchronous on purpose ("exit" allows no
+ * I/O waits). The reaper covers deaths that run no hook at all.
  */
 function installSafetyNet(): void {
   if (safetyNetInstalled) return;
   safetyNetInstalled = true;
+  reaper = startReaper();
   process.once("exit", releaseEverythingNow);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
@@ -90,6 +98,7 @@ function releaseEverythingNow(): void {
   liveChildren.clear();
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
   liveDirs.clear();
+  syncReaper();
 }
 
 /**
@@ -100,6 +109,7 @@ export function tempDir(prefix: string): string {
   installSafetyNet();
   const dir = mkdtempSync(join(tmpdir(), `iu-bench-${prefix.replace(/[^a-zA-Z0-9-]/g, "-")}-`));
   liveDirs.add(dir);
+  syncReaper();
   return dir;
 }
 
@@ -108,6 +118,7 @@ export async function removeTempDir(dir: string): Promise<void> {
   // Retries cover a process that was killed a moment ago and whose last writes are still landing.
   await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   liveDirs.delete(dir);
+  syncReaper();
 }
 
 /** @internal Registers a child so the safety net can kill it. */
@@ -116,7 +127,11 @@ export function trackChild(child: ChildProcess): void {
   const pid = child.pid;
   if (pid === undefined) return;
   liveChildren.set(pid, child);
-  child.once("exit", () => liveChildren.delete(pid));
+  syncReaper();
+  child.once("exit", () => {
+    liveChildren.delete(pid);
+    syncReaper();
+  });
 }
 
 /** @internal Registers a running service so {@link cleanupBench} can stop it. */
