@@ -83,6 +83,9 @@ interface EndpointState {
 }
 
 const SOURCE = "oci-distribution";
+/** Tag grammar of the distribution spec; digests are checked by `isDigest`. Nothing else reaches a URL. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const MAX_REDIRECTS = 5;
 
 /** Token scope actions. ACR refuses a listing without `metadata_read`. */
@@ -170,6 +173,11 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
   function target(repo: ImageRepository, callOptions: RegistryRequestOptions | undefined) {
     const endpoint = resolveEndpoint(endpoints, repo);
     const path = repositoryPath(endpoint, repo);
+    if (!REPOSITORY.test(path)) {
+      throw new RegistryError("REGISTRY_NOT_FOUND", `[${SOURCE}] ${JSON.stringify(path)} is not a repository name`, {
+        registry: repo.registry,
+      });
+    }
     const state = stateFor(endpoint, repo.registry);
     const credentials = credentialsFor(endpoint, repo, callOptions?.credentials);
     const base = endpoint.apiUrl.replace(/\/+$/, "");
@@ -214,7 +222,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     t: ReturnType<typeof target>,
     reference: string,
   ): Promise<FetchedManifest | null> {
-    const url = new URL(`${t.base}/v2/${t.path}/manifests/${encodeURIComponent(reference)}`);
+    if (!TAG.test(reference) && !isDigest(reference)) return null;
+    const url = new URL(`${t.base}/v2/${t.path}/manifests/${reference}`);
     const response = await t.request("GET", url, "manifest", MANIFEST_ACCEPT);
     if (response.status === 404) {
       if (registryErrorCode(response.body) === "NAME_UNKNOWN") throw t.fail("GET", url, response);
@@ -317,7 +326,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
 
     async getDigest(repo, tag, callOptions) {
       const t = target(repo, callOptions);
-      const url = new URL(`${t.base}/v2/${t.path}/manifests/${encodeURIComponent(tag)}`);
+      if (!TAG.test(tag)) return null;
+      const url = new URL(`${t.base}/v2/${t.path}/manifests/${tag}`);
       const response = await t.request("HEAD", url, "manifest", MANIFEST_ACCEPT);
       if (response.status === 404) return null;
       if (response.status !== 200) throw t.fail("HEAD", url, response);
