@@ -25,7 +25,7 @@ import { MANIFEST_ACCEPT } from "../manifest/media-types.js";
 import { isDigest, sha256Digest } from "../manifest/parse.js";
 import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
 import { type Authenticator, createAuthenticator } from "./auth.js";
-import { repositoryPath, resolveEndpoint } from "./endpoints.js";
+import { repositoryPath, resolveEndpoint, scopeActions } from "./endpoints.js";
 import {
   describe,
   type HttpResponse,
@@ -37,7 +37,7 @@ import {
 import { nextLink } from "./link.js";
 import { createEndpointAgent, needsOwnAgent } from "./tls.js";
 
-export { DOCKER_HUB_ENDPOINT, isDockerHub, repositoryPath, resolveEndpoint } from "./endpoints.js";
+export { DOCKER_HUB_ENDPOINT, isDockerHub, repositoryPath, resolveEndpoint, scopeActions } from "./endpoints.js";
 export type { RegistryRequestEvent, RegistryRequestKind } from "./http.js";
 
 /** Options of {@link createOciRegistryClient}. */
@@ -87,11 +87,6 @@ const SOURCE = "oci-distribution";
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const MAX_REDIRECTS = 5;
-
-/** Token scope actions. ACR refuses a listing without `metadata_read`. */
-function scopeActions(endpoint: RegistryEndpoint): string {
-  return /\.azurecr\.(io|cn|us)$/i.test(new URL(endpoint.apiUrl).hostname) ? "pull,metadata_read,content_read" : "pull";
-}
 
 /** Creates a client for every registry reachable over the Distribution API. */
 export function createOciRegistryClient(options: OciRegistryClientOptions = {}): OciRegistryClient {
