@@ -103,6 +103,8 @@ describe("startGitHttpServer() without auth", () => {
     const files = await readBranchFiles(bare, "main");
 
     expect(clone.stderr).toContain("git< version 2");
+    expect(server.requests[0]?.gitProtocol).toBe("version=2");
+    expect(server.requests.some((request) => request.service === "git-receive-pack" && request.chunked)).toBe(true);
     expect(files["values.yaml"]).toBe("tag: 1.1.0\n");
     expect(files["blob.bin"]).toBe(await readFile(join(work, "blob.bin"), "utf8"));
     expect((await readBranchLog(bare, "main")).map((commit) => commit.subject)).toEqual([
@@ -114,6 +116,27 @@ describe("startGitHttpServer() without auth", () => {
       server.requests.filter((request) => request.service === "git-receive-pack" && request.method === "POST").length,
     ).toBeGreaterThanOrEqual(2);
     expect(server.requests.every((request) => request.user === "anonymous" && request.status === 200)).toBe(true);
+  });
+
+  it("serves a fetch whose request body git gzips", async () => {
+    server = await startGitHttpServer();
+    const bare = await createBareRepo(server.root, "many-branches", { "a.txt": "a\n" });
+    // 60 unrelated commits on 60 tags: the clone's want lines pass 1 KiB, and git gzips such requests.
+    const stream = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `commit refs/tags/t${i}\ncommitter B <b@example.invalid> 0 +0000\ndata 3\nc${i % 10}\nM 644 inline f.txt\ndata 4\n${String(i).padStart(3, "0")}\n\n`,
+    ).join("");
+    const importing = exec("git", ["--git-dir", bare, "fast-import", "--quiet"], { env: benchGitEnv() });
+    importing.child.stdin?.end(stream);
+    await importing;
+    const work = join(tempDir("http-gzip"), "w");
+
+    await git(["clone", "-q", "--no-single-branch", server.repoUrl("many-branches"), work]);
+    const tags = await git(["tag", "--list"], work);
+
+    expect(tags.stdout.trim().split("\n")).toHaveLength(60);
+    expect(server.requests.filter((request) => request.contentEncoding === "gzip").length).toBeGreaterThan(0);
   });
 });
 

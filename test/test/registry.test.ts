@@ -240,3 +240,32 @@ describe("startRegistry({ notifications })", () => {
     );
   });
 });
+
+describe("startRegistry({ auth: 'token', anonymous: 'pull', tokenExpiresIn })", () => {
+  it("lets anonymous clients pull but not push, with the configured token lifetime", async () => {
+    const registry = await startRegistry({ auth: "token", anonymous: "pull", tokenExpiresIn: 120 });
+    try {
+      await pushImage(registry, "bench/public", { tags: ["1.0.0"] });
+      const tokenUrl = `${registry.tokenServer?.url}?service=image-updater-bench-registry&scope=repository:bench/public:pull,push`;
+
+      const grant = (await (await fetch(tokenUrl)).json()) as { token: string; expires_in: number };
+      const pull = await fetch(`${registry.url}/v2/bench/public/tags/list`, {
+        headers: { authorization: `Bearer ${grant.token}` },
+      });
+      const anonymousPush = await pushImage({ url: registry.url }, "bench/public", { tags: ["2.0.0"] }).then(
+        () => "pushed",
+        (error: Error) => error.message,
+      );
+
+      expect(grant.expires_in).toBe(120);
+      expect(await pull.json()).toEqual({ name: "bench/public", tags: ["1.0.0"] });
+      expect(anonymousPush).toMatch(/401/);
+      expect(registry.tokenServer?.grants.at(-1)).toMatchObject({
+        subject: "",
+        access: [{ type: "repository", name: "bench/public", actions: ["pull"] }],
+      });
+    } finally {
+      await registry.stop();
+    }
+  });
+});

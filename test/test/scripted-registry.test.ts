@@ -69,6 +69,24 @@ describe("startScriptedRegistry() tags/list", () => {
     expect(server.requests.at(-1)?.query).toEqual({ n: "2", last: "1.0.1" });
   });
 
+  it.each([
+    { tagOrder: "lexical" as const, expected: ["0.9.0", "1.0.0", "2.0.0", "10.0.0"].sort() },
+    { tagOrder: "insertion" as const, expected: ["2.0.0", "10.0.0", "1.0.0", "0.9.0"] },
+  ])("lists tags in $tagOrder order and follows addImages()/deleteTag()", async ({ tagOrder, expected }) => {
+    const server = await start({
+      tagOrder,
+      pageSize: 2,
+      repositories: { app: [{ tags: ["2.0.0"] }, { tags: ["10.0.0"] }, { tags: ["1.0.0"] }] },
+    });
+
+    server.addImages("app", [{ tags: ["0.9.0", "gone"], layerSeed: "other" }]);
+    const deleted = server.deleteTag("app", "gone");
+    const result = await listAllTags(server.url, "/v2/app/tags/list");
+
+    expect(deleted).toBe(true);
+    expect(result).toEqual({ tags: expected, pages: 2 });
+  });
+
   it("answers NAME_UNKNOWN for a missing repository", async () => {
     const server = await start(SCRIPT);
 

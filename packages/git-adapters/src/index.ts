@@ -3,4 +3,7 @@
  * per branch, push with fetch-rebuild-retry, signing, credentials that never leak) and pull-request providers
  * for GitHub, GitLab, Gitea/Forgejo and a generic webhook.
  */
+
+export { builtinGitWriters, builtinPullRequestProviders } from "./builtin.js";
 export * from "./git-cli/index.js";
+export * from "./providers/index.js";

@@ -6,6 +6,9 @@ export {
   type ScopedCredentialReference,
 } from "./credentials.js";
 export { type Diagnostic, type DiagnosticSeverity, hasErrors, type ParseResult } from "./diagnostic.js";
+export { parseGoDuration } from "./duration.js";
+export { DOCKER_HUB_ENDPOINT, parseRegistriesConf, type RegistriesConfResult } from "./registries-conf.js";
+export { INFERRED_REGISTRY_LIMIT, repositoryInRegistry, resolveRegistryEndpoint } from "./registry-endpoint.js";
 export {
   BUILT_IN_STRATEGIES,
   parseAllowTags,

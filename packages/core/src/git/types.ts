@@ -125,6 +125,8 @@ export interface PullRequestResult {
   readonly number: number;
   /** False when an open pull request for `head` already existed and was updated instead. */
   readonly created: boolean;
+  /** Parts that failed without failing the call (e.g. labels could not be set). Absent when none. */
+  readonly warnings?: readonly string[];
 }
 
 /** A Git host API that opens pull requests (GitHub, GitLab, Gitea) or a webhook that does. */

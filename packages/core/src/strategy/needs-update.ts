@@ -1,0 +1,130 @@
+/**
+ * "Does this image need an update?" (argocd-image-updater reference §2.6): find the running image among the
+ * Application's `status.summary.images`, let `force-update` stand in for an image that is not live, compare the
+ * chosen tag (or digest) with what runs, and skip writes whose value is already in the Application spec.
+ */
+import type { CurrentImage } from "./types.js";
+
+/** An image as `status.summary.images` lists it, split into its normalised parts. */
+export interface LiveImage {
+  /** Registry host, normalised (`docker.io` for Docker Hub). */
+  readonly registry: string;
+  /** Repository path, normalised (`library/nginx` on Docker Hub). */
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** Options of {@link findLiveImage}. */
+export interface FindLiveImageOptions {
+  /** The `kustomize.image-name` override: tried before the configured name, as argocd-image-updater does. */
+  readonly kustomizeImage?: { readonly registry: string; readonly repository: string };
+  /**
+   * Digest strategy: when several containers run the image, prefer the one running this tag, then one whose
+   * digest differs from {@link latestDigest} (argocd-image-updater #1547).
+   */
+  readonly trackedTag?: string;
+  readonly latestDigest?: string;
+}
+
+/**
+ * The running image matching `configured` (same registry and repository, both already normalised so that
+ * `nginx` equals `docker.io/library/nginx`), or `undefined` when the image is not live. Never throws.
+ */
+export function findLiveImage(
+  configured: { readonly registry: string; readonly repository: string },
+  live: readonly LiveImage[],
+  options: FindLiveImageOptions = {},
+): LiveImage | undefined {
+  const names = options.kustomizeImage === undefined ? [configured] : [options.kustomizeImage, configured];
+  for (const name of names) {
+    const matches = live.filter((image) => image.registry === name.registry && image.repository === name.repository);
+    if (matches.length === 0) continue;
+    if (matches.length === 1 || options.trackedTag === undefined) {
+      return preferStale(matches, options.latestDigest);
+    }
+    const sameTag = matches.filter((image) => image.tag === options.trackedTag);
+    return preferStale(sameTag.length > 0 ? sameTag : matches, options.latestDigest);
+  }
+  return undefined;
+}
+
+function preferStale(matches: readonly LiveImage[], latestDigest: string | undefined): LiveImage | undefined {
+  if (latestDigest === undefined) return matches[0];
+  return matches.find((image) => image.digest !== latestDigest) ?? matches[0];
+}
+
+/**
+ * The image the decision should treat as running: the live one, an empty one (no tag: always updated) when
+ * `force-update` is set and the image is not live, or `undefined` when the image should be skipped as not live
+ * (argocd-image-updater's "Image … seems not to be live in this application, skipping").
+ */
+export function resolveCurrentImage(live: LiveImage | undefined, forceUpdate: boolean): CurrentImage | undefined {
+  if (live !== undefined) {
+    return {
+      ...(live.tag === undefined ? {} : { tag: live.tag }),
+      ...(live.digest === undefined ? {} : { digest: live.digest }),
+    };
+  }
+  return forceUpdate ? {} : undefined;
+}
+
+/**
+ * True when `chosen` is what already runs. Digest-tracking strategies compare digests only (a running image
+ * recorded as a bare digest equals its tag). Other strategies compare tag names; when the running image has no tag,
+ * equal digests count as the same. Unlike argocd-image-updater, a digest on one side only never forces an update.
+ */
+export function isSameImage(
+  current: CurrentImage | null | undefined,
+  chosen: { readonly tag: string; readonly digest?: string },
+  tracksDigest: boolean,
+): boolean {
+  if (current === null || current === undefined) return false;
+  if (tracksDigest) return current.digest !== undefined && current.digest === chosen.digest;
+  if (current.tag !== undefined && current.tag !== "") return current.tag === chosen.tag;
+  return current.digest !== undefined && current.digest === chosen.digest;
+}
+
+/** Why {@link needsUpdate} decided as it did. */
+export type NeedsUpdateReason =
+  /** The chosen tag (or digest) differs from what runs. */
+  | "changed"
+  /** The chosen tag (or digest) is what runs. */
+  | "up-to-date"
+  /** The Application spec already holds the chosen value (written earlier, not yet synced). */
+  | "already-set";
+
+/** Input of {@link needsUpdate}. */
+export interface NeedsUpdateInput {
+  /** What runs (from {@link resolveCurrentImage}). */
+  readonly current: CurrentImage | null;
+  /** The tag the strategy chose, with its digest when known. */
+  readonly chosen: { readonly tag: string; readonly digest?: string };
+  /** True for strategies that follow a digest (the built-in `digest`). */
+  readonly tracksDigest: boolean;
+  /**
+   * The value the Application spec (Helm parameter, Kustomize image, override file) holds now for this image,
+   * when known. Equal to the chosen value means the write is skipped.
+   */
+  readonly spec?: CurrentImage | null;
+}
+
+/** Result of {@link needsUpdate}. */
+export interface NeedsUpdateResult {
+  readonly update: boolean;
+  readonly reason: NeedsUpdateReason;
+}
+
+/**
+ * Whether to write `chosen`: it must differ from what runs and, when the spec value is known, from what the
+ * spec holds. For digest tracking the spec must hold the same tag and digest (`tag@sha256:…`) to count as set.
+ */
+export function needsUpdate(input: NeedsUpdateInput): NeedsUpdateResult {
+  if (isSameImage(input.current, input.chosen, input.tracksDigest)) return { update: false, reason: "up-to-date" };
+  const spec = input.spec;
+  if (spec !== undefined && spec !== null && spec.tag === input.chosen.tag) {
+    const digestMatches = input.tracksDigest ? spec.digest !== undefined && spec.digest === input.chosen.digest : true;
+    if (digestMatches) return { update: false, reason: "already-set" };
+  }
+  return { update: true, reason: "changed" };
+}

@@ -1,0 +1,186 @@
+/**
+ * A double of GitHub's REST API for pull requests: no hosted API can run in tests. It keeps GitHub's paths,
+ * status codes, `Link` pagination (`per_page` default 30, max 100) and error bodies (401 "Bad credentials",
+ * 422 "Validation Failed" with "A pull request already exists for OWNER:BRANCH."), per docs.github.com/rest.
+ * It serves one repository; branches are not modelled.
+ */
+import {
+  type DoubleResponse,
+  type HttpDouble,
+  linkHeader,
+  paginate,
+  type RecordedRequest,
+  startHttpDouble,
+} from "./http-double.js";
+
+/** A pull request held by a double. */
+export interface DoublePull {
+  readonly number: number;
+  title: string;
+  body: string;
+  readonly head: string;
+  readonly base: string;
+  state: "open" | "closed";
+  labels: string[];
+}
+
+/** Options of {@link startGitHubApiDouble}. */
+export interface GitHubApiDoubleOptions {
+  /** `owner/name` served. @default `org/deploy` */
+  readonly repository?: string;
+  /** Token accepted as `Bearer` or `token`. @default `ghp_double_token` */
+  readonly token?: string;
+  /** Largest page the double serves, to force pagination. @default 100 */
+  readonly maxPerPage?: number;
+}
+
+/** A running GitHub API double. */
+export interface GitHubApiDouble extends HttpDouble {
+  /** Base URL to hand the provider as `apiUrl`. */
+  readonly url: string;
+  readonly pulls: DoublePull[];
+  /** Adds a pull request as if opened by someone else. */
+  seedPull(pull: { head: string; base: string; title?: string; state?: "open" | "closed" }): DoublePull;
+  /** Runs right before a create is processed (simulate a racing client). */
+  beforeCreate: (() => void) | undefined;
+  /** Answers label calls with 403, as a token without issues scope gets. */
+  failLabels: boolean;
+}
+
+const DOCS = "https://docs.github.com/rest";
+
+/** Starts a {@link GitHubApiDouble} on 127.0.0.1 with an ephemeral port. */
+export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {}): Promise<GitHubApiDouble> {
+  const repository = options.repository ?? "org/deploy";
+  const owner = repository.split("/")[0] ?? "";
+  const token = options.token ?? "ghp_double_token";
+  const pulls: DoublePull[] = [];
+  let origin = "";
+
+  function toJson(pull: DoublePull) {
+    return {
+      url: `${origin}/repos/${repository}/pulls/${pull.number}`,
+      id: 1000 + pull.number,
+      number: pull.number,
+      state: pull.state,
+      title: pull.title,
+      body: pull.body,
+      html_url: `https://github.com/${repository}/pull/${pull.number}`,
+      labels: pull.labels.map((name, index) => ({ id: index + 1, name, color: "ededed", default: false })),
+      head: { label: `${owner}:${pull.head}`, ref: pull.head, repo: { full_name: repository } },
+      base: { label: `${owner}:${pull.base}`, ref: pull.base, repo: { full_name: repository } },
+    };
+  }
+
+  function seedPull(input: { head: string; base: string; title?: string; state?: "open" | "closed" }): DoublePull {
+    const pull: DoublePull = {
+      number: pulls.length + 1,
+      title: input.title ?? `seeded ${input.head}`,
+      body: "",
+      head: input.head,
+      base: input.base,
+      state: input.state ?? "open",
+      labels: [],
+    };
+    pulls.push(pull);
+    return pull;
+  }
+
+  function handle(request: RecordedRequest): DoubleResponse {
+    const auth = request.headers.authorization ?? "";
+    if (auth !== `Bearer ${token}` && auth !== `token ${token}`) {
+      return { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } };
+    }
+    const prefix = `/repos/${repository}`;
+    if (!request.path.startsWith(`${prefix}/`)) return notFound();
+    const rest = request.path.slice(prefix.length);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+
+    if (rest === "/pulls" && request.method === "GET") {
+      const state = request.query.state ?? "open";
+      const matching = pulls
+        .filter((pull) => state === "all" || pull.state === state)
+        .filter((pull) => !request.query.head || `${owner}:${pull.head}` === request.query.head)
+        .filter((pull) => !request.query.base || pull.base === request.query.base)
+        .sort((a, b) => b.number - a.number);
+      const perPage = Math.min(Number(request.query.per_page ?? 30), 100, options.maxPerPage ?? 100);
+      const page = Number(request.query.page ?? 1);
+      const { items, lastPage } = paginate(matching, page, perPage);
+      const link = linkHeader(
+        new URL(`${origin}${request.path}?${new URLSearchParams(request.query)}`),
+        page,
+        lastPage,
+      );
+      return { status: 200, body: items.map(toJson), ...(link ? { headers: { link } } : {}) };
+    }
+    if (rest === "/pulls" && request.method === "POST") {
+      for (const field of ["title", "head", "base"]) {
+        if (typeof body[field] !== "string" || body[field] === "")
+          return validationFailed({ field, code: "missing_field" });
+      }
+      double.beforeCreate?.();
+      const head = String(body.head).replace(new RegExp(`^${owner}:`), "");
+      if (pulls.some((pull) => pull.state === "open" && pull.head === head && pull.base === body.base)) {
+        return validationFailed({ code: "custom", message: `A pull request already exists for ${owner}:${head}.` });
+      }
+      const pull = seedPull({ head, base: String(body.base), title: String(body.title) });
+      pull.body = typeof body.body === "string" ? body.body : "";
+      return { status: 201, body: toJson(pull), headers: { location: `${origin}${prefix}/pulls/${pull.number}` } };
+    }
+    const pullMatch = /^\/pulls\/(?<number>\d+)$/.exec(rest);
+    if (pullMatch && request.method === "PATCH") {
+      const pull = pulls.find((candidate) => candidate.number === Number(pullMatch.groups?.number));
+      if (!pull) return notFound();
+      if (typeof body.title === "string") pull.title = body.title;
+      if (typeof body.body === "string") pull.body = body.body;
+      if (body.state === "open" || body.state === "closed") pull.state = body.state;
+      return { status: 200, body: toJson(pull) };
+    }
+    const labelMatch = /^\/issues\/(?<number>\d+)\/labels$/.exec(rest);
+    if (labelMatch && request.method === "POST") {
+      if (double.failLabels) {
+        return {
+          status: 403,
+          body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" },
+        };
+      }
+      const pull = pulls.find((candidate) => candidate.number === Number(labelMatch.groups?.number));
+      if (!pull) return notFound();
+      const labels = Array.isArray(body.labels) ? body.labels.map(String) : [];
+      pull.labels = [...new Set([...pull.labels, ...labels])];
+      return { status: 200, body: toJson(pull).labels };
+    }
+    return notFound();
+  }
+
+  const http = await startHttpDouble((request, currentOrigin) => {
+    origin = currentOrigin;
+    return handle(request);
+  });
+  origin = http.origin;
+  const double: GitHubApiDouble = {
+    ...http,
+    url: http.origin,
+    pulls,
+    seedPull,
+    failLabels: false,
+    beforeCreate: undefined,
+  };
+  return double;
+}
+
+function notFound(): DoubleResponse {
+  return { status: 404, body: { message: "Not Found", documentation_url: DOCS, status: "404" } };
+}
+
+function validationFailed(error: Record<string, string>): DoubleResponse {
+  return {
+    status: 422,
+    body: {
+      message: "Validation Failed",
+      errors: [{ resource: "PullRequest", ...error }],
+      documentation_url: `${DOCS}/pulls/pulls#create-a-pull-request`,
+      status: "422",
+    },
+  };
+}
