@@ -9,12 +9,13 @@ import type { ManifestMetadata, Platform, RequestOptions, TagSortMode } from "..
 
 /**
  * The `allow-tags` setting, parsed: every tag, no tag (an invalid setting fails closed), or the tags an
- * unanchored RE2 pattern matches (`regexp:^v[0-9]+`).
+ * unanchored pattern matches (`regexp:^v[0-9]+`). Without `flags`, `pattern` is RE2 as the user wrote it;
+ * with `flags`, it is already JavaScript (config's `TagMatcher`, produced by `parseAllowTags`, fits here).
  */
-export type TagMatcher =
+export type AllowTagsMatcher =
   | { readonly kind: "any" }
   | { readonly kind: "none" }
-  | { readonly kind: "regexp"; readonly pattern: string };
+  | { readonly kind: "regexp"; readonly pattern: string; readonly flags?: string };
 
 /**
  * Sorting on part of a tag, as Flux's `filterTags.extract`: tags the pattern does not match are dropped, the
@@ -250,7 +251,7 @@ export interface DecideUpdateInput {
   /** Strategy name or alias, case-insensitive (`semver`, `latest`, `name`, a registered one). */
   readonly strategy: string;
   /** @default { kind: "any" } */
-  readonly allowTags?: TagMatcher;
+  readonly allowTags?: AllowTagsMatcher;
   /** Go globs; a tag matching any is dropped. @default [] */
   readonly ignoreTags?: readonly string[];
   /** Wanted platforms for metadata strategies; empty accepts every platform. @default [] */
