@@ -12,4 +12,3 @@ export * from "./registry/index.js";
 export type * from "./source/types.js";
 export * from "./strategy/index.js";
 export * from "./template/index.js";
-export type { TagMatcher } from "./config/index.js";
