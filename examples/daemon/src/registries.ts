@@ -69,6 +69,11 @@ function layoutRoot(endpoint: RegistryEndpoint): string | null {
   }
 }
 
+/** One line per diagnostic, `registries.conf:LINE: message`. */
+export function describeRegistriesConfDiagnostics(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => `registries.conf${d.line ? `:${d.line}` : ""}: ${d.message}`);
+}
+
 /** Parses `registries.conf` and builds one routed client: image layouts for `file://` entries, OCI Distribution otherwise. */
 export function createDaemonRegistries(options: DaemonRegistriesOptions): DaemonRegistries {
   const parsed =

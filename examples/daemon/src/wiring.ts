@@ -9,6 +9,8 @@ import {
   type ApplicationWriter,
   type CycleCounters,
   type GitWriter,
+  hasErrors,
+  ImageUpdaterError,
   parseTemplate,
   type RequestOptions,
   type SecretResolver,
@@ -24,7 +26,7 @@ import {
 } from "@image-updater/k8s-source";
 import type { LabelSelector } from "./config/label-selector.js";
 import { filterApplicationSource } from "./filtered-source.js";
-import { createDaemonRegistries, type DaemonRegistries } from "./registries.js";
+import { createDaemonRegistries, type DaemonRegistries, describeRegistriesConfDiagnostics } from "./registries.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
@@ -109,7 +111,13 @@ export function createDaemonAdapters(config: DaemonConfig): DaemonAdapters {
     cacheDir: config.cacheDir,
     onWarning: (message) => warn(message, {}),
   });
-  for (const d of registries.diagnostics) warn(`registries.conf: ${d.message}`, { line: d.line, key: d.key });
+  const problems = describeRegistriesConfDiagnostics(registries.diagnostics);
+  if (hasErrors(registries.diagnostics)) {
+    void registries.dispose();
+    // argocd-image-updater refuses to start on an invalid registries.conf; so do we, saying every problem.
+    throw new ImageUpdaterError("CONFIG_INVALID", `invalid registries.conf: ${problems.join("; ")}`);
+  }
+  for (const problem of problems) warn(problem, {});
   const git = createCliGitWriter({ cacheDir: join(config.cacheDir, "git") });
   const applicationWriter = createDirectoryApplicationWriter({
     dir: config.applicationsDir,

@@ -155,4 +155,14 @@ describe("image-updater test over an OCI image layout (registries.conf api_url f
     expect(JSON.parse(found.stdout)).toMatchObject({ image: "docker.io/myorg/myapp", tag: "1.1.0", tagsFound: 2 });
     expect(none.stdout).toContain('msg="no newer version of image found"');
   });
+
+  it("exits 1 naming the line of an invalid registries.conf", async () => {
+    const bad = join(dir, "bad.conf");
+    await writeFile(bad, "registries:\n- name: broken\n  prefix: docker.io\n  api_url: ftp://nowhere\n");
+
+    const result = await cli(["test", "myorg/myapp", "--registries-conf-path", bad]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/registries\.conf:4: .*api_url|registries\.conf:\d+:/);
+  });
 });

@@ -9,7 +9,7 @@ import {
   parsePlatform,
   repositoryInRegistry,
 } from "@image-updater/core";
-import { createDaemonRegistries } from "../registries.js";
+import { createDaemonRegistries, describeRegistriesConfDiagnostics } from "../registries.js";
 import type { TestImageRequest, TestImageResult } from "./test-image-types.js";
 
 /** Collaborators of {@link testImage}. */
@@ -57,7 +57,11 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   try {
-    for (const d of registries.diagnostics) deps.onWarning?.(`registries.conf: ${d.message}`);
+    const problems = describeRegistriesConfDiagnostics(registries.diagnostics);
+    if (hasErrors(registries.diagnostics)) {
+      throw new ImageUpdaterError("CONFIG_INVALID", `invalid registries.conf: ${problems.join("; ")}`);
+    }
+    for (const problem of problems) deps.onWarning?.(problem);
     const endpoint = registries.endpointFor(ref);
     const repo = { registry: ref.registry, repository: repositoryInRegistry(ref, endpoint) };
     const callOptions = {
