@@ -1,10 +1,11 @@
 /**
  * The strategy-independent filters argocd-image-updater applies before sorting: `allow-tags` (an unanchored
- * RE2 pattern, `any`, or `none`; an invalid pattern fails closed) and `ignore-tags` (Go globs).
+ * pattern, `any`, or `none`; an invalid pattern fails closed) and `ignore-tags` (Go globs).
  */
+
+import type { TagMatcher } from "../config/types.js";
 import { compileGlob } from "./glob.js";
-import { compilePattern } from "./regexp.js";
-import type { AllowTagsMatcher, DecisionWarning } from "./types.js";
+import type { DecisionWarning } from "./types.js";
 
 /** What the filters say about one tag: kept, or the setting that dropped it and how. */
 export type FilterVerdict =
@@ -20,7 +21,7 @@ export interface TagFilters {
 
 /** Compiles the filters once per decision. Never throws. */
 export function createTagFilters(
-  allowTags: AllowTagsMatcher | undefined,
+  allowTags: TagMatcher | undefined,
   ignoreTags: readonly string[] | undefined,
 ): TagFilters {
   const warnings: DecisionWarning[] = [];
@@ -47,28 +48,22 @@ export function createTagFilters(
 }
 
 /** Returns a test giving `true` or the reason a tag is not allowed. */
-function compileAllow(matcher: AllowTagsMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
+function compileAllow(matcher: TagMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
   if (matcher.kind === "any") return () => true;
   if (matcher.kind === "regexp") {
-    const compiled = compileAllowPattern(matcher.pattern, matcher.flags);
-    const regexp = compiled.regexp;
-    if (regexp !== undefined) {
-      return (tag) => (regexp.test(tag) ? true : `does not match \`${matcher.pattern}\``);
+    let regexp: RegExp | undefined;
+    try {
+      // The configuration parser already translated RE2 to JavaScript; `written` is what the user wrote.
+      regexp = new RegExp(matcher.pattern, matcher.flags.replace(/[gy]/g, ""));
+    } catch (error) {
+      warnings.push({
+        setting: "allow-tags",
+        message: `\`${matcher.written}\` does not compile (${error instanceof Error ? error.message : String(error)}); no tag is allowed until it is fixed`,
+      });
+      return () => "the allow-tags expression is invalid, so no tag is allowed";
     }
-    warnings.push({
-      setting: "allow-tags",
-      message: `\`${matcher.pattern}\` is not a valid regular expression (${compiled.error}); no tag is allowed until it is fixed`,
-    });
-    return () => "the allow-tags expression is invalid, so no tag is allowed";
+    const compiled = regexp;
+    return (tag) => (compiled.test(tag) ? true : `does not match \`${matcher.written}\``);
   }
-  return () => "allow-tags allows no tag";
-}
-
-function compileAllowPattern(pattern: string, flags: string | undefined): { regexp?: RegExp; error?: string } {
-  if (flags === undefined) return compilePattern(pattern);
-  try {
-    return { regexp: new RegExp(pattern, flags) };
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
+  return () => `allow-tags allows no tag: ${matcher.reason}`;
 }

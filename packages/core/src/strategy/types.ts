@@ -4,18 +4,9 @@
  * in a {@link StrategyRegistry}. {@link decideUpdate} runs the shared pipeline around them: filters, lazy
  * metadata, the downgrade guard and the explanation.
  */
+import type { TagMatcher } from "../config/types.js";
 import type { ImageUpdaterError } from "../errors.js";
 import type { ManifestMetadata, Platform, RequestOptions, TagSortMode } from "../registry/types.js";
-
-/**
- * The `allow-tags` setting, parsed: every tag, no tag (an invalid setting fails closed), or the tags an
- * unanchored pattern matches (`regexp:^v[0-9]+`). Without `flags`, `pattern` is RE2 as the user wrote it;
- * with `flags`, it is already JavaScript (config's `TagMatcher`, produced by `parseAllowTags`, fits here).
- */
-export type AllowTagsMatcher =
-  | { readonly kind: "any" }
-  | { readonly kind: "none" }
-  | { readonly kind: "regexp"; readonly pattern: string; readonly flags?: string };
 
 /**
  * Sorting on part of a tag, as Flux's `filterTags.extract`: tags the pattern does not match are dropped, the
@@ -250,8 +241,8 @@ export interface DecideUpdateInput {
   readonly constraint?: string;
   /** Strategy name or alias, case-insensitive (`semver`, `latest`, `name`, a registered one). */
   readonly strategy: string;
-  /** @default { kind: "any" } */
-  readonly allowTags?: AllowTagsMatcher;
+  /** `allow-tags` as the configuration parser produced it (`parseAllowTags`). @default { kind: "any" } */
+  readonly allowTags?: TagMatcher;
   /** Go globs; a tag matching any is dropped. @default [] */
   readonly ignoreTags?: readonly string[];
   /** Wanted platforms for metadata strategies; empty accepts every platform. @default [] */
