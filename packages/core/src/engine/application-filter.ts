@@ -3,17 +3,11 @@
  * applies them before a cycle.
  */
 import { minimatch } from "minimatch";
+import { type LabelSelector, type LabelSelectorRequirement, matchesLabelSelector } from "../config/label-selector.js";
 import { ImageUpdaterError } from "../errors.js";
 import type { Application } from "../source/types.js";
 
-/** A parsed Kubernetes label selector. */
-export interface LabelSelector {
-  matches(labels: Readonly<Record<string, string>>): boolean;
-}
-
-type Requirement = (labels: Readonly<Record<string, string>>) => boolean;
-
-const KEY = String.raw`[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?`;
+const KEY = "[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?";
 const SET = new RegExp(String.raw`^(?<key>${KEY})\s+(?<op>in|notin)\s+\((?<values>[^)]*)\)$`);
 const EQUALITY = new RegExp(String.raw`^(?<key>${KEY})\s*(?<op>==|=|!=)\s*(?<value>[-A-Za-z0-9_.]*)$`);
 const EXISTS = new RegExp(String.raw`^(?<not>!)?\s*(?<key>${KEY})$`);
@@ -35,43 +29,37 @@ function splitRequirements(text: string): string[] {
   return parts.filter((part) => part !== "");
 }
 
-function parseRequirement(text: string): Requirement | undefined {
+function parseRequirement(text: string): LabelSelectorRequirement | undefined {
   const set = SET.exec(text)?.groups;
   if (set !== undefined) {
-    const values = new Set((set.values ?? "").split(",").map((value) => value.trim()));
-    const key = set.key ?? "";
-    return set.op === "in"
-      ? (labels) => labels[key] !== undefined && values.has(labels[key])
-      : (labels) => labels[key] === undefined || !values.has(labels[key]);
+    const values = (set.values ?? "").split(",").map((value) => value.trim());
+    return { key: set.key ?? "", operator: set.op === "in" ? "In" : "NotIn", values };
   }
   const equality = EQUALITY.exec(text)?.groups;
   if (equality !== undefined) {
-    const key = equality.key ?? "";
-    const value = equality.value ?? "";
-    return equality.op === "!=" ? (labels) => labels[key] !== value : (labels) => labels[key] === value;
+    return { key: equality.key ?? "", operator: equality.op === "!=" ? "NotIn" : "In", values: [equality.value ?? ""] };
   }
   const exists = EXISTS.exec(text)?.groups;
   if (exists !== undefined) {
-    const key = exists.key ?? "";
-    return exists.not === "!" ? (labels) => labels[key] === undefined : (labels) => labels[key] !== undefined;
+    return { key: exists.key ?? "", operator: exists.not === "!" ? "DoesNotExist" : "Exists", values: [] };
   }
   return undefined;
 }
 
 /**
- * Parses a label selector (`team=a,tier!=db`, `env in (prod,staging)`, `!legacy`). Returns a message saying what
- * to write instead when the text is not a selector.
+ * Parses a label selector written as text (`team=a,tier!=db`, `env in (prod,staging)`, `!legacy`), as
+ * `--match-application-label` takes it. Returns a message saying what to write instead when it is not one.
  */
-export function parseLabelSelector(text: string): LabelSelector | string {
-  const requirements: Requirement[] = [];
+export function parseLabelSelectorText(text: string): LabelSelector | string {
+  const matchExpressions: LabelSelectorRequirement[] = [];
   for (const part of splitRequirements(text)) {
     const requirement = parseRequirement(part);
     if (requirement === undefined) {
       return `\`${part}\` is not a label selector requirement; write \`key=value\`, \`key!=value\`, \`key in (a,b)\`, \`key notin (a,b)\`, \`key\` or \`!key\``;
     }
-    requirements.push(requirement);
+    matchExpressions.push(requirement);
   }
-  return { matches: (labels) => requirements.every((requirement) => requirement(labels)) };
+  return { matchLabels: {}, matchExpressions };
 }
 
 /** Builds the application filter of a cycle from name globs and a label selector. */
@@ -80,11 +68,12 @@ export function createApplicationFilter(options: {
   readonly labels?: string;
 }): (application: Application) => boolean {
   const names = options.names?.filter((name) => name !== "") ?? [];
-  const selector = options.labels === undefined || options.labels.trim() === "" ? undefined : parseLabelSelector(options.labels);
+  const selector =
+    options.labels === undefined || options.labels.trim() === "" ? undefined : parseLabelSelectorText(options.labels);
   if (typeof selector === "string") {
     throw new ImageUpdaterError("CONFIG_INVALID", `match-application-label: ${selector}`);
   }
   return (application) =>
     (names.length === 0 || names.some((pattern) => minimatch(application.name, pattern))) &&
-    (selector === undefined || selector.matches(application.labels));
+    (selector === undefined || matchesLabelSelector(selector, application.labels));
 }

@@ -2,8 +2,9 @@
  * What the manifests in Git say is deployed. Used when an Application has no `status.summary.images` (no
  * cluster, or not synced yet) and for the "already set in spec" check, so the tool works without a cluster.
  */
-import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
 import type { ImageUpdateConfig } from "../config/types.js";
+import { joinRepoPath } from "../editors/path-safety.js";
 import type { RepositoryFiles } from "../git/types.js";
 import { parseImageReference } from "../image/reference.js";
 import type { Application, ApplicationSourceSpec, HelmParameter } from "../source/types.js";
@@ -36,7 +37,10 @@ function fromHelmParameters(parameters: readonly HelmParameter[], images: readon
   const found: LiveImage[] = [];
   for (const image of images) {
     const spec = image.helm.imageSpec === undefined ? undefined : byName.get(image.helm.imageSpec);
-    const live = spec !== undefined ? toLive(spec) : toLive(withTag(byName.get(image.helm.imageName), byName.get(image.helm.imageTag)));
+    const live =
+      spec !== undefined
+        ? toLive(spec)
+        : toLive(withTag(byName.get(image.helm.imageName), byName.get(image.helm.imageTag)));
     if (live !== undefined) found.push(live);
   }
   return found;
@@ -53,7 +57,11 @@ function fromKustomizeImages(entries: readonly string[]): LiveImage[] {
       // The override also stands for the original name, which is what image-list usually names.
       const original = toLive(entry.slice(0, equals));
       if (original !== undefined && live !== undefined) {
-        found.push({ ...original, ...(live.tag === undefined ? {} : { tag: live.tag }), ...(live.digest === undefined ? {} : { digest: live.digest }) });
+        found.push({
+          ...original,
+          ...(live.tag === undefined ? {} : { tag: live.tag }),
+          ...(live.digest === undefined ? {} : { digest: live.digest }),
+        });
       }
     }
   }
@@ -69,7 +77,9 @@ function parseYaml(text: string): unknown[] {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function stringsOf(value: unknown): string[] {
@@ -90,7 +100,12 @@ function helmParametersOf(value: unknown): HelmParameter[] {
 function collectImageScalars(node: Node | null | undefined, out: string[]): void {
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (isScalar(pair.key) && pair.key.value === "image" && isScalar(pair.value) && typeof pair.value.value === "string") {
+      if (
+        isScalar(pair.key) &&
+        pair.key.value === "image" &&
+        isScalar(pair.value) &&
+        typeof pair.value.value === "string"
+      ) {
         out.push(pair.value.value);
       } else collectImageScalars(pair.value as Node, out);
     }
@@ -122,7 +137,8 @@ function fromKustomization(text: string): LiveImage[] {
     if (live === undefined) continue;
     found.push(live);
     const original = toLive(record.name);
-    if (original !== undefined && name !== record.name) found.push({ ...live, registry: original.registry, repository: original.repository });
+    if (original !== undefined && name !== record.name)
+      found.push({ ...live, registry: original.registry, repository: original.repository });
   }
   return found;
 }
@@ -133,7 +149,8 @@ function valueAtPath(root: unknown, path: string): string | undefined {
   let rest = path;
   while (rest !== "") {
     const record = asRecord(node);
-    if (record !== undefined && typeof record[rest] !== "object" && record[rest] !== undefined) return String(record[rest]);
+    if (record !== undefined && typeof record[rest] !== "object" && record[rest] !== undefined)
+      return String(record[rest]);
     const match = /^(?<key>[^.[]+)(?:\[(?<index>\d+)\])?\.?/.exec(rest);
     if (match?.groups === undefined) return undefined;
     node = record?.[match.groups.key ?? ""];
@@ -148,21 +165,34 @@ function fromValues(text: string, images: readonly ImageUpdateConfig[]): LiveIma
   const found: LiveImage[] = [];
   for (const image of images) {
     const spec = image.helm.imageSpec === undefined ? undefined : valueAtPath(root, image.helm.imageSpec);
-    const live = spec !== undefined ? toLive(spec) : toLive(withTag(valueAtPath(root, image.helm.imageName), valueAtPath(root, image.helm.imageTag)));
+    const live =
+      spec !== undefined
+        ? toLive(spec)
+        : toLive(withTag(valueAtPath(root, image.helm.imageName), valueAtPath(root, image.helm.imageTag)));
     if (live !== undefined) found.push(live);
   }
   return found;
 }
 
-function joinPath(dir: string, name: string): string {
-  const trimmed = dir.replace(/^\.?\/+|\/+$/g, "");
-  return trimmed === "" || trimmed === "." ? name : `${trimmed}/${name}`;
+/** `name` inside `dir`, or undefined when it would leave the repository (never read such a path). */
+export function safeJoin(dir: string, name: string): string | undefined {
+  try {
+    return joinRepoPath(dir, name);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Images set in the Application spec itself (Helm parameters, Kustomize images). */
-export function imagesInSpec(source: ApplicationSourceSpec | undefined, images: readonly ImageUpdateConfig[]): LiveImage[] {
+export function imagesInSpec(
+  source: ApplicationSourceSpec | undefined,
+  images: readonly ImageUpdateConfig[],
+): LiveImage[] {
   if (source === undefined) return [];
-  return [...fromHelmParameters(source.helm?.parameters ?? [], images), ...fromKustomizeImages(source.kustomize?.images ?? [])];
+  return [
+    ...fromHelmParameters(source.helm?.parameters ?? [], images),
+    ...fromKustomizeImages(source.kustomize?.images ?? []),
+  ];
 }
 
 /** Input of {@link readDeployedImages}. */
@@ -185,7 +215,8 @@ export interface DeployedImagesInput {
 export async function readDeployedImages(input: DeployedImagesInput): Promise<LiveImage[]> {
   const { files, images, sourcePath } = input;
   const found: LiveImage[] = [];
-  const override = await files.readFile(joinPath(sourcePath, input.overrideFile));
+  const overridePath = safeJoin(sourcePath, input.overrideFile);
+  const override = overridePath === undefined ? null : await files.readFile(overridePath);
   if (override !== null) {
     const root = asRecord(parseYaml(override)[0]);
     found.push(...fromHelmParameters(helmParametersOf(asRecord(root?.helm)?.parameters), images));
@@ -194,12 +225,16 @@ export async function readDeployedImages(input: DeployedImagesInput): Promise<Li
   found.push(...imagesInSpec(input.application.spec.source ?? input.application.spec.sources?.[0], images));
   const candidates = new Set<string>();
   if (input.targetPath !== undefined) candidates.add(input.targetPath);
-  for (const name of [...KUSTOMIZATION_FILES, "values.yaml"]) candidates.add(joinPath(sourcePath, name));
+  for (const name of [...KUSTOMIZATION_FILES, "values.yaml"]) {
+    const path = safeJoin(sourcePath, name);
+    if (path !== undefined) candidates.add(path);
+  }
   for (const path of candidates) {
     const text = await files.readFile(path);
     if (text === null) {
       for (const name of KUSTOMIZATION_FILES) {
-        const nested = await files.readFile(joinPath(path, name));
+        const nestedPath = safeJoin(path, name);
+        const nested = nestedPath === undefined ? null : await files.readFile(nestedPath);
         if (nested !== null) found.push(...fromKustomization(nested));
       }
       continue;
@@ -208,7 +243,8 @@ export async function readDeployedImages(input: DeployedImagesInput): Promise<Li
     if (KUSTOMIZATION_FILES.includes(base)) found.push(...fromKustomization(text));
     else found.push(...fromValues(text, images), ...fromManifest(text));
   }
-  for (const path of await files.listFiles(sourcePath === "." ? "" : sourcePath)) {
+  const root = safeJoin(sourcePath, "");
+  for (const path of root === undefined ? [] : await files.listFiles(root)) {
     if (!/\.ya?ml$/.test(path) || candidates.has(path) || path.endsWith(input.overrideFile)) continue;
     const text = await files.readFile(path);
     if (text !== null) found.push(...fromManifest(text));

@@ -2,7 +2,7 @@
  * The engine's public shapes: what `createUpdater` takes, and what one cycle returns.
  */
 import type { ApplicationConfigResult } from "../config/types.js";
-import type { GitCredentials, GitIdentity, GitWriter, CommitSigning, PullRequestProvider } from "../git/types.js";
+import type { CommitSigning, GitCredentials, GitIdentity, GitWriter, PullRequestProvider } from "../git/types.js";
 import type { Platform, RegistryClient, RegistryEndpoint, RequestOptions, SecretResolver } from "../registry/types.js";
 import type { Application, ApplicationRef, ApplicationSource, ApplicationWriter } from "../source/types.js";
 import type { StrategyRegistry } from "../strategy/types.js";
@@ -24,7 +24,9 @@ export interface GitCredentialsRequest {
   readonly application: Application;
   readonly repoUrl: string;
   /** `repocreds` (Argo CD's repository credentials) or a Secret named by `git:secret:<ns>/<name>`. */
-  readonly source: { readonly kind: "repocreds" } | { readonly kind: "secret"; readonly namespace: string; readonly name: string };
+  readonly source:
+    | { readonly kind: "repocreds" }
+    | { readonly kind: "secret"; readonly namespace: string; readonly name: string };
 }
 
 /**
