@@ -49,7 +49,7 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  host = `127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
