@@ -5,7 +5,6 @@
 import { parseImageList } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
 import type { ApplicationRef } from "../source/types.js";
-import type { TagMatcher } from "../strategy/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
@@ -16,7 +15,13 @@ import {
   parseStrategyName,
   type SettingContext,
 } from "./settings.js";
-import type { ApplicationConfigResult, GitWriteBackConfig, ImageUpdateConfig, WriteBackConfig } from "./types.js";
+import type {
+  ApplicationConfigResult,
+  GitWriteBackConfig,
+  ImageUpdateConfig,
+  TagMatcher,
+  WriteBackConfig,
+} from "./types.js";
 import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
 
 /** argocd-image-updater's annotation prefix. */

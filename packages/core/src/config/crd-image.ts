@@ -1,7 +1,6 @@
 /** One image of an `ImageUpdater` CR → {@link ImageUpdateConfig}. */
 import { parseImageListEntry } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
-import type { TagMatcher } from "../strategy/types.js";
 import { checkFields, defined, type Sourced } from "./crd-fields.js";
 import {
   type CommonSettings,
@@ -14,7 +13,7 @@ import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { isRecord } from "./label-selector.js";
 import { diag, parseAllowTags, parseGlobList, parseStrategyName, type SettingContext } from "./settings.js";
-import type { ImageUpdateConfig } from "./types.js";
+import type { ImageUpdateConfig, TagMatcher } from "./types.js";
 
 /** Options that shape image configs. */
 export interface ImageBuildOptions {

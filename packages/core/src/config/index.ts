@@ -47,6 +47,7 @@ export type {
   ManifestTargetKind,
   PluginImageParameters,
   PullRequestConfig,
+  TagMatcher,
   WriteBackConfig,
   WriteBackMethodName,
   WriteBackTarget,
