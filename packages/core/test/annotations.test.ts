@@ -450,6 +450,17 @@ describe("write-back", () => {
     },
   );
 
+  it("warns, without echoing it, about a token in git-repository", () => {
+    const { config, diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "git-repository": "https://bot:ghp_s3cret@github.com/org/gitops.git",
+    });
+    expect(config.updatable).toBe(true);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/git-repository` })]);
+    expect(diagnostics[0]?.message).not.toContain("ghp_s3cret");
+  });
+
   it("git-branch-prefix without git:branch is a warning", () => {
     const { diagnostics } = parseWith({
       "image-list": "a=nginx",

@@ -22,7 +22,13 @@ import type {
   TagMatcher,
   WriteBackConfig,
 } from "./types.js";
-import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
+import {
+  checkRepositoryUrl,
+  DEFAULT_BRANCH_PREFIX,
+  parseGitBranch,
+  parseWriteBackMethod,
+  parseWriteBackTarget,
+} from "./write-back.js";
 
 /** argocd-image-updater's annotation prefix. */
 export const DEFAULT_ANNOTATION_PREFIX = "argocd-image-updater.argoproj.io";
@@ -319,6 +325,7 @@ function readWriteBack(
     );
   }
   const repository = appValue("git-repository")?.trim();
+  if (repository) diagnostics.push(...checkRepositoryUrl(repository, ctx(keyOf("git-repository"))));
   const git: GitWriteBackConfig = {
     credentials: method.value.credentials ?? { kind: "repocreds" },
     ...(repository ? { repository } : {}),

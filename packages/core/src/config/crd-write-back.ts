@@ -5,7 +5,13 @@ import type { WriteBackSettings } from "./crd-settings.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { diag, type SettingContext } from "./settings.js";
 import type { GitWriteBackConfig, PullRequestConfig, WriteBackConfig } from "./types.js";
-import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
+import {
+  checkRepositoryUrl,
+  DEFAULT_BRANCH_PREFIX,
+  parseGitBranch,
+  parseWriteBackMethod,
+  parseWriteBackTarget,
+} from "./write-back.js";
 
 /** Push branch of pull-request mode when none is configured (argocd-image-updater's naming). */
 export const PULL_REQUEST_BRANCH_TEMPLATE = "image-updater-{{.TargetKey}}-{{.SHA256}}";
@@ -69,6 +75,7 @@ export function buildWriteBack(
     branch?.value.writeBranchTemplate ??
     (pullRequest && !method.value.branchPerUpdate ? PULL_REQUEST_BRANCH_TEMPLATE : undefined);
   const branchPrefix = writeBranch === undefined && method.value.branchPerUpdate ? DEFAULT_BRANCH_PREFIX : undefined;
+  if (settings.repository) diagnostics.push(...checkRepositoryUrl(settings.repository.value, at(settings.repository)));
   const git: GitWriteBackConfig = {
     credentials: method.value.credentials ?? { kind: "repocreds" },
     ...(settings.repository?.value.trim() ? { repository: settings.repository.value.trim() } : {}),

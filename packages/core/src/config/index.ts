@@ -53,6 +53,7 @@ export type {
   WriteBackTarget,
 } from "./types.js";
 export {
+  checkRepositoryUrl,
   DEFAULT_BRANCH_PREFIX,
   type GitBranchSetting,
   parseGitBranch,

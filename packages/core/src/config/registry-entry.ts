@@ -106,11 +106,11 @@ export function parseRegistryEntry(
     } catch {
       url = undefined;
     }
-    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) {
-      fail(
-        "api_url",
-        `\`${apiUrlText}\` is not a registry URL; write \`https://<host>[:port]\` (no credentials in the URL)`,
-      );
+    if (url !== undefined && (url.username || url.password)) {
+      // The text itself is not echoed: it holds a credential.
+      fail("api_url", "`api_url` must not hold credentials; remove `user:password@` and set `credentials:` instead");
+    } else if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      fail("api_url", `\`${apiUrlText}\` is not a registry URL; write \`https://<host>[:port]\``);
     }
   }
   const prefix = text("prefix")?.trim() ?? "";
