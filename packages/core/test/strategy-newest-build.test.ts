@@ -236,4 +236,14 @@ describe("newest-build strategy", () => {
     expect(allowed).toMatchObject({ kind: "update", tag: "old" });
     expect(calls.filter((tag) => tag === "running")).toHaveLength(1);
   });
+
+  it("reuses what it read for the running tag instead of asking the registry twice", async () => {
+    const { provider, calls } = recordingProvider({ old: image(50, AMD64), running: image(100, ARM64) });
+
+    const decision = await newest(["old", "running"], provider, { current: { tag: "running" }, platforms: [AMD64] });
+
+    expect(decision.kind).toBe("none");
+    expect(decision.considered.map((entry) => entry.reason)).toEqual(["downgrade", "platform"]);
+    expect([...calls].sort()).toEqual(["old", "running"]);
+  });
 });
