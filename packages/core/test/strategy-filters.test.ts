@@ -39,6 +39,8 @@ describe("matchesGlob (Go filepath.Match semantics)", () => {
     ["a*", "a/b", false],
     ["a?b", "a/b", false],
     ["master", "Master", false],
+    ["tag?", "tag1", true],
+    ["tag?", "tag10", false],
     ["*.[0-9]", "1.2.3", true],
     ["?", "é", true],
     ["{a,b}", "a", false],

@@ -3,6 +3,7 @@ import type { Decision } from "./types.js";
 
 /** One image's decision as plain JSON data: stable keys, `null` where there is no value. */
 export interface DecisionJson {
+  /** The image as configured, e.g. `ghcr.io/org/app`. */
   readonly image: string;
   readonly strategy: string;
   readonly kind: Decision["kind"];
