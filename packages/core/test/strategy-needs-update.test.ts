@@ -128,6 +128,21 @@ describe("needsUpdate", () => {
   });
 });
 
+describe("needsUpdate with a kustomize image override", () => {
+  it("renames an image whose tag is unchanged but which runs under the override name", () => {
+    const base = { current: { tag: "1.0" }, chosen: { tag: "1.0" }, tracksDigest: false };
+
+    expect(needsUpdate({ ...base, liveName: "old/app", configuredName: "ghcr.io/org/app" })).toEqual({
+      update: true,
+      reason: "renamed",
+    });
+    expect(needsUpdate({ ...base, liveName: "nginx", configuredName: "docker.io/library/nginx" })).toEqual({
+      update: false,
+      reason: "up-to-date",
+    });
+  });
+});
+
 describe("matchesPlatform", () => {
   const amd = { os: "linux", architecture: "amd64" };
   const arm64 = { os: "linux", architecture: "arm64" };

@@ -111,6 +111,11 @@ export type NeedsUpdateReason =
   | "changed"
   /** The chosen tag (or digest) is what runs. */
   | "up-to-date"
+  /**
+   * The tag is unchanged but the image runs under another name (matched through `kustomize.image-name`), so
+   * writing it renames the image, as argocd-image-updater does.
+   */
+  | "renamed"
   /** The Application spec already holds the chosen value (written earlier, not yet synced). */
   | "already-set";
 
@@ -127,6 +132,10 @@ export interface NeedsUpdateInput {
    * when known. Equal to the chosen value means the write is skipped.
    */
   readonly spec?: CurrentImage | null;
+  /** The running image's name, as {@link findLiveImage} matched it. */
+  readonly liveName?: ImageRepository | string;
+  /** The configured image's name; differing from {@link liveName} means the write renames the image. */
+  readonly configuredName?: ImageRepository | string;
 }
 
 /** Result of {@link needsUpdate}. */
@@ -141,7 +150,13 @@ export interface NeedsUpdateResult {
  * spec holds. For digest tracking the spec must hold the same tag and digest (`tag@sha256:…`) to count as set.
  */
 export function needsUpdate(input: NeedsUpdateInput): NeedsUpdateResult {
-  if (isSameImage(input.current, input.chosen, input.tracksDigest)) return { update: false, reason: "up-to-date" };
+  const renamed =
+    input.liveName !== undefined &&
+    input.configuredName !== undefined &&
+    !sameImage(input.liveName, input.configuredName);
+  if (isSameImage(input.current, input.chosen, input.tracksDigest)) {
+    return renamed ? { update: true, reason: "renamed" } : { update: false, reason: "up-to-date" };
+  }
   const spec = input.spec;
   if (spec !== undefined && spec !== null && spec.tag === input.chosen.tag) {
     const digestMatches = input.tracksDigest ? spec.digest !== undefined && spec.digest === input.chosen.digest : true;
