@@ -80,6 +80,25 @@ describe("createStrategyRegistry", () => {
     );
   });
 
+  it("turns a user strategy that throws while preparing into an error decision", async () => {
+    const registry = createStrategyRegistry({
+      strategies: [
+        {
+          name: "explodes",
+          needsMetadata: false,
+          prepare: () => {
+            throw new Error("no");
+          },
+        },
+      ],
+    });
+
+    const decision = await decideUpdate({ current: null, strategy: "explodes", registry, tags: ["1"] });
+
+    expect(decision.kind).toBe("error");
+    expect(decision.message).toContain("failed to start");
+  });
+
   it("survives a user strategy that throws", async () => {
     const registry = createStrategyRegistry({
       strategies: [

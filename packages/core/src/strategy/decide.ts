@@ -16,6 +16,8 @@ import type {
   DecideUpdateInput,
   Decision,
   DecisionWarning,
+  StrategyContext,
+  StrategyPrepareFailure,
   StrategyRanker,
   StrategyRegistry,
   TagCandidate,
@@ -55,7 +57,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     return failure(strategyName, base, [], [], new ImageUpdaterError("CONFIG_INVALID", message));
   }
   const name = strategy.name;
-  const prepared = strategy.prepare({
+  const prepared = safePrepare(strategy, {
     ...(input.constraint === undefined ? {} : { constraint: input.constraint }),
     options: {
       ...(input.order === undefined ? {} : { order: input.order }),
@@ -345,6 +347,14 @@ function detailOf(detail: string | undefined): { readonly detail?: string } {
 }
 
 // User strategies run inside the engine; a throwing one must not turn a decision into a rejection.
+function safePrepare(strategy: UpdateStrategy, context: StrategyContext): StrategyRanker | StrategyPrepareFailure {
+  try {
+    return strategy.prepare(context);
+  } catch (error) {
+    return { error: `the ${strategy.name} strategy failed to start: ${String(error)}` };
+  }
+}
+
 function safeEvaluate(ranker: StrategyRanker, candidate: TagCandidate): ReturnType<StrategyRanker["evaluate"]> {
   try {
     return ranker.evaluate(candidate);
