@@ -109,7 +109,7 @@ describe("createTagFilters", () => {
   });
 
   it("fails closed on a matcher whose expression does not compile, with a warning", () => {
-    const filters = createTagFilters({ kind: "regexp", pattern: "^(1", flags: "", written: "^(1" }, []);
+    const filters = createTagFilters({ kind: "regexp", pattern: "^(1" }, []);
 
     expect(filters.check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
     expect(filters.warnings).toEqual([expect.objectContaining({ setting: "allow-tags" })]);

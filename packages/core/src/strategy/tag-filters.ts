@@ -1,11 +1,10 @@
 /**
  * The strategy-independent filters argocd-image-updater applies before sorting: `allow-tags` (an unanchored
- * pattern, `any`, or `none`; an invalid pattern fails closed) and `ignore-tags` (Go globs).
+ * RE2 pattern, `any`, or `none`; an invalid pattern fails closed) and `ignore-tags` (Go globs).
  */
-
-import type { TagMatcher } from "../config/types.js";
 import { compileGlob } from "./glob.js";
-import type { DecisionWarning } from "./types.js";
+import { compilePattern } from "./regexp.js";
+import type { DecisionWarning, TagMatcher } from "./types.js";
 
 /** What the filters say about one tag: kept, or the setting that dropped it and how. */
 export type FilterVerdict =
@@ -51,19 +50,16 @@ export function createTagFilters(
 function compileAllow(matcher: TagMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
   if (matcher.kind === "any") return () => true;
   if (matcher.kind === "regexp") {
-    let regexp: RegExp | undefined;
-    try {
-      // The configuration parser already translated RE2 to JavaScript; `written` is what the user wrote.
-      regexp = new RegExp(matcher.pattern, matcher.flags.replace(/[gy]/g, ""));
-    } catch (error) {
-      warnings.push({
-        setting: "allow-tags",
-        message: `\`${matcher.written}\` does not compile (${error instanceof Error ? error.message : String(error)}); no tag is allowed until it is fixed`,
-      });
-      return () => "the allow-tags expression is invalid, so no tag is allowed";
+    const compiled = compilePattern(matcher.pattern);
+    const regexp = compiled.regexp;
+    if (regexp !== undefined) {
+      return (tag) => (regexp.test(tag) ? true : `does not match \`${matcher.pattern}\``);
     }
-    const compiled = regexp;
-    return (tag) => (compiled.test(tag) ? true : `does not match \`${matcher.written}\``);
+    warnings.push({
+      setting: "allow-tags",
+      message: `\`${matcher.pattern}\` is not a valid regular expression (${compiled.error}); no tag is allowed until it is fixed`,
+    });
+    return () => "the allow-tags expression is invalid, so no tag is allowed";
   }
-  return () => `allow-tags allows no tag: ${matcher.reason}`;
+  return () => "allow-tags allows no tag";
 }

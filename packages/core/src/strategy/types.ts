@@ -4,9 +4,17 @@
  * in a {@link StrategyRegistry}. {@link decideUpdate} runs the shared pipeline around them: filters, lazy
  * metadata, the downgrade guard and the explanation.
  */
-import type { TagMatcher } from "../config/types.js";
 import type { ImageUpdaterError } from "../errors.js";
 import type { ManifestMetadata, Platform, RequestOptions, TagSortMode } from "../registry/types.js";
+
+/**
+ * The `allow-tags` setting, parsed: every tag, no tag (an invalid setting fails closed; `reason` says why),
+ * or the tags an unanchored RE2 pattern matches (`regexp:^v[0-9]+`).
+ */
+export type TagMatcher =
+  | { readonly kind: "any" }
+  | { readonly kind: "none"; readonly reason?: string }
+  | { readonly kind: "regexp"; readonly pattern: string };
 
 /**
  * Sorting on part of a tag, as Flux's `filterTags.extract`: tags the pattern does not match are dropped, the
@@ -244,7 +252,7 @@ export interface DecideUpdateInput {
   readonly constraint?: string;
   /** Strategy name or alias, case-insensitive (`semver`, `latest`, `name`, a registered one). */
   readonly strategy: string;
-  /** `allow-tags` as the configuration parser produced it (`parseAllowTags`). @default { kind: "any" } */
+  /** @default { kind: "any" } */
   readonly allowTags?: TagMatcher;
   /** Go globs; a tag matching any is dropped. @default [] */
   readonly ignoreTags?: readonly string[];
