@@ -105,6 +105,7 @@ describe("createTagFilters", () => {
     const matcher = parseAllowTags("regexp:^(1", { key: "allow-tags" }).value;
 
     expect(matcher.kind).toBe("none");
+    expect(createTagFilters(matcher, []).check("1.0.0")).toMatchObject({ detail: expect.stringContaining("^(1") });
     expect(createTagFilters(matcher, []).check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
   });
 

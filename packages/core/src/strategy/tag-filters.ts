@@ -61,5 +61,6 @@ function compileAllow(matcher: TagMatcher, warnings: DecisionWarning[]): (tag: s
     });
     return () => "the allow-tags expression is invalid, so no tag is allowed";
   }
-  return () => "allow-tags allows no tag";
+  const why = matcher.reason === undefined ? "allow-tags allows no tag" : `allow-tags allows no tag: ${matcher.reason}`;
+  return () => why;
 }
