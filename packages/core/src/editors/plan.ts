@@ -14,6 +14,7 @@ import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, imageLabel } from "./edit-runner.js";
 import { editFluxSetters, mayHoldSetters } from "./flux-setters.js";
 import { editHelmValues } from "./helm-values.js";
+import { splitImage } from "./image-match.js";
 import { editKustomization, KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import { editManifests, mayHoldWorkloads } from "./manifests.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
@@ -161,6 +162,15 @@ async function yamlFilesUnder(files: RepositoryFiles, path: string, recurse: boo
   });
 }
 
+/** Cheap screening: a workload file that mentions the last name segment of at least one watched image. */
+function manifestScreen(changes: readonly ImageChange[]): (text: string) => boolean {
+  const needles = changes.map((change) => {
+    const name = splitImage(change.image).name;
+    return name.slice(name.lastIndexOf("/") + 1);
+  });
+  return (text) => mayHoldWorkloads(text) && needles.some((needle) => text.includes(needle));
+}
+
 /** Plans a directory (or single file) of manifests or setter markers. */
 async function planTree(
   request: WriteBackPlanRequest,
@@ -241,7 +251,11 @@ async function planTarget(
         const edit: Editor = (text, key) => editManifests(text, changes, key, matched);
         // Argo CD reads only the top directory unless `directory.recurse` is set.
         const recurse = primarySource(request)?.directory?.recurse === true;
-        return planTree(request, out, sourcePath, mayHoldWorkloads, edit, { matched, expected: changes, recurse });
+        return planTree(request, out, sourcePath, manifestScreen(changes), edit, {
+          matched,
+          expected: changes,
+          recurse,
+        });
       }
       const name = argocdSourceFileName(request.application, request.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE);
       // Plugin applications without plugin names are written as Helm, as argocd-image-updater does.
@@ -302,7 +316,7 @@ async function planTarget(
       const matched = new Set<string>();
       const edit: Editor = (text, key) => editManifests(text, changes, key, matched);
       const tree = { matched, expected: changes, recurse: true };
-      return planTree(request, out, targetPath(sourcePath, target.path, "."), mayHoldWorkloads, edit, tree);
+      return planTree(request, out, targetPath(sourcePath, target.path, "."), manifestScreen(changes), edit, tree);
     }
     case "flux": {
       const policies: Record<string, ImageChange> = {};
