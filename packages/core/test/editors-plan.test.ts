@@ -6,6 +6,7 @@ import {
   joinRepoPath,
   planWriteBack,
   type RepositoryFiles,
+  readCurrentImages,
   resolveRepoPath,
   type WriteBackPlanRequest,
 } from "../src/index.js";
@@ -223,5 +224,81 @@ describe("planWriteBack", () => {
 
     expect(plan.changes).toEqual([]);
     expect(plan.diagnostics).toContainEqual(expect.objectContaining({ severity: "warning", key: "p" }));
+  });
+});
+
+describe("readCurrentImages", () => {
+  const digest = `sha256:${"a".repeat(64)}`;
+  const files = repository({
+    "dir/deployment.yaml": deployment(`1.2.2@${digest}`),
+    "dir/.argocd-source-myapp-production.yaml":
+      "helm:\n  parameters:\n  - name: image.tag\n    value: '1.20'\nkustomize:\n  images:\n  - ghcr.io/org/worker:3.0\n",
+    "k/kustomization.yaml": "images:\n- name: app\n  newName: docker.io/myorg/myapp\n  newTag: 1.2.0\n",
+    "v/values.yaml": "image:\n  tag: 1.10 # plain\ncanary.spec: myorg/myapp:9.9\n",
+    "f/app.yaml": 'image: ghcr.io/org/flux:4.0.0@sha256:bb # {"$imagepolicy": "ns:flux"}\n',
+  });
+
+  it.each([
+    [
+      "default (Directory)",
+      "dir",
+      undefined,
+      { image: "docker.io/myorg/myapp" },
+      { tag: "1.2.2", digest, path: "dir/deployment.yaml" },
+    ],
+    [
+      "default (Helm)",
+      "dir",
+      undefined,
+      { image: "nginx" },
+      { tag: "1.20", path: "dir/.argocd-source-myapp-production.yaml" },
+    ],
+    [
+      "kustomization",
+      "k",
+      "kustomization",
+      { image: "docker.io/myorg/myapp" },
+      { tag: "1.2.0", path: "k/kustomization.yaml" },
+    ],
+    ["helmvalues keeps the spelling", "v", "helmvalues", { image: "nginx" }, { tag: "1.10", path: "v/values.yaml" }],
+    [
+      "helmvalues spec",
+      "v",
+      "helmvalues",
+      { image: "myorg/myapp", helm: { spec: "canary.spec" } },
+      { tag: "9.9", path: "v/values.yaml" },
+    ],
+    [
+      "flux",
+      "",
+      "flux:/f",
+      { image: "ghcr.io/org/flux", imagePolicy: "ns:flux" },
+      { tag: "4.0.0", digest: "sha256:bb", path: "f/app.yaml" },
+    ],
+  ])("%s", async (_name, sourcePath, target, image, expected) => {
+    const sourceType = _name === "default (Helm)" ? "Helm" : undefined;
+
+    const result = await readCurrentImages({
+      files,
+      application: app,
+      sourcePath,
+      ...(target === undefined ? {} : { target }),
+      ...(sourceType === undefined ? {} : { sourceType }),
+      images: [image],
+    });
+
+    expect(result.images.get(image.image)).toEqual(expected);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it("leaves out images the target does not mention", async () => {
+    const result = await readCurrentImages({
+      files,
+      application: app,
+      sourcePath: "dir",
+      images: [{ image: "redis" }],
+    });
+
+    expect(result.images.size).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import type { WriteBackTarget } from "../config/types.js";
 import { isImageUpdaterError } from "../errors.js";
 import type { FileChange, RepositoryFiles } from "../git/types.js";
-import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "../source/types.js";
+import type { Application, ApplicationSourceType } from "../source/types.js";
 import { argocdSourceFileName, DEFAULT_ARGOCD_NAMESPACE, editArgocdSource } from "./argocd-source.js";
 import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, imageLabel } from "./edit-runner.js";
@@ -18,6 +18,7 @@ import { splitImage } from "./image-match.js";
 import { editKustomization, KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import { editManifests, mayHoldWorkloads } from "./manifests.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
+import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
 import type { ImageChange } from "./types.js";
 
 /**
@@ -73,36 +74,6 @@ export function parsePlanTarget(text: string): PlanTarget {
   return { kind: "file", path: written };
 }
 
-function primarySource(request: WriteBackPlanRequest): ApplicationSourceSpec | undefined {
-  return request.application.spec?.source ?? request.application.spec?.sources?.[0];
-}
-
-async function detectSourceType(request: WriteBackPlanRequest, sourcePath: string): Promise<ApplicationSourceType> {
-  if (request.sourceType !== undefined) return request.sourceType;
-  if (request.application.status?.sourceType !== undefined) return request.application.status.sourceType;
-  const source = primarySource(request);
-  if (source?.helm !== undefined || source?.chart !== undefined) return "Helm";
-  if (source?.kustomize !== undefined) return "Kustomize";
-  if (source?.plugin !== undefined) return "Plugin";
-  if (source?.directory !== undefined) return "Directory";
-  if ((await findKustomization(request.files, sourcePath)) !== undefined) return "Kustomize";
-  if ((await request.files.readFile(joinRepoPath(sourcePath, "Chart.yaml"))) !== null) return "Helm";
-  return "Directory";
-}
-
-async function findKustomization(files: RepositoryFiles, dir: string): Promise<string | undefined> {
-  for (const name of KUSTOMIZATION_FILE_NAMES) {
-    const path = joinRepoPath(dir, name);
-    if ((await files.readFile(path)) !== null) return path;
-  }
-  return undefined;
-}
-
-/** `path` relative to the source directory, or to the repository root when it starts with `/`. */
-function targetPath(sourcePath: string, path: string | undefined, fallback: string): string {
-  return path === undefined || path === "" ? joinRepoPath(sourcePath, fallback) : joinRepoPath(sourcePath, path);
-}
-
 type Editor = (text: string, key: string) => EditResult;
 
 interface Collected {
@@ -148,17 +119,6 @@ async function planFile(
       const replayed = edit(text ?? "", real);
       return replayed.changed ? replayed.text : text;
     },
-  });
-}
-
-async function yamlFilesUnder(files: RepositoryFiles, path: string, recurse: boolean): Promise<string[]> {
-  if (path !== "" && (await files.readFile(path)) !== null) return [path];
-  const prefix = path === "" ? "" : `${path}/`;
-  const listed = await files.listFiles(path);
-  return listed.filter((file) => {
-    const rest = file.slice(prefix.length);
-    if (!recurse && rest.includes("/")) return false;
-    return /\.ya?ml$/i.test(rest) || rest === "Kustomization" || rest.endsWith("/Kustomization");
   });
 }
 
