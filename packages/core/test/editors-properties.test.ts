@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { editHelmValues, editKustomization, editManifests, type ImageChange, sameImage } from "../src/index.js";
+import {
+  editArgocdSource,
+  editHelmValues,
+  editKustomization,
+  editManifests,
+  type ImageChange,
+  sameImage,
+} from "../src/index.js";
 
 interface Style {
   readonly indent: number;
@@ -213,6 +220,46 @@ describe("editor properties", () => {
         expected.image = { name: "nginx" };
         expect(toJs(first.text)).toEqual([expected]);
       }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("argocd-source: re-editing is a no-op and only the image parameters change", () => {
+    const paramArb = fc.record({
+      name: fc.constantFrom("image.name", "image.tag", "replicaCount", "other.value"),
+      value: tagArb,
+      quote: quoteArb,
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(paramArb, { selector: (p) => p.name, maxLength: 4 }),
+        styleArb,
+        changeArb,
+        (params, style, change) => {
+          const itemPad = style.indentedSequences ? "    " : "  ";
+          const lines = [style.comments ? "# overrides" : "---", "helm:", "  parameters:"];
+          for (const param of params)
+            lines.push(`${itemPad}- name: ${param.name}`, `${itemPad}  value: ${quote(param.value, param.quote)}`);
+          if (params.length === 0) lines.push("  - {name: placeholder, value: x}");
+          const before = lines.join(style.eol) + style.eol;
+
+          const first = editArgocdSource(before, [change], { kind: "helm" });
+          const second = editArgocdSource(first.text, [change], { kind: "helm" });
+
+          expect(first.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+          expect(second).toMatchObject({ text: first.text, changed: false });
+          const strip = (text: string): unknown => {
+            const doc = toJs(text)[0] as { helm: { parameters: { name: string; value: unknown }[] } };
+            const values = Object.fromEntries(doc.helm.parameters.map((p) => [p.name, p.value]));
+            doc.helm.parameters = doc.helm.parameters.filter((p) => p.name !== "image.name" && p.name !== "image.tag");
+            return { doc, tag: values["image.tag"], name: values["image.name"] };
+          };
+          const after = strip(first.text) as { doc: unknown; tag: unknown; name: unknown };
+          expect(after.doc).toEqual((strip(before) as { doc: unknown }).doc);
+          expect(after.tag).toBe(change.newTag);
+          expect(sameImage(String(after.name), change.image)).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
