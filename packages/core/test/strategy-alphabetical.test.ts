@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compareNatural, decideUpdate } from "../src/index.js";
+import { compareNatural, decideUpdate, parseAllowTags, type TagMatcher } from "../src/index.js";
+
+/** allow-tags as the configuration parser turns `regexp:<pattern>` into a matcher. */
+function allow(pattern: string): TagMatcher {
+  return parseAllowTags(`regexp:${pattern}`, { key: "allow-tags" }).value;
+}
 
 describe("alphabetical strategy", () => {
   it("picks the greatest tag byte-wise (reference §2.4 and its test vector)", async () => {
@@ -45,7 +50,7 @@ describe("alphabetical strategy", () => {
     const decision = await decideUpdate({
       current: { tag: "release-2024-05" },
       strategy: "name",
-      allowTags: { kind: "regexp", pattern: "^release-.*" },
+      allowTags: allow("^release-.*"),
       tags: ["release-2024-05", "release-2024-06", "zeta", "main"],
     });
 

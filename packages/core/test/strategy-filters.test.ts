@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { compileGlob, compilePattern, createTagFilters, decideUpdate, matchesGlob } from "../src/index.js";
+import {
+  compileGlob,
+  compilePattern,
+  createTagFilters,
+  decideUpdate,
+  matchesGlob,
+  parseAllowTags,
+  type TagMatcher,
+} from "../src/index.js";
+
+/** allow-tags as the configuration parser turns `regexp:<pattern>` into a matcher. */
+function allow(pattern: string): TagMatcher {
+  return parseAllowTags(`regexp:${pattern}`, { key: "allow-tags" }).value;
+}
 
 describe("matchesGlob (Go filepath.Match semantics)", () => {
   it.each([
@@ -78,7 +91,7 @@ describe("compilePattern (RE2 spellings)", () => {
 
 describe("createTagFilters", () => {
   it("checks allow-tags before ignore-tags and names the setting that dropped a tag", () => {
-    const filters = createTagFilters({ kind: "regexp", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$" }, ["1.0.*"]);
+    const filters = createTagFilters(allow("^[0-9]+\\.[0-9]+\\.[0-9]+$"), ["1.0.*"]);
 
     expect(filters.check("1.1.0")).toEqual({ kept: true });
     expect(filters.check("1.0.5")).toEqual({ kept: false, reason: "ignore-tags", detail: "matches `1.0.*`" });
@@ -86,7 +99,14 @@ describe("createTagFilters", () => {
     expect(filters.warnings).toEqual([]);
   });
 
-  it("fails closed on an invalid allow-tags expression, with a warning", () => {
+  it("fails closed when the parser marked allow-tags invalid", () => {
+    const matcher = parseAllowTags("regexp:^(1", { key: "allow-tags" }).value;
+
+    expect(matcher.kind).toBe("none");
+    expect(createTagFilters(matcher, []).check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
+  });
+
+  it("fails closed on a matcher whose expression does not compile, with a warning", () => {
     const filters = createTagFilters({ kind: "regexp", pattern: "^(1" }, []);
 
     expect(filters.check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
@@ -94,7 +114,10 @@ describe("createTagFilters", () => {
   });
 
   it("allows nothing for `none` and everything for `any`", () => {
-    expect(createTagFilters({ kind: "none" }, []).check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
+    expect(createTagFilters({ kind: "none", reason: "broken" }, []).check("1.0.0")).toMatchObject({
+      kept: false,
+      reason: "allow-tags",
+    });
     expect(createTagFilters({ kind: "any" }, []).check("anything")).toEqual({ kept: true });
     expect(createTagFilters(undefined, undefined).check("anything")).toEqual({ kept: true });
   });
@@ -113,7 +136,7 @@ describe("filters in a decision", () => {
     const decision = await decideUpdate({
       current: { tag: "1.2.0" },
       strategy: "semver",
-      allowTags: { kind: "regexp", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$" },
+      allowTags: allow("^[0-9]+\\.[0-9]+\\.[0-9]+$"),
       ignoreTags: ["latest", "dev"],
       tags: ["1.2.0", "v1.9.0", "1.3.0", "1.4.0-beta.1", "latest", "dev", "1.3"],
     });

@@ -1,5 +1,17 @@
 import { describe, expect, it, vi } from "vitest";
-import { type DecideUpdateInput, decideUpdate, isImageUpdaterError, type TagMetadataProvider } from "../src/index.js";
+import {
+  type DecideUpdateInput,
+  decideUpdate,
+  isImageUpdaterError,
+  parseAllowTags,
+  type TagMatcher,
+  type TagMetadataProvider,
+} from "../src/index.js";
+
+/** allow-tags as the configuration parser turns `regexp:<pattern>` into a matcher. */
+function allow(pattern: string): TagMatcher {
+  return parseAllowTags(`regexp:${pattern}`, { key: "allow-tags" }).value;
+}
 
 const REFERENCE_TAGS = ["0.1", "0.5.1", "0.9", "1.0", "1.0.1", "1.1.2", "2.0.3"];
 
@@ -145,7 +157,7 @@ describe("Keel policy vectors through the semver strategy", () => {
   ])("%s → %s (%s) is %s", async (current, next, _policy, constraint, suffix, expected) => {
     const decision = await semver([current, next], constraint, {
       current: { tag: current },
-      ...(suffix === undefined ? {} : { allowTags: { kind: "regexp", pattern: suffix } }),
+      ...(suffix === undefined ? {} : { allowTags: allow(suffix) }),
     });
 
     expect(decision.kind === "update" && decision.tag === next).toBe(expected);
@@ -155,7 +167,7 @@ describe("Keel policy vectors through the semver strategy", () => {
     const lenient = await semver(["1.4.5", "3050"], undefined, { current: { tag: "1.4.5" } });
     const keelLike = await semver(["1.4.5", "3050"], undefined, {
       current: { tag: "1.4.5" },
-      allowTags: { kind: "regexp", pattern: "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?" },
+      allowTags: allow("^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?"),
     });
 
     expect(lenient).toMatchObject({ kind: "update", tag: "3050" });

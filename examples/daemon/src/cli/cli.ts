@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { arch } from "node:os";
+import { ImageUpdaterError } from "@image-updater/core";
 import { runDaemon } from "../commands/run.js";
 import { renderSampleTemplate } from "../commands/template.js";
-import { testImage } from "../commands/test-image.js";
+import { TestImageUsageError, testImage } from "../commands/test-image.js";
 import type { TestImageResult } from "../commands/test-image-types.js";
 import { readConfigDir } from "../config/config-dir.js";
 import { LOG_LEVELS, type LogLevel, RUN_FLAGS, resolveRunOptions } from "../config/run-options.js";
@@ -247,10 +248,15 @@ async function test(
         registriesConf,
         credentials: typeof values.credentials === "string" ? values.credentials : null,
       },
-      io.signal ? { signal: io.signal } : {},
+      { ...(io.signal ? { signal: io.signal } : {}), onWarning: (message) => logger.warn(message) },
     );
   } catch (error) {
-    logger.error("could not check the image", { error: error instanceof Error ? error.message : String(error) });
+    if (error instanceof TestImageUsageError) return usageError(error.message, "test");
+    const code = error instanceof ImageUpdaterError ? error.code : undefined;
+    logger.error("could not check the image", {
+      error: error instanceof Error ? error.message : String(error),
+      code,
+    });
     return EXIT.failure;
   }
   if (output === "json") {

@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { compileGlob } from "@image-updater/core";
 import type { FlagSpec, ParsedFlags } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
 import { formatGoDuration, parseGoDuration } from "./duration.js";
@@ -278,6 +279,14 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
         : null);
 
   const names = flags.values["match-application-name"];
+  for (const pattern of Array.isArray(names) ? names : []) {
+    const compiled = compileGlob(pattern);
+    if (!compiled.matches) {
+      errors.push(
+        `invalid value "${pattern}" for --match-application-name: ${compiled.error ?? "malformed glob"}; write a glob such as myapp-* or *-staging`,
+      );
+    }
+  }
   let matchApplicationLabel: LabelSelector | null = null;
   const labelOrigin = lookup("match-application-label");
   if (labelOrigin) {

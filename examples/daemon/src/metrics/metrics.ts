@@ -17,8 +17,10 @@ export interface DaemonMetricsOptions {
   readonly processMetrics?: boolean;
 }
 
-/** Outcomes that mean the registry did not serve the request. */
-const FAILED_OUTCOMES = new Set(["auth", "rate-limited", "unavailable", "protocol"]);
+/** Outcomes answered without a request to the registry (a cache hit, a call shared with an identical one). */
+const NOT_SENT = new Set(["cached", "shared"]);
+/** Outcomes of requests the registry served, or that we gave up ourselves. Everything else is a failure. */
+const NOT_FAILED = new Set(["ok", "not-found", "aborted", "ABORTED"]);
 
 /**
  * argocd-image-updater's metric names (reference §5.6), this time all incremented; the seed's three names;
@@ -152,10 +154,10 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
       },
       "registry:request": (e) => {
         registryOutcomes.inc({ registry: e.registry, method: e.method, outcome: e.outcome });
-        if (e.outcome === "cached") return;
+        if (NOT_SENT.has(e.outcome)) return;
         registryRequests.inc({ registry: e.registry });
         registryResponseTime.observe({ registry: e.registry }, e.durationMs / 1000);
-        if (FAILED_OUTCOMES.has(e.outcome)) registryFailures.inc({ registry: e.registry });
+        if (!NOT_FAILED.has(e.outcome)) registryFailures.inc({ registry: e.registry });
       },
     };
     const entries = Object.entries(handlers) as [keyof UpdaterEvents, UpdaterEvents[keyof UpdaterEvents]][];

@@ -5,6 +5,7 @@
 import { parseImageList } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
 import type { ApplicationRef } from "../source/types.js";
+import type { TagMatcher } from "../strategy/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
@@ -15,14 +16,7 @@ import {
   parseStrategyName,
   type SettingContext,
 } from "./settings.js";
-import type {
-  ApplicationConfigResult,
-  GitWriteBackConfig,
-  ImageUpdateConfig,
-  TagMatcher,
-  WriteBackConfig,
-  WriteBranch,
-} from "./types.js";
+import type { ApplicationConfigResult, GitWriteBackConfig, ImageUpdateConfig, WriteBackConfig } from "./types.js";
 import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
 
 /** argocd-image-updater's annotation prefix. */
@@ -138,7 +132,7 @@ export function parseApplicationAnnotations(
         ? { application: { namespace: options.application.namespace, name: options.application.name } }
         : {}),
       images,
-      writeBack: writeBack ?? { method: "argocd", dryRun: false },
+      writeBack: writeBack ?? { method: "argocd" },
       updatable: images.length > 0 && writeBack !== undefined && !appErrors,
     },
     diagnostics,
@@ -280,7 +274,7 @@ function readWriteBack(
         );
       }
     }
-    return { method: "argocd", dryRun: false };
+    return { method: "argocd" };
   }
   const targetText = appValue("write-back-target");
   const target =
@@ -295,9 +289,10 @@ function readWriteBack(
     branchText === undefined ? { value: {}, diagnostics: [] } : parseGitBranch(branchText, ctx(keyOf("git-branch")));
   diagnostics.push(...branch.diagnostics);
   const prefix = appValue("git-branch-prefix");
-  let writeBranch: WriteBranch | undefined;
+  let writeBranch: string | undefined;
+  let branchPrefix: string | undefined;
   if (branch.value.writeBranchTemplate !== undefined) {
-    writeBranch = { kind: "template", template: branch.value.writeBranchTemplate };
+    writeBranch = branch.value.writeBranchTemplate;
     if (method.value.branchPerUpdate) {
       diagnostics.push(
         diag(
@@ -308,7 +303,7 @@ function readWriteBack(
       );
     }
   } else if (method.value.branchPerUpdate) {
-    writeBranch = { kind: "image-tags", prefix: prefix?.trim() ?? DEFAULT_BRANCH_PREFIX };
+    branchPrefix = prefix?.trim() ?? DEFAULT_BRANCH_PREFIX;
   } else if (prefix !== undefined) {
     diagnostics.push(
       diag(
@@ -323,10 +318,11 @@ function readWriteBack(
     credentials: method.value.credentials ?? { kind: "repocreds" },
     ...(repository ? { repository } : {}),
     ...(branch.value.baseBranch ? { baseBranch: branch.value.baseBranch } : {}),
-    ...(writeBranch ? { writeBranch } : {}),
+    ...(writeBranch !== undefined ? { writeBranch } : {}),
+    ...(branchPrefix !== undefined ? { branchPrefix } : {}),
     target: target.value,
   };
-  return { method: "git", dryRun: method.value.dryRun, git };
+  return { method: method.value.method, git };
 }
 
 function checkUnknownKeys(

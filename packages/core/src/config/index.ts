@@ -1,5 +1,14 @@
 export { type AnnotationParseOptions, DEFAULT_ANNOTATION_PREFIX, parseApplicationAnnotations } from "./annotations.js";
 export {
+  applicationRefSpecificity,
+  IMAGE_UPDATER_API_VERSION,
+  type ImageUpdaterMatch,
+  type ImageUpdaterOptions,
+  type ImageUpdaterResolution,
+  PULL_REQUEST_BRANCH_TEMPLATE,
+  resolveImageUpdater,
+} from "./crd.js";
+export {
   type CredentialParseOptions,
   formatCredentialReference,
   parseCredentialReference,
@@ -7,6 +16,12 @@ export {
 } from "./credentials.js";
 export { type Diagnostic, type DiagnosticSeverity, hasErrors, type ParseResult } from "./diagnostic.js";
 export { parseGoDuration } from "./duration.js";
+export {
+  type LabelSelector,
+  type LabelSelectorRequirement,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from "./label-selector.js";
 export { DOCKER_HUB_ENDPOINT, parseRegistriesConf, type RegistriesConfResult } from "./registries-conf.js";
 export { INFERRED_REGISTRY_LIMIT, repositoryInRegistry, resolveRegistryEndpoint } from "./registry-endpoint.js";
 export {
@@ -31,15 +46,12 @@ export type {
   ManifestTargetKind,
   PluginImageParameters,
   PullRequestConfig,
-  TagMatcher,
   WriteBackConfig,
+  WriteBackMethodName,
   WriteBackTarget,
-  WriteBranch,
 } from "./types.js";
 export {
-  type BranchImageChange,
   DEFAULT_BRANCH_PREFIX,
-  formatImageTagsBranch,
   type GitBranchSetting,
   parseGitBranch,
   parseWriteBackMethod,

@@ -4,7 +4,8 @@
  * missing `images:` is created. Order, indentation and sequence style are the file's own.
  */
 import { isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
-import { type EditDiagnostic, editDiagnostic } from "./diagnostic.js";
+import type { Diagnostic } from "../config/diagnostic.js";
+import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
 import { sameImageName, splitImage } from "./image-match.js";
 import type { ImageChange } from "./types.js";
@@ -146,7 +147,7 @@ function entryStep(key: string, edit: EntryEdit): EditStep {
       if (override.newTag !== undefined) setField(file, item, "newTag", override.newTag, splices);
       if (override.digest !== undefined) setField(file, item, "digest", override.digest, splices);
       const digestPair = findPair(item, "digest");
-      const diagnostics: EditDiagnostic[] = [];
+      const diagnostics: Diagnostic[] = [];
       if (
         override.digest === undefined &&
         digestPair !== undefined &&
@@ -212,7 +213,7 @@ export function editKustomization(
         const hasTag = existing !== undefined && findPair(existing, "newTag") !== undefined;
         const digest =
           change.newDigest !== undefined && (change.pinDigest === true || hasDigest) ? change.newDigest : undefined;
-        const diagnostics: EditDiagnostic[] = [];
+        const diagnostics: Diagnostic[] = [];
         if (hasDigest && digest === undefined) {
           diagnostics.push(
             editDiagnostic(

@@ -3,6 +3,8 @@
  * Application's `status.summary.images`, let `force-update` stand in for an image that is not live, compare the
  * chosen tag (or digest) with what runs, and skip writes whose value is already in the Application spec.
  */
+import { parseImageReference, sameImage } from "../image/reference.js";
+import type { ImageRepository } from "../registry/types.js";
 import type { CurrentImage } from "./types.js";
 
 /** An image as `status.summary.images` lists it, split into its normalised parts. */
@@ -18,7 +20,7 @@ export interface LiveImage {
 /** Options of {@link findLiveImage}. */
 export interface FindLiveImageOptions {
   /** The `kustomize.image-name` override: tried before the configured name, as argocd-image-updater does. */
-  readonly kustomizeImage?: { readonly registry: string; readonly repository: string };
+  readonly kustomizeImage?: ImageRepository | string;
   /**
    * Digest strategy: when several containers run the image, prefer the one running this tag, then one whose
    * digest differs from {@link latestDigest} (argocd-image-updater #1547).
@@ -28,17 +30,20 @@ export interface FindLiveImageOptions {
 }
 
 /**
- * The running image matching `configured` (same registry and repository, both already normalised so that
- * `nginx` equals `docker.io/library/nginx`), or `undefined` when the image is not live. Never throws.
+ * The running image matching `configured`: same registry and repository after normalisation, so `nginx`,
+ * `library/nginx` and `docker.io/library/nginx` are one image while `harbor.example.com/library/nginx` is another.
+ * `live` holds `status.summary.images` entries as written (`nginx:1.25`, `ghcr.io/org/app@sha256:…`) or already
+ * parsed; entries that are not image references are skipped. `undefined` when the image is not live. Never throws.
  */
 export function findLiveImage(
-  configured: { readonly registry: string; readonly repository: string },
-  live: readonly LiveImage[],
+  configured: ImageRepository | string,
+  live: readonly (LiveImage | string)[],
   options: FindLiveImageOptions = {},
 ): LiveImage | undefined {
+  const images = live.map(toLiveImage).filter((image): image is LiveImage => image !== undefined);
   const names = options.kustomizeImage === undefined ? [configured] : [options.kustomizeImage, configured];
   for (const name of names) {
-    const matches = live.filter((image) => image.registry === name.registry && image.repository === name.repository);
+    const matches = images.filter((image) => sameImage(image, name));
     if (matches.length === 0) continue;
     if (matches.length === 1 || options.trackedTag === undefined) {
       return preferStale(matches, options.latestDigest);
@@ -47,6 +52,18 @@ export function findLiveImage(
     return preferStale(sameTag.length > 0 ? sameTag : matches, options.latestDigest);
   }
   return undefined;
+}
+
+function toLiveImage(entry: LiveImage | string): LiveImage | undefined {
+  if (typeof entry !== "string") return entry;
+  const parsed = parseImageReference(entry).value;
+  if (parsed === undefined) return undefined;
+  return {
+    registry: parsed.registry,
+    repository: parsed.repository,
+    ...(parsed.tag === undefined ? {} : { tag: parsed.tag }),
+    ...(parsed.digest === undefined ? {} : { digest: parsed.digest }),
+  };
 }
 
 function preferStale(matches: readonly LiveImage[], latestDigest: string | undefined): LiveImage | undefined {

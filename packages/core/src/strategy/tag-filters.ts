@@ -4,7 +4,7 @@
  */
 import { compileGlob } from "./glob.js";
 import { compilePattern } from "./regexp.js";
-import type { AllowTagsMatcher, DecisionWarning } from "./types.js";
+import type { DecisionWarning, TagMatcher } from "./types.js";
 
 /** What the filters say about one tag: kept, or the setting that dropped it and how. */
 export type FilterVerdict =
@@ -20,7 +20,7 @@ export interface TagFilters {
 
 /** Compiles the filters once per decision. Never throws. */
 export function createTagFilters(
-  allowTags: AllowTagsMatcher | undefined,
+  allowTags: TagMatcher | undefined,
   ignoreTags: readonly string[] | undefined,
 ): TagFilters {
   const warnings: DecisionWarning[] = [];
@@ -47,10 +47,10 @@ export function createTagFilters(
 }
 
 /** Returns a test giving `true` or the reason a tag is not allowed. */
-function compileAllow(matcher: AllowTagsMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
+function compileAllow(matcher: TagMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
   if (matcher.kind === "any") return () => true;
   if (matcher.kind === "regexp") {
-    const compiled = compileAllowPattern(matcher.pattern, matcher.flags);
+    const compiled = compilePattern(matcher.pattern);
     const regexp = compiled.regexp;
     if (regexp !== undefined) {
       return (tag) => (regexp.test(tag) ? true : `does not match \`${matcher.pattern}\``);
@@ -62,13 +62,4 @@ function compileAllow(matcher: AllowTagsMatcher, warnings: DecisionWarning[]): (
     return () => "the allow-tags expression is invalid, so no tag is allowed";
   }
   return () => "allow-tags allows no tag";
-}
-
-function compileAllowPattern(pattern: string, flags: string | undefined): { regexp?: RegExp; error?: string } {
-  if (flags === undefined) return compilePattern(pattern);
-  try {
-    return { regexp: new RegExp(pattern, flags) };
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
 }

@@ -8,14 +8,13 @@ import type { ImageUpdaterError } from "../errors.js";
 import type { ManifestMetadata, Platform, RequestOptions, TagSortMode } from "../registry/types.js";
 
 /**
- * The `allow-tags` setting, parsed: every tag, no tag (an invalid setting fails closed), or the tags an
- * unanchored pattern matches (`regexp:^v[0-9]+`). Without `flags`, `pattern` is RE2 as the user wrote it;
- * with `flags`, it is already JavaScript (config's `TagMatcher`, produced by `parseAllowTags`, fits here).
+ * The `allow-tags` setting, parsed: every tag, no tag (an invalid setting fails closed; `reason` says why),
+ * or the tags an unanchored RE2 pattern matches (`regexp:^v[0-9]+`).
  */
-export type AllowTagsMatcher =
+export type TagMatcher =
   | { readonly kind: "any" }
-  | { readonly kind: "none" }
-  | { readonly kind: "regexp"; readonly pattern: string; readonly flags?: string };
+  | { readonly kind: "none"; readonly reason?: string }
+  | { readonly kind: "regexp"; readonly pattern: string };
 
 /**
  * Sorting on part of a tag, as Flux's `filterTags.extract`: tags the pattern does not match are dropped, the
@@ -251,7 +250,7 @@ export interface DecideUpdateInput {
   /** Strategy name or alias, case-insensitive (`semver`, `latest`, `name`, a registered one). */
   readonly strategy: string;
   /** @default { kind: "any" } */
-  readonly allowTags?: AllowTagsMatcher;
+  readonly allowTags?: TagMatcher;
   /** Go globs; a tag matching any is dropped. @default [] */
   readonly ignoreTags?: readonly string[];
   /** Wanted platforms for metadata strategies; empty accepts every platform. @default [] */
