@@ -31,12 +31,23 @@ function outcome(promise: Promise<{ stderr: string }>): Promise<{ ok: boolean; s
   );
 }
 
-async function commitAndPush(work: string, file: string, contents: string, message: string, extra: string[] = []) {
+async function commitAndPush(
+  work: string,
+  file: string,
+  contents: string,
+  message: string,
+  env: NodeJS.ProcessEnv = {},
+) {
   await mkdir(join(work, file, ".."), { recursive: true });
   await writeFile(join(work, file), contents);
   await git(["add", "-A"], work);
   await git(["commit", "-q", "-m", message], work);
-  await git([...extra, "push", "-q", "origin", "HEAD:main"], work);
+  await git(["push", "-q", "origin", "HEAD:main"], work, env);
+}
+
+/** git config through the environment, so the credential never sits on a command line. */
+function extraHeaderEnv(header: string): NodeJS.ProcessEnv {
+  return { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: header };
 }
 
 let server: GitHttpServer | undefined;
@@ -45,7 +56,8 @@ afterEach(async () => {
 });
 afterAll(cleanupBench);
 
-describe("repo helpers", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("repo helpers", { timeout: 120_000 }, () => {
   it("createBareRepo() commits the files on the branch; readBranchFiles() and readBranchLog() read them back", async () => {
     const root = tempDir("repo-helpers");
 
@@ -91,7 +103,7 @@ describe("repo helpers", () => {
   });
 });
 
-describe("startGitHttpServer() without auth", () => {
+describe("startGitHttpServer() without auth", { timeout: 120_000 }, () => {
   it("clones with protocol v2, pushes a commit and a chunked 2 MB file, read back with git", async () => {
     server = await startGitHttpServer();
     const bare = await createBareRepo(server.root, "deploy", { "values.yaml": "tag: 1.0.0\n" });
@@ -140,7 +152,7 @@ describe("startGitHttpServer() without auth", () => {
   });
 });
 
-describe("startGitHttpServer({ auth })", () => {
+describe("startGitHttpServer({ auth })", { timeout: 120_000 }, () => {
   const auth = { username: "bot", password: "s3cret-pass" };
   const basic = `Authorization: Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
 
@@ -163,8 +175,8 @@ describe("startGitHttpServer({ auth })", () => {
     const bare = await createBareRepo(server.root, "deploy", { "values.yaml": "tag: 1.0.0\n" });
     const work = join(tempDir("http-auth"), "w");
 
-    await git(["-c", `http.extraHeader=${basic}`, "clone", "-q", server.repoUrl("deploy"), work]);
-    await commitAndPush(work, "values.yaml", "tag: 2.0.0\n", "bump to 2.0.0", ["-c", `http.extraHeader=${basic}`]);
+    await git(["clone", "-q", server.repoUrl("deploy"), work], undefined, extraHeaderEnv(basic));
+    await commitAndPush(work, "values.yaml", "tag: 2.0.0\n", "bump to 2.0.0", extraHeaderEnv(basic));
     const refusedPush = await outcome(git(["push", "origin", "HEAD:refs/heads/other"], work));
 
     expect(await readBranchFiles(bare, "main")).toEqual({ "values.yaml": "tag: 2.0.0\n" });

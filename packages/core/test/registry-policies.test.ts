@@ -345,3 +345,32 @@ describe("withRegistryPolicies", () => {
     await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_PROTOCOL", cause });
   });
 });
+
+describe("withRegistryPolicies and moved tags", () => {
+  it("forgets a tag's cached metadata once getDigest() sees it point elsewhere", async () => {
+    let digest = `sha256:${"1".repeat(64)}`;
+    const calls = { getMetadata: 0 };
+    const client: RegistryClient = {
+      id: "moving",
+      capabilities: { createdAt: true, platforms: true, labels: true },
+      listTags: async () => ["latest"],
+      getDigest: async () => digest,
+      async getMetadata() {
+        calls.getMetadata++;
+        return { digest, kind: "oci-manifest", labels: {} };
+      },
+    };
+    const policies = withRegistryPolicies(client);
+
+    await policies.getMetadata(REPO, "latest");
+    await policies.getDigest(REPO, "latest");
+    await policies.getMetadata(REPO, "latest");
+    digest = `sha256:${"2".repeat(64)}`;
+    policies.beginCycle();
+    await policies.getDigest(REPO, "latest");
+    const moved = await policies.getMetadata(REPO, "latest");
+
+    expect(calls.getMetadata).toBe(2);
+    expect(moved?.digest).toBe(digest);
+  });
+});

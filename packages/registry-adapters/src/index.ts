@@ -22,5 +22,6 @@ export {
   type RegistryRequestKind,
   repositoryPath,
   resolveEndpoint,
+  scopeActions,
 } from "./oci-distribution/index.js";
 export { createOciLayoutClient, type OciLayoutClientOptions, tagOfRefName } from "./oci-layout.js";

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { benchGitEnv } from "./git-env.js";
 import { listenLoopback, parseBasicAuth } from "./http-server.js";
-import { removeTempDir, tempDir, trackChild, trackService, untrackService } from "./resources.js";
+import { removeTempDir, signalGroup, tempDir, trackChild, trackService, untrackService } from "./resources.js";
 import { requireBinary } from "./service-process.js";
 
 /** Options of {@link startGitHttpServer}. */
@@ -119,7 +119,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
         ? { HTTP_GIT_PROTOCOL: request.headers["git-protocol"] }
         : {}),
     });
-    const cgi = spawn(git, ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const cgi = spawn(git, ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     trackChild(cgi);
     running.add(cgi);
     cgi.once("exit", () => running.delete(cgi));
@@ -187,7 +187,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
             (child) =>
               new Promise<void>((resolve) => {
                 child.once("exit", () => resolve());
-                child.kill("SIGKILL");
+                if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
               }),
           ),
         );

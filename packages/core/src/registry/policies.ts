@@ -212,7 +212,14 @@ export function withRegistryPolicies(
         keyOf("getDigest", repo, tag, callOptions?.credentials),
         callOptions?.signal,
         true,
-        (signal) => guarded(repo, "getDigest", signal, () => client.getDigest(repo, tag, { ...callOptions, signal })),
+        async (signal) => {
+          const digest = await guarded(repo, "getDigest", signal, () =>
+            client.getDigest(repo, tag, { ...callOptions, signal }),
+          );
+          // A moved tag (e.g. `latest`) must not keep answering with the old image's metadata.
+          if (digest !== null) cache?.noteDigest(`${repo.registry}/${repo.repository}`, tag, digest);
+          return digest;
+        },
       );
       if (joined) count(repo.registry, "getDigest", "shared");
       return result;
