@@ -83,6 +83,7 @@ export interface StrategyOptions {
 export interface StrategyContext {
   /** The constraint written after `:` in the image reference (`~1.2`, `latest`); absent when none. */
   readonly constraint?: string;
+  /** Ordering options of this decision. */
   readonly options: StrategyOptions;
 }
 
@@ -200,6 +201,7 @@ export interface ConsideredTag {
 export interface DecisionWarning {
   /** The setting concerned: `allow-tags`, `ignore-tags`, `extract`, `tagsortmode`, `platforms`. */
   readonly setting: string;
+  /** What is wrong and what happened instead. */
   readonly message: string;
 }
 
@@ -230,6 +232,7 @@ export interface Decision {
   readonly message: string;
   /** The failure, for `error`. Invalid settings carry `STRATEGY_CONSTRAINT_INVALID` or `CONFIG_INVALID`. */
   readonly error?: ImageUpdaterError;
+  /** Settings problems that did not stop the decision (an allow-tags expression failing closed, a bad glob). */
   readonly warnings: readonly DecisionWarning[];
 }
 
@@ -253,6 +256,7 @@ export interface DecideUpdateInput {
   readonly metadata?: TagMetadataProvider;
   /** Allow choosing a tag ranked below the running one. @default false */
   readonly allowDowngrade?: boolean;
+  /** Rank on part of each tag (Flux `filterTags.extract`); tags the pattern misses are dropped. */
   readonly extract?: TagExtraction;
   /** Alphabetical: natural order. @default false */
   readonly naturalSort?: boolean;
@@ -267,5 +271,6 @@ export interface DecideUpdateInput {
   readonly registry?: StrategyRegistry;
   /** Most metadata requests in flight at once. @default 20 (argocd-image-updater's limit) */
   readonly metadataConcurrency?: number;
+  /** Aborts pending metadata reads; the decision then is an `error` with code `ABORTED`. */
   readonly signal?: AbortSignal;
 }
