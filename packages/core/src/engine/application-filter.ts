@@ -1,11 +1,11 @@
 /**
  * `--match-application-name` globs and `--match-application-label` selectors, as argocd-image-updater
- * applies them before a cycle.
+ * applies them before a cycle. Name globs follow Go's `filepath.Match`, like every other glob of the config.
  */
-import { minimatch } from "minimatch";
 import { type LabelSelector, type LabelSelectorRequirement, matchesLabelSelector } from "../config/label-selector.js";
 import { ImageUpdaterError } from "../errors.js";
 import type { Application } from "../source/types.js";
+import { compileGlob } from "../strategy/glob.js";
 
 const KEY = "[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?";
 const SET = new RegExp(String.raw`^(?<key>${KEY})\s+(?<op>in|notin)\s+\((?<values>[^)]*)\)$`);
@@ -74,6 +74,6 @@ export function createApplicationFilter(options: {
     throw new ImageUpdaterError("CONFIG_INVALID", `match-application-label: ${selector}`);
   }
   return (application) =>
-    (names.length === 0 || names.some((pattern) => minimatch(application.name, pattern))) &&
+    (names.length === 0 || names.some((pattern) => compileGlob(pattern).matches?.(application.name) === true)) &&
     (selector === undefined || matchesLabelSelector(selector, application.labels));
 }

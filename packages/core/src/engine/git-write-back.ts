@@ -11,6 +11,7 @@ import type { Application, ApplicationRef, ApplicationSourceSpec } from "../sour
 import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchName } from "../template/branch-name.js";
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
+import type { BranchViews } from "./live-images.js";
 import type { GitCredentialsRequest } from "./types.js";
 
 /** One application's changes bound for Git. */
@@ -44,6 +45,8 @@ export interface GitWriteContext {
   readonly pullRequests: ((repoUrl: string) => PullRequestProvider | undefined) | undefined;
   readonly argocdNamespace: string;
   readonly signal: AbortSignal | undefined;
+  /** Branch views of the cycle, shared with the live-image reading. */
+  readonly views?: BranchViews;
 }
 
 interface Target {
@@ -162,10 +165,13 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
     ...fields,
   });
   const signal = context.signal === undefined ? {} : { signal: context.signal };
+  // The cycle has usually read these branches already to find the live images: reuse its views.
+  const open = (branch: string) =>
+    context.views === undefined
+      ? context.git.openBranch(first.repository, branch, signal)
+      : context.views.open(first.repository, branch);
   try {
-    const view =
-      (first.branch !== first.base ? await context.git.openBranch(first.repository, first.branch, signal) : null) ??
-      (await context.git.openBranch(first.repository, first.base, signal));
+    const view = (first.branch !== first.base ? await open(first.branch) : null) ?? (await open(first.base));
     if (view === null) {
       throw new GitWriteError(
         "GIT_FAILED",
