@@ -31,12 +31,23 @@ function outcome(promise: Promise<{ stderr: string }>): Promise<{ ok: boolean; s
   );
 }
 
-async function commitAndPush(work: string, file: string, contents: string, message: string, extra: string[] = []) {
+async function commitAndPush(
+  work: string,
+  file: string,
+  contents: string,
+  message: string,
+  env: NodeJS.ProcessEnv = {},
+) {
   await mkdir(join(work, file, ".."), { recursive: true });
   await writeFile(join(work, file), contents);
   await git(["add", "-A"], work);
   await git(["commit", "-q", "-m", message], work);
-  await git([...extra, "push", "-q", "origin", "HEAD:main"], work);
+  await git(["push", "-q", "origin", "HEAD:main"], work, env);
+}
+
+/** git config through the environment, so the credential never sits on a command line. */
+function extraHeaderEnv(header: string): NodeJS.ProcessEnv {
+  return { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: header };
 }
 
 let server: GitHttpServer | undefined;
@@ -45,7 +56,8 @@ afterEach(async () => {
 });
 afterAll(cleanupBench);
 
-describe("repo helpers", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("repo helpers", { timeout: 120_000 }, () => {
   it("createBareRepo() commits the files on the branch; readBranchFiles() and readBranchLog() read them back", async () => {
     const root = tempDir("repo-helpers");
 
@@ -91,7 +103,7 @@ describe("repo helpers", () => {
   });
 });
 
-describe("startGitHttpServer() without auth", () => {
+describe("startGitHttpServer() without auth", { timeout: 120_000 }, () => {
   it("clones with protocol v2, pushes a commit and a chunked 2 MB file, read back with git", async () => {
     server = await startGitHttpServer();
     const bare = await createBareRepo(server.root, "deploy", { "values.yaml": "tag: 1.0.0\n" });
@@ -103,6 +115,8 @@ describe("startGitHttpServer() without auth", () => {
     const files = await readBranchFiles(bare, "main");
 
     expect(clone.stderr).toContain("git< version 2");
+    expect(server.requests[0]?.gitProtocol).toBe("version=2");
+    expect(server.requests.some((request) => request.service === "git-receive-pack" && request.chunked)).toBe(true);
     expect(files["values.yaml"]).toBe("tag: 1.1.0\n");
     expect(files["blob.bin"]).toBe(await readFile(join(work, "blob.bin"), "utf8"));
     expect((await readBranchLog(bare, "main")).map((commit) => commit.subject)).toEqual([
@@ -115,9 +129,30 @@ describe("startGitHttpServer() without auth", () => {
     ).toBeGreaterThanOrEqual(2);
     expect(server.requests.every((request) => request.user === "anonymous" && request.status === 200)).toBe(true);
   });
+
+  it("serves a fetch whose request body git gzips", async () => {
+    server = await startGitHttpServer();
+    const bare = await createBareRepo(server.root, "many-branches", { "a.txt": "a\n" });
+    // 60 unrelated commits on 60 tags: the clone's want lines pass 1 KiB, and git gzips such requests.
+    const stream = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `commit refs/tags/t${i}\ncommitter B <b@example.invalid> 0 +0000\ndata 3\nc${i % 10}\nM 644 inline f.txt\ndata 4\n${String(i).padStart(3, "0")}\n\n`,
+    ).join("");
+    const importing = exec("git", ["--git-dir", bare, "fast-import", "--quiet"], { env: benchGitEnv() });
+    importing.child.stdin?.end(stream);
+    await importing;
+    const work = join(tempDir("http-gzip"), "w");
+
+    await git(["clone", "-q", "--no-single-branch", server.repoUrl("many-branches"), work]);
+    const tags = await git(["tag", "--list"], work);
+
+    expect(tags.stdout.trim().split("\n")).toHaveLength(60);
+    expect(server.requests.filter((request) => request.contentEncoding === "gzip").length).toBeGreaterThan(0);
+  });
 });
 
-describe("startGitHttpServer({ auth })", () => {
+describe("startGitHttpServer({ auth })", { timeout: 120_000 }, () => {
   const auth = { username: "bot", password: "s3cret-pass" };
   const basic = `Authorization: Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
 
@@ -140,8 +175,8 @@ describe("startGitHttpServer({ auth })", () => {
     const bare = await createBareRepo(server.root, "deploy", { "values.yaml": "tag: 1.0.0\n" });
     const work = join(tempDir("http-auth"), "w");
 
-    await git(["-c", `http.extraHeader=${basic}`, "clone", "-q", server.repoUrl("deploy"), work]);
-    await commitAndPush(work, "values.yaml", "tag: 2.0.0\n", "bump to 2.0.0", ["-c", `http.extraHeader=${basic}`]);
+    await git(["clone", "-q", server.repoUrl("deploy"), work], undefined, extraHeaderEnv(basic));
+    await commitAndPush(work, "values.yaml", "tag: 2.0.0\n", "bump to 2.0.0", extraHeaderEnv(basic));
     const refusedPush = await outcome(git(["push", "origin", "HEAD:refs/heads/other"], work));
 
     expect(await readBranchFiles(bare, "main")).toEqual({ "values.yaml": "tag: 2.0.0\n" });

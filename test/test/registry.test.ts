@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,6 +13,7 @@ import {
   pushImages,
   type RegistryServer,
   startRegistry,
+  tempDir,
 } from "../src/bench/index.js";
 
 const exec = promisify(execFile);
@@ -24,20 +27,30 @@ interface SkopeoInspect {
   Os: string;
 }
 
-async function skopeoInspect(reference: string, extra: string[] = [], credentials?: string): Promise<SkopeoInspect> {
-  const args = [
-    "inspect",
-    "--tls-verify=false",
-    ...extra,
-    ...(credentials === undefined ? [] : ["--creds", credentials]),
-  ];
+/** Runs `skopeo inspect`; credentials go through an auth file, never the command line. */
+async function skopeo(reference: string, extra: string[] = [], credentials?: string): Promise<string> {
+  const args = ["inspect", "--tls-verify=false", ...extra];
+  if (credentials !== undefined) {
+    const authFile = join(tempDir("skopeo-auth"), "auth.json");
+    const host = reference.split("/")[0] ?? "";
+    await writeFile(
+      authFile,
+      JSON.stringify({ auths: { [host]: { auth: Buffer.from(credentials).toString("base64") } } }),
+    );
+    args.push("--authfile", authFile);
+  }
   const { stdout } = await exec("skopeo", [...args, `docker://${reference}`]);
-  return JSON.parse(stdout) as SkopeoInspect;
+  return stdout;
+}
+
+async function skopeoInspect(reference: string, extra: string[] = [], credentials?: string): Promise<SkopeoInspect> {
+  return JSON.parse(await skopeo(reference, extra, credentials)) as SkopeoInspect;
 }
 
 afterAll(cleanupBench);
 
-describe("startRegistry({ auth: 'none' }) with pushImage", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("startRegistry({ auth: 'none' }) with pushImage", { timeout: 120_000 }, () => {
   let registry: RegistryServer;
   beforeAll(async () => {
     registry = await startRegistry();
@@ -128,7 +141,7 @@ describe("startRegistry({ auth: 'none' }) with pushImage", () => {
   });
 });
 
-describe("startRegistry({ auth: 'basic' })", () => {
+describe("startRegistry({ auth: 'basic' })", { timeout: 120_000 }, () => {
   let registry: RegistryServer;
   beforeAll(async () => {
     registry = await startRegistry({ auth: "basic" });
@@ -152,7 +165,7 @@ describe("startRegistry({ auth: 'basic' })", () => {
   });
 });
 
-describe("startRegistry({ auth: 'token' })", () => {
+describe("startRegistry({ auth: 'token' })", { timeout: 120_000 }, () => {
   let registry: RegistryServer;
   beforeAll(async () => {
     registry = await startRegistry({ auth: "token" });
@@ -189,17 +202,10 @@ describe("startRegistry({ auth: 'token' })", () => {
       tags: ["1.0.0"],
       platforms: ["linux/amd64", "linux/arm64"],
     });
-    const { stdout } = await exec("skopeo", [
-      "inspect",
-      "--tls-verify=false",
-      "--creds",
-      credentials,
-      "--raw",
-      `docker://${registry.host}/bench/token:1.0.0`,
-    ]);
+    const raw = await skopeo(`${registry.host}/bench/token:1.0.0`, ["--raw"], credentials);
     const wrongPassword = skopeoInspect(`${registry.host}/bench/token:1.0.0`, [], `${registry.username}:wrong`);
 
-    expect(JSON.parse(stdout)).toMatchObject({ mediaType: MEDIA_TYPES.ociIndex });
+    expect(JSON.parse(raw)).toMatchObject({ mediaType: MEDIA_TYPES.ociIndex });
     expect(pushed.children).toHaveLength(2);
     expect((registry.tokenServer?.requests ?? 0) - before).toBeGreaterThanOrEqual(2);
     expect(registry.tokenServer?.grants.at(-1)?.subject).toBe(registry.username);
@@ -207,7 +213,7 @@ describe("startRegistry({ auth: 'token' })", () => {
   });
 });
 
-describe("startRegistry({ notifications })", () => {
+describe("startRegistry({ notifications })", { timeout: 120_000 }, () => {
   it("posts a push event with the tag to the listener", async () => {
     const events: { action: string; target: { tag?: string; repository: string } }[] = [];
     const listener = createServer((request, response) => {
@@ -238,5 +244,34 @@ describe("startRegistry({ notifications })", () => {
         target: expect.objectContaining({ tag: "3.0.0", repository: "bench/notified" }),
       }),
     );
+  });
+});
+
+describe("startRegistry({ auth: 'token', anonymous: 'pull', tokenExpiresIn })", { timeout: 120_000 }, () => {
+  it("lets anonymous clients pull but not push, with the configured token lifetime", async () => {
+    const registry = await startRegistry({ auth: "token", anonymous: "pull", tokenExpiresIn: 120 });
+    try {
+      await pushImage(registry, "bench/public", { tags: ["1.0.0"] });
+      const tokenUrl = `${registry.tokenServer?.url}?service=image-updater-bench-registry&scope=repository:bench/public:pull,push`;
+
+      const grant = (await (await fetch(tokenUrl)).json()) as { token: string; expires_in: number };
+      const pull = await fetch(`${registry.url}/v2/bench/public/tags/list`, {
+        headers: { authorization: `Bearer ${grant.token}` },
+      });
+      const anonymousPush = await pushImage({ url: registry.url }, "bench/public", { tags: ["2.0.0"] }).then(
+        () => "pushed",
+        (error: Error) => error.message,
+      );
+
+      expect(grant.expires_in).toBe(120);
+      expect(await pull.json()).toEqual({ name: "bench/public", tags: ["1.0.0"] });
+      expect(anonymousPush).toMatch(/401/);
+      expect(registry.tokenServer?.grants.at(-1)).toMatchObject({
+        subject: "",
+        access: [{ type: "repository", name: "bench/public", actions: ["pull"] }],
+      });
+    } finally {
+      await registry.stop();
+    }
   });
 });

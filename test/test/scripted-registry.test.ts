@@ -43,7 +43,8 @@ async function listAllTags(base: string, first: string): Promise<{ tags: string[
   return { tags, pages };
 }
 
-describe("startScriptedRegistry() tags/list", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("startScriptedRegistry() tags/list", { timeout: 120_000 }, () => {
   it.each([
     { pageSize: undefined, first: "/v2/team/app/tags/list", pages: 1 },
     { pageSize: undefined, first: "/v2/team/app/tags/list?n=2", pages: 4 },
@@ -69,6 +70,24 @@ describe("startScriptedRegistry() tags/list", () => {
     expect(server.requests.at(-1)?.query).toEqual({ n: "2", last: "1.0.1" });
   });
 
+  it.each([
+    { tagOrder: "lexical" as const, expected: ["0.9.0", "1.0.0", "2.0.0", "10.0.0"].sort() },
+    { tagOrder: "insertion" as const, expected: ["2.0.0", "10.0.0", "1.0.0", "0.9.0"] },
+  ])("lists tags in $tagOrder order and follows addImages()/deleteTag()", async ({ tagOrder, expected }) => {
+    const server = await start({
+      tagOrder,
+      pageSize: 2,
+      repositories: { app: [{ tags: ["2.0.0"] }, { tags: ["10.0.0"] }, { tags: ["1.0.0"] }] },
+    });
+
+    server.addImages("app", [{ tags: ["0.9.0", "gone"], layerSeed: "other" }]);
+    const deleted = server.deleteTag("app", "gone");
+    const result = await listAllTags(server.url, "/v2/app/tags/list");
+
+    expect(deleted).toBe(true);
+    expect(result).toEqual({ tags: expected, pages: 2 });
+  });
+
   it("answers NAME_UNKNOWN for a missing repository", async () => {
     const server = await start(SCRIPT);
 
@@ -79,7 +98,7 @@ describe("startScriptedRegistry() tags/list", () => {
   });
 });
 
-describe("startScriptedRegistry() manifests", () => {
+describe("startScriptedRegistry() manifests", { timeout: 120_000 }, () => {
   it("serves GET and HEAD with Docker-Content-Digest equal to the body digest", async () => {
     const server = await start(SCRIPT);
 
@@ -105,6 +124,21 @@ describe("startScriptedRegistry() manifests", () => {
     expect(refused.status).toBe(404);
   });
 
+  it("answers a schema-2-only client with the amd64 manifest of a Docker manifest list", async () => {
+    const server = await start({
+      repositories: { list: [{ tags: ["1.0.0"], format: "docker", platforms: ["linux/arm64", "linux/amd64"] }] },
+    });
+
+    const response = await fetch(`${server.url}/v2/list/manifests/1.0.0`, {
+      headers: { accept: MEDIA_TYPES.dockerManifest },
+    });
+    const config = ((await response.json()) as { config: { digest: string } }).config.digest;
+    const blob = await fetch(`${server.url}/v2/list/blobs/${config}`);
+
+    expect(response.headers.get("content-type")).toBe(MEDIA_TYPES.dockerManifest);
+    expect(await blob.json()).toMatchObject({ architecture: "amd64", os: "linux" });
+  });
+
   it("is readable by skopeo (real manifests, configs and blobs)", async () => {
     const server = await start(SCRIPT);
 
@@ -121,7 +155,7 @@ describe("startScriptedRegistry() manifests", () => {
   });
 });
 
-describe("startScriptedRegistry() faults", () => {
+describe("startScriptedRegistry() faults", { timeout: 120_000 }, () => {
   it("answers 429 with Retry-After, then succeeds", async () => {
     const server = await start({
       ...SCRIPT,
@@ -183,7 +217,7 @@ describe("startScriptedRegistry() faults", () => {
   });
 });
 
-describe("startScriptedRegistry() auth", () => {
+describe("startScriptedRegistry() auth", { timeout: 120_000 }, () => {
   it("challenges with Basic and serves the right credentials", async () => {
     const server = await start({ ...SCRIPT, auth: { scheme: "basic", username: "u", password: "p" } });
 

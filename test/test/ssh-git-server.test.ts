@@ -33,7 +33,8 @@ function git(args: string[], sshCommand: string, cwd?: string) {
   return exec("git", args, { cwd, env: benchGitEnv({ GIT_SSH_COMMAND: sshCommand }) });
 }
 
-describe("startSshGitServer()", () => {
+// Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
+describe("startSshGitServer()", { timeout: 120_000 }, () => {
   let server: SshGitServer;
   let bare: string;
   beforeAll(async () => {

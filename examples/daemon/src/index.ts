@@ -1,1 +1,30 @@
-export {};
+/**
+ * @image-updater/example-daemon: the `image-updater` command as a library, so tests and embedders can run
+ * its pieces in-process: the CLI, the option resolution, the logger and metrics fed by engine events, the
+ * HTTP server, and the wiring of the SDK's adapters.
+ */
+export { type CliDependencies, runCli, TEMPLATE_FLAGS, TEST_FLAGS } from "./cli/cli.js";
+export { type CliIo, EXIT } from "./cli/io.js";
+export { type FlagSpec, type ParsedFlags, parseBoolean, parseFlags } from "./cli/parse-flags.js";
+export { loadDaemonConfig, type RunDependencies, type RunResult, runDaemon } from "./commands/run.js";
+export { renderSampleTemplate } from "./commands/template.js";
+export { type TestImageDependencies, TestImageUsageError, testImage } from "./commands/test-image.js";
+export type { ConsideredTag, TestImageRequest, TestImageResult } from "./commands/test-image-types.js";
+export { readConfigDir } from "./config/config-dir.js";
+export { formatGoDuration, parseGoDuration } from "./config/duration.js";
+export { type LabelRequirement, type LabelSelector, parseLabelSelector } from "./config/label-selector.js";
+export {
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  RUN_FLAGS,
+  type RunOptionInputs,
+  type RunOptions,
+  resolveRunOptions,
+} from "./config/run-options.js";
+export { type HttpServer, type RouteHandler, type RouteResponse, startHttpServer } from "./http/http-server.js";
+export { HINTS, logUpdaterEvents } from "./logging/event-log.js";
+export { createLogger, type LogFields, type Logger, type LoggerOptions, redactUrls } from "./logging/logger.js";
+export { createDaemonMetrics, type DaemonMetrics, type DaemonMetricsOptions } from "./metrics/metrics.js";
+export { daemonVersion } from "./version.js";
+export { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "./wiring.js";

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { formatImageTagsBranch, parseApplicationAnnotations } from "../src/config/index.js";
+import { parseApplicationAnnotations } from "../src/config/index.js";
+import { createTagFilters } from "../src/strategy/index.js";
+import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
 
 const P = "argocd-image-updater.argoproj.io";
 const FIXTURES = new URL("./fixtures/config/seed-apps/", import.meta.url);
@@ -45,7 +47,7 @@ describe("seed article Applications", () => {
       helm: { imageName: "image.name", imageTag: "image.tag" },
       kustomize: {},
     });
-    expect(config.writeBack).toEqual({ method: "argocd", dryRun: false });
+    expect(config.writeBack).toEqual({ method: "argocd" });
     expect(diagnostics).toEqual([
       {
         severity: "warning",
@@ -66,8 +68,9 @@ describe("seed article Applications", () => {
       flags: "",
       written: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
     });
-    const matcher = first?.allowTags.kind === "regexp" ? new RegExp(first.allowTags.pattern) : undefined;
-    expect(["1.2.3", "1.3.0", "1.2.4-beta", "v1.2.3"].filter((t) => matcher?.test(t))).toEqual(["1.2.3", "1.3.0"]);
+    const filters = createTagFilters(first?.allowTags, first?.ignoreTags);
+    expect(filters.warnings).toEqual([]);
+    expect(["1.2.3", "1.3.0", "1.2.4-beta", "v1.2.3"].filter((t) => filters.check(t).kept)).toEqual(["1.2.3", "1.3.0"]);
   });
 
   it("name strategy: name → alphabetical, release-* only", () => {
@@ -83,7 +86,6 @@ describe("seed article Applications", () => {
     const { config } = parseApplicationAnnotations(fixture("write-back-direct"));
     expect(config.writeBack).toEqual({
       method: "git",
-      dryRun: false,
       git: { credentials: { kind: "repocreds" }, baseBranch: "main", target: { kind: "default" } },
     });
     expect(config.updatable).toBe(false);
@@ -94,15 +96,15 @@ describe("seed article Applications", () => {
     expect(config.writeBack.git).toEqual({
       credentials: { kind: "repocreds" },
       baseBranch: "main",
-      writeBranch: { kind: "image-tags", prefix: "image-update/" },
+      branchPrefix: "image-update/",
       target: { kind: "default" },
     });
     expect(diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
-    const branch = config.writeBack.git?.writeBranch;
-    expect(
-      branch?.kind === "image-tags" &&
-        formatImageTagsBranch(branch.prefix, [{ image: "myregistry/myapp", newTag: "1.2.3" }]),
-    ).toBe("image-update/myapp-1.2.3");
+    const data = branchNameData({
+      application: { namespace: "argocd", name: "app" },
+      changes: [{ image: "myregistry/myapp", newTag: "1.2.3" }],
+    });
+    expect(branchNameFromPrefix(config.writeBack.git?.branchPrefix ?? "", data)).toBe("image-update/myapp-1.2.3");
   });
 
   it("myapp-staging: docker.io/myorg/myapp, newest-build, direct git commit", () => {
@@ -125,7 +127,7 @@ describe("seed article Applications", () => {
     const { config } = parseApplicationAnnotations(fixture("myapp-production"), { application: APP });
     expect(config.writeBack.git).toMatchObject({
       baseBranch: "main",
-      writeBranch: { kind: "image-tags", prefix: "image-update/" },
+      branchPrefix: "image-update/",
     });
   });
 
@@ -151,7 +153,7 @@ describe("seed article Applications", () => {
       ...fixture("debug"),
       [`${P}/image-list`]: "myapp=myregistry/myapp",
     });
-    expect(config.writeBack).toMatchObject({ method: "git", dryRun: true });
+    expect(config.writeBack).toMatchObject({ method: "git:noop", git: { credentials: { kind: "repocreds" } } });
     expect(config.images[0]).toMatchObject({
       strategy: "newest-build",
       pullSecret: { kind: "pullsecret", namespace: "argocd", name: "registry-creds" },
@@ -168,6 +170,8 @@ describe("seed article Applications", () => {
   it("tag patterns: allow-tags and ignore-tags list", () => {
     const { config } = parseApplicationAnnotations(fixture("tag-patterns"));
     expect(config.images[0]?.ignoreTags).toEqual(["latest", "dev"]);
+    const filters = createTagFilters(config.images[0]?.allowTags, config.images[0]?.ignoreTags);
+    expect(["latest", "dev", "1.0.0"].map((t) => filters.check(t).kept)).toEqual([false, false, true]);
   });
 });
 
@@ -220,10 +224,12 @@ describe("per-image keys", () => {
   it.each([
     ["any", { kind: "any" }, []],
     ["ANY", { kind: "any" }, []],
-    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$", flags: "" }, []],
+    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$", flags: "", written: "^v\\d+$" }, []],
     ["RegExp:^v", { kind: "regexp", pattern: "^v", flags: "" }, []],
-    ["regexp:(?i)^rel", { kind: "regexp", pattern: "^rel", flags: "i" }, []],
-    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?<v>\\d+)$", flags: "" }, []],
+    ["regexp:(?i)^rel", { kind: "regexp", pattern: "^rel", flags: "i", written: "(?i)^rel" }, []],
+    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?<v>\\d+)(?![\\s\\S])", flags: "" }, []],
+    ["regexp:\\Q1.0\\E[[:digit:]]", { kind: "regexp", pattern: "1\\.0[0-9]", flags: "" }, []],
+    ["regexp:(?P<n>a)\\k<n>", { kind: "none" }, ["error"]],
     ["regexp:^v(?=1)", { kind: "none" }, ["error"]],
     ["regexp:^v(?!1)", { kind: "none" }, ["error"]],
     ["regexp:(?<=a)b", { kind: "none" }, ["error"]],
@@ -351,8 +357,8 @@ describe("per-image keys", () => {
 
 describe("write-back", () => {
   it.each([
-    [{}, { method: "argocd", dryRun: false }],
-    [{ "write-back-method": "argocd" }, { method: "argocd", dryRun: false }],
+    [{}, { method: "argocd" }],
+    [{ "write-back-method": "argocd" }, { method: "argocd" }],
     [{ "write-back-method": "git" }, { method: "git", git: { credentials: { kind: "repocreds" } } }],
     [{ "write-back-method": "git:repocreds" }, { method: "git", git: { credentials: { kind: "repocreds" } } }],
     [
@@ -363,12 +369,9 @@ describe("write-back", () => {
       { "write-back-method": "git:secret:git-creds" },
       { git: { credentials: { kind: "secret", namespace: "argocd", name: "git-creds" } } },
     ],
-    [{ "write-back-method": "git:noop" }, { method: "git", dryRun: true }],
-    [{ "write-back-method": "git:branch" }, { git: { writeBranch: { kind: "image-tags", prefix: "image-update/" } } }],
-    [
-      { "write-back-method": "git:branch", "git-branch-prefix": "bump/" },
-      { git: { writeBranch: { kind: "image-tags", prefix: "bump/" } } },
-    ],
+    [{ "write-back-method": "git:noop" }, { method: "git:noop" }],
+    [{ "write-back-method": "git:branch" }, { git: { branchPrefix: "image-update/" } }],
+    [{ "write-back-method": "git:branch", "git-branch-prefix": "bump/" }, { git: { branchPrefix: "bump/" } }],
     [
       { "write-back-method": "git", "write-back-target": "kustomization" },
       { git: { target: { kind: "kustomization" } } },
@@ -392,14 +395,11 @@ describe("write-back", () => {
       {
         git: {
           baseBranch: "main",
-          writeBranch: { kind: "template", template: "image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}" },
+          writeBranch: "image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}",
         },
       },
     ],
-    [
-      { "write-back-method": "git", "git-branch": ":updates" },
-      { git: { writeBranch: { kind: "template", template: "updates" } } },
-    ],
+    [{ "write-back-method": "git", "git-branch": ":updates" }, { git: { writeBranch: "updates" } }],
     [
       { "write-back-method": "git", "git-repository": "https://github.com/org/gitops.git" },
       { git: { repository: "https://github.com/org/gitops.git" } },
@@ -449,6 +449,17 @@ describe("write-back", () => {
       expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/${key}` })]);
     },
   );
+
+  it("warns, without echoing it, about a token in git-repository", () => {
+    const { config, diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "git-repository": "https://bot:ghp_s3cret@github.com/org/gitops.git",
+    });
+    expect(config.updatable).toBe(true);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/git-repository` })]);
+    expect(diagnostics[0]?.message).not.toContain("ghp_s3cret");
+  });
 
   it("git-branch-prefix without git:branch is a warning", () => {
     const { diagnostics } = parseWith({
@@ -532,23 +543,5 @@ describe("properties", () => {
         expect(() => parseApplicationAnnotations(input)).not.toThrow();
       }),
     );
-  });
-});
-
-describe("formatImageTagsBranch", () => {
-  it.each([
-    ["image-update/", [{ image: "myregistry/myapp", newTag: "1.2.3" }], "image-update/myapp-1.2.3"],
-    ["image-update/", [{ image: "localhost:5000/a/web:1", newTag: "2" }], "image-update/web-2"],
-    [
-      "",
-      [
-        { image: { registry: "ghcr.io", repository: "org/api" }, newTag: "v1" },
-        { image: "web", newTag: "2" },
-      ],
-      "api-v1-web-2",
-    ],
-    ["u/", [{ image: "app", newTag: "sha256:abc" }], "u/app-sha256-abc"],
-  ])("%j %j", (prefix, changes, expected) => {
-    expect(formatImageTagsBranch(prefix, changes)).toBe(expected);
   });
 });

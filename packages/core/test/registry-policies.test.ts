@@ -204,6 +204,29 @@ describe("withRegistryPolicies", () => {
     expect(calls.listTags).toBe(4);
   });
 
+  it("counts a call whose retries all failed as one failure of the breaker", async () => {
+    const time = fakeTime();
+    const { client, calls } = scriptedClient({
+      async tags() {
+        throw new RegistryError("REGISTRY_UNAVAILABLE", "503", { retryable: true });
+      },
+    });
+    const policies = withRegistryPolicies(client, { ...time, circuitBreaker: { failureThreshold: 2 } });
+
+    for (let i = 0; i < 3; i++) {
+      policies.beginCycle();
+      await policies.listTags(REPO).catch(() => {});
+    }
+
+    expect(calls.listTags).toBe(8);
+    expect(policies.requestCounts()).toContainEqual({
+      registry: "registry.test",
+      method: "listTags",
+      outcome: "REGISTRY_CIRCUIT_OPEN",
+      count: 1,
+    });
+  });
+
   it("caps calls in flight per registry", async () => {
     let inFlight = 0;
     let peak = 0;
@@ -343,5 +366,34 @@ describe("withRegistryPolicies", () => {
     const policies = withRegistryPolicies(client);
 
     await expect(policies.listTags(REPO)).rejects.toMatchObject({ code: "REGISTRY_PROTOCOL", cause });
+  });
+});
+
+describe("withRegistryPolicies and moved tags", () => {
+  it("forgets a tag's cached metadata once getDigest() sees it point elsewhere", async () => {
+    let digest = `sha256:${"1".repeat(64)}`;
+    const calls = { getMetadata: 0 };
+    const client: RegistryClient = {
+      id: "moving",
+      capabilities: { createdAt: true, platforms: true, labels: true },
+      listTags: async () => ["latest"],
+      getDigest: async () => digest,
+      async getMetadata() {
+        calls.getMetadata++;
+        return { digest, kind: "oci-manifest", labels: {} };
+      },
+    };
+    const policies = withRegistryPolicies(client);
+
+    await policies.getMetadata(REPO, "latest");
+    await policies.getDigest(REPO, "latest");
+    await policies.getMetadata(REPO, "latest");
+    digest = `sha256:${"2".repeat(64)}`;
+    policies.beginCycle();
+    await policies.getDigest(REPO, "latest");
+    const moved = await policies.getMetadata(REPO, "latest");
+
+    expect(calls.getMetadata).toBe(2);
+    expect(moved?.digest).toBe(digest);
   });
 });

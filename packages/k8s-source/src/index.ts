@@ -1,7 +1,7 @@
 /**
  * @image-updater/k8s-source: where applications come from and where `argocd` write-back goes.
- * Today: a directory of Argo CD `Application` manifests (watched), Secrets read from manifests, and the
- * `argocd` write-back into those manifests. The Kubernetes API source implements the same core contracts.
+ * Today: a directory of Argo CD `Application` manifests (watched), Secrets read from manifests (registry
+ * credentials, git credentials as Argo CD finds them), and the `argocd` write-back into those manifests. The Kubernetes API source implements the same core contracts.
  */
 export {
   applySourceChanges,
@@ -14,5 +14,12 @@ export {
   type DirectorySource,
   type DirectorySourceOptions,
 } from "./directory/directory-source.js";
+export {
+  createDirectoryGitCredentials,
+  type DirectoryGitCredentialsOptions,
+  type GitCredentialsResolver,
+  normalizeRepoUrl,
+} from "./directory/git-credentials.js";
+export { readSecretManifests, type SecretManifest } from "./directory/secret-manifests.js";
 export { createDirectorySecretResolver, type DirectorySecretResolverOptions } from "./directory/secret-resolver.js";
 export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";

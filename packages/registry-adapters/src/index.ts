@@ -3,6 +3,14 @@
  * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
  */
 export * from "./credentials/index.js";
+export {
+  createInMemoryRegistryClient,
+  type InMemoryCallCounts,
+  type InMemoryImage,
+  type InMemoryPlatformImage,
+  type InMemoryRegistryClient,
+  type InMemoryRegistryClientOptions,
+} from "./in-memory.js";
 export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
@@ -14,4 +22,6 @@ export {
   type RegistryRequestKind,
   repositoryPath,
   resolveEndpoint,
+  scopeActions,
 } from "./oci-distribution/index.js";
+export { createOciLayoutClient, type OciLayoutClientOptions, tagOfRefName } from "./oci-layout.js";

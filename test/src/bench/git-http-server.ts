@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { benchGitEnv } from "./git-env.js";
 import { listenLoopback, parseBasicAuth } from "./http-server.js";
-import { removeTempDir, tempDir, trackChild, trackService, untrackService } from "./resources.js";
+import { removeTempDir, signalGroup, tempDir, trackChild, trackService, untrackService } from "./resources.js";
 import { requireBinary } from "./service-process.js";
 
 /** Options of {@link startGitHttpServer}. */
@@ -27,6 +27,12 @@ export interface GitHttpRequest {
   readonly status: number;
   /** "git-upload-pack" (fetch) or "git-receive-pack" (push). */
   readonly service: "git-upload-pack" | "git-receive-pack" | "other";
+  /** Request `Content-Encoding` (git gzips large fetch requests). */
+  readonly contentEncoding?: string;
+  /** `Git-Protocol` header, e.g. "version=2". */
+  readonly gitProtocol?: string;
+  /** True when the body came chunked (no Content-Length), as git sends large pushes. */
+  readonly chunked: boolean;
 }
 
 /** A running smart-HTTP git server. */
@@ -67,8 +73,20 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const service = serviceOf(url);
+    const contentEncoding = request.headers["content-encoding"];
+    const gitProtocol = request.headers["git-protocol"];
     const record = (status: number, user: string) =>
-      requests.push({ method, path: url.pathname, query: url.search.slice(1), user, status, service });
+      requests.push({
+        method,
+        path: url.pathname,
+        query: url.search.slice(1),
+        user,
+        status,
+        service,
+        ...(contentEncoding === undefined ? {} : { contentEncoding }),
+        ...(typeof gitProtocol === "string" ? { gitProtocol } : {}),
+        chunked: request.headers["transfer-encoding"] === "chunked",
+      });
 
     let user = "anonymous";
     if (options.auth !== undefined && (options.pushOnlyAuth !== true || service === "git-receive-pack")) {
@@ -101,7 +119,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
         ? { HTTP_GIT_PROTOCOL: request.headers["git-protocol"] }
         : {}),
     });
-    const cgi = spawn(git, ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const cgi = spawn(git, ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     trackChild(cgi);
     running.add(cgi);
     cgi.once("exit", () => running.delete(cgi));
@@ -169,7 +187,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
             (child) =>
               new Promise<void>((resolve) => {
                 child.once("exit", () => resolve());
-                child.kill("SIGKILL");
+                if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
               }),
           ),
         );

@@ -151,6 +151,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
           "docker-registry",
           candidate,
           async () => {
+            // The log line proves that this registry, not another process, holds the port.
+            if (!(await candidate.logs()).includes(`listening on 127.0.0.1:${port}`)) return false;
             const response = await fetch(`http://127.0.0.1:${port}/v2/`);
             await response.arrayBuffer();
             return response.status === 200 || response.status === 401;

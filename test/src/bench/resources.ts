@@ -1,8 +1,9 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Reaper, startReaper } from "./reaper.js";
 
 /** Something the bench started and must stop: a service, a process, a temp dir owner. */
 interface Stoppable {
@@ -13,24 +14,91 @@ const liveDirs = new Set<string>();
 const liveChildren = new Map<number, ChildProcess>();
 const liveServices = new Set<Stoppable>();
 let safetyNetInstalled = false;
+let reaper: Reaper | undefined;
+
+function syncReaper(): void {
+  reaper?.update(liveChildren.keys(), liveDirs);
+}
 
 /**
  * Kills what is left when the test process exits without calling stop(): a crashed test must not
- * leave a registry or an sshd running, nor its temp dirs on disk. Synchronous on purpose ("exit" allows no I/O waits).
+ * leave a registry or an sshd running, nor its temp dirs on disk. Synchronous on purpose ("exit" allows no
+ * I/O waits). The reaper covers deaths that run no hook at all.
  */
 function installSafetyNet(): void {
   if (safetyNetInstalled) return;
   safetyNetInstalled = true;
-  process.once("exit", () => {
-    for (const pid of liveChildren.keys()) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
+  reaper = startReaper();
+  process.once("exit", releaseEverythingNow);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      releaseEverythingNow();
+      // Keep the default outcome (death by that signal) unless someone else handles it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+/**
+ * Signals the process group led by `pid` (bench children are spawned detached, so each leads one: this also
+ * reaches sshd's per-connection children and git's helpers), falling back to the process itself.
+ */
+export function signalGroup(pid: number, signal: NodeJS.Signals, orLeader = true): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    if (!orLeader) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
     }
-    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-  });
+  }
+}
+
+/**
+ * PIDs of every live descendant of `pid`, read from /proc (empty where there is no /proc). sshd's
+ * per-connection children call setsid(), so a process-group signal misses them; this finds them.
+ */
+export function listDescendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const siblings = children.get(ppid) ?? [];
+      siblings.push(Number(entry));
+      children.set(ppid, siblings);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function releaseEverythingNow(): void {
+  for (const pid of liveChildren.keys()) {
+    for (const descendant of listDescendants(pid)) signalGroup(descendant, "SIGKILL");
+    signalGroup(pid, "SIGKILL");
+  }
+  liveChildren.clear();
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  liveDirs.clear();
+  syncReaper();
 }
 
 /**
@@ -41,13 +109,16 @@ export function tempDir(prefix: string): string {
   installSafetyNet();
   const dir = mkdtempSync(join(tmpdir(), `iu-bench-${prefix.replace(/[^a-zA-Z0-9-]/g, "-")}-`));
   liveDirs.add(dir);
+  syncReaper();
   return dir;
 }
 
 /** Removes a directory made by {@link tempDir} and forgets it. Idempotent. */
 export async function removeTempDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  // Retries cover a process that was killed a moment ago and whose last writes are still landing.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   liveDirs.delete(dir);
+  syncReaper();
 }
 
 /** @internal Registers a child so the safety net can kill it. */
@@ -56,7 +127,11 @@ export function trackChild(child: ChildProcess): void {
   const pid = child.pid;
   if (pid === undefined) return;
   liveChildren.set(pid, child);
-  child.once("exit", () => liveChildren.delete(pid));
+  syncReaper();
+  child.once("exit", () => {
+    liveChildren.delete(pid);
+    syncReaper();
+  });
 }
 
 /** @internal Registers a running service so {@link cleanupBench} can stop it. */
@@ -87,12 +162,17 @@ export async function cleanupBench(): Promise<void> {
   await Promise.allSettled([...liveDirs].map((dir) => removeTempDir(dir)));
 }
 
-/** True while a process with this PID exists (zombies of our own children are reaped by Node). */
+/** True while a process with this PID runs; a zombie (dead, not yet reaped by its parent) counts as gone. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc: trust kill(0)
   }
 }

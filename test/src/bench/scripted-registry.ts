@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { listenLoopback, parseBasicAuth } from "./http-server.js";
 import { type BuiltContent, buildImage, type ImageSpec } from "./image-builder.js";
+import { MEDIA_TYPES } from "./media-types.js";
 import { trackService, untrackService } from "./resources.js";
 
 /** A scripted misbehaviour, applied to requests whose path matches. */
@@ -278,6 +279,22 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
     return json(200, { name, tags: page }, headers);
   }
 
+  function manifestAnswer(item: BuiltContent): Answer {
+    return {
+      status: 200,
+      headers: { "content-type": item.mediaType, "docker-content-digest": item.digest },
+      body: item.bytes,
+    };
+  }
+
+  function amd64Child(repository: Repository, list: BuiltContent): BuiltContent | undefined {
+    const parsed = JSON.parse(list.bytes.toString()) as {
+      manifests: { digest: string; platform?: { os?: string; architecture?: string } }[];
+    };
+    const entry = parsed.manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64");
+    return entry === undefined ? undefined : repository.manifests.get(entry.digest);
+  }
+
   function route(method: string, url: URL, accept: string | undefined): Answer {
     if (url.pathname === "/v2/" || url.pathname === "/v2") return json(200, {});
     if (url.pathname === "/v2/_catalog") return json(200, { repositories: [...repositories.keys()].sort() });
@@ -291,14 +308,19 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
     if (match.groups.kind === "manifests" && (method === "GET" || method === "HEAD")) {
       const item = reference.includes(":") ? repository.manifests.get(reference) : repository.tags.get(reference);
       if (item === undefined) return json(404, JSON.parse(errorBody("MANIFEST_UNKNOWN", "manifest unknown")));
+      if (
+        item.mediaType === MEDIA_TYPES.dockerManifestList &&
+        !acceptable(accept, item.mediaType) &&
+        acceptable(accept, MEDIA_TYPES.dockerManifest)
+      ) {
+        // Distribution answers a list to a schema-2-only client with its linux/amd64 manifest.
+        const fallback = amd64Child(repository, item);
+        if (fallback !== undefined) return manifestAnswer(fallback);
+      }
       if (!acceptable(accept, item.mediaType)) {
         return json(404, JSON.parse(errorBody("MANIFEST_UNKNOWN", "accept header does not support this manifest")));
       }
-      return {
-        status: 200,
-        headers: { "content-type": item.mediaType, "docker-content-digest": item.digest },
-        body: item.bytes,
-      };
+      return manifestAnswer(item);
     }
     if (match.groups.kind === "blobs" && (method === "GET" || method === "HEAD")) {
       const blob = repository.blobs.get(reference);

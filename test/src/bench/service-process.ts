@@ -3,7 +3,7 @@ import { accessSync, constants, createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { BenchError } from "./errors.js";
-import { trackChild } from "./resources.js";
+import { isProcessAlive, listDescendants, signalGroup, trackChild } from "./resources.js";
 
 /** A long-running child process whose output goes to a log file. */
 export interface ServiceProcess {
@@ -55,6 +55,8 @@ export function startServiceProcess(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    // Own process group, so stop() also reaches the service's children.
+    detached: true,
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
@@ -83,11 +85,26 @@ export function startServiceProcess(
   let stopping: Promise<void> | undefined;
   function stop(graceMs = 3000): Promise<void> {
     stopping ??= (async () => {
+      // Found before the leader dies: afterwards its children are re-parented and no longer traceable.
+      const descendants = status === undefined ? listDescendants(pid) : [];
       if (status === undefined) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+        signalGroup(pid, "SIGTERM");
+        const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
         await exitPromise;
         clearTimeout(timer);
+      }
+      // The leader is gone (and its PID free again): sweep only what is left of its group and tree.
+      signalGroup(pid, "SIGKILL", false);
+      for (const descendant of descendants) {
+        try {
+          process.kill(descendant, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      // Re-parented descendants are not ours to reap: wait until they are gone before files are removed.
+      for (let i = 0; i < 100 && descendants.some(isProcessAlive); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await new Promise<void>((resolve) => log.end(resolve));
     })();

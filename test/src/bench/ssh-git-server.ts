@@ -121,7 +121,13 @@ export async function startSshGitServer(options: SshGitServerOptions = {}): Prom
       if (check.code !== 0) throw new BenchError(`sshd rejected its config: ${check.stderr.trim()}`);
       const candidate = startServiceProcess(sshd, ["-D", "-e", "-f", configPath], { logFile: join(dir, "sshd.log") });
       try {
-        await waitUntilReady("sshd", candidate, () => sshBanner(port), options.readyTimeoutMs);
+        await waitUntilReady(
+          "sshd",
+          candidate,
+          async () =>
+            (await candidate.logs()).includes(`Server listening on 127.0.0.1 port ${port}.`) && sshBanner(port),
+          options.readyTimeoutMs,
+        );
         service = candidate;
       } catch (error) {
         await candidate.stop();

@@ -22,7 +22,7 @@ export async function generateSshKey(
 ): Promise<SshKeyPair> {
   const keygen = requireBinary("ssh-keygen", "openssh-client");
   const privateKeyPath = join(dir, name);
-  const bits = type === "rsa" ? ["-b", "3072"] : [];
+  const bits = type === "rsa" ? ["-b", "2048"] : [];
   await runCommand(keygen, ["-q", "-t", type, ...bits, "-N", "", "-C", `bench-${name}`, "-f", privateKeyPath]);
   return {
     type,

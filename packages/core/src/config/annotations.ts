@@ -21,9 +21,14 @@ import type {
   ImageUpdateConfig,
   TagMatcher,
   WriteBackConfig,
-  WriteBranch,
 } from "./types.js";
-import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
+import {
+  checkRepositoryUrl,
+  DEFAULT_BRANCH_PREFIX,
+  parseGitBranch,
+  parseWriteBackMethod,
+  parseWriteBackTarget,
+} from "./write-back.js";
 
 /** argocd-image-updater's annotation prefix. */
 export const DEFAULT_ANNOTATION_PREFIX = "argocd-image-updater.argoproj.io";
@@ -138,7 +143,7 @@ export function parseApplicationAnnotations(
         ? { application: { namespace: options.application.namespace, name: options.application.name } }
         : {}),
       images,
-      writeBack: writeBack ?? { method: "argocd", dryRun: false },
+      writeBack: writeBack ?? { method: "argocd" },
       updatable: images.length > 0 && writeBack !== undefined && !appErrors,
     },
     diagnostics,
@@ -280,7 +285,7 @@ function readWriteBack(
         );
       }
     }
-    return { method: "argocd", dryRun: false };
+    return { method: "argocd" };
   }
   const targetText = appValue("write-back-target");
   const target =
@@ -295,9 +300,10 @@ function readWriteBack(
     branchText === undefined ? { value: {}, diagnostics: [] } : parseGitBranch(branchText, ctx(keyOf("git-branch")));
   diagnostics.push(...branch.diagnostics);
   const prefix = appValue("git-branch-prefix");
-  let writeBranch: WriteBranch | undefined;
+  let writeBranch: string | undefined;
+  let branchPrefix: string | undefined;
   if (branch.value.writeBranchTemplate !== undefined) {
-    writeBranch = { kind: "template", template: branch.value.writeBranchTemplate };
+    writeBranch = branch.value.writeBranchTemplate;
     if (method.value.branchPerUpdate) {
       diagnostics.push(
         diag(
@@ -308,7 +314,7 @@ function readWriteBack(
       );
     }
   } else if (method.value.branchPerUpdate) {
-    writeBranch = { kind: "image-tags", prefix: prefix?.trim() ?? DEFAULT_BRANCH_PREFIX };
+    branchPrefix = prefix?.trim() ?? DEFAULT_BRANCH_PREFIX;
   } else if (prefix !== undefined) {
     diagnostics.push(
       diag(
@@ -319,14 +325,16 @@ function readWriteBack(
     );
   }
   const repository = appValue("git-repository")?.trim();
+  if (repository) diagnostics.push(...checkRepositoryUrl(repository, ctx(keyOf("git-repository"))));
   const git: GitWriteBackConfig = {
     credentials: method.value.credentials ?? { kind: "repocreds" },
     ...(repository ? { repository } : {}),
     ...(branch.value.baseBranch ? { baseBranch: branch.value.baseBranch } : {}),
-    ...(writeBranch ? { writeBranch } : {}),
+    ...(writeBranch !== undefined ? { writeBranch } : {}),
+    ...(branchPrefix !== undefined ? { branchPrefix } : {}),
     target: target.value,
   };
-  return { method: "git", dryRun: method.value.dryRun, git };
+  return { method: method.value.method, git };
 }
 
 function checkUnknownKeys(

@@ -18,6 +18,8 @@ export interface Diagnostic {
   readonly message: string;
   /** Alias of the image the problem belongs to, when it belongs to one. */
   readonly image?: string;
+  /** 1-based line in the file the problem is in, for file formats (`registries.conf`). */
+  readonly line?: number;
 }
 
 /** A parsed value with the problems met on the way. `value` is absent when the input could not be used at all. */

@@ -1,11 +1,30 @@
 export { type AnnotationParseOptions, DEFAULT_ANNOTATION_PREFIX, parseApplicationAnnotations } from "./annotations.js";
 export {
+  applicationRefSpecificity,
+  IMAGE_UPDATER_API_VERSION,
+  type ImageUpdaterMatch,
+  type ImageUpdaterOptions,
+  type ImageUpdaterResolution,
+  resolveImageUpdater,
+} from "./crd.js";
+export type { ImageBuildOptions } from "./crd-image.js";
+export { PULL_REQUEST_BRANCH_TEMPLATE } from "./crd-write-back.js";
+export {
   type CredentialParseOptions,
   formatCredentialReference,
   parseCredentialReference,
   type ScopedCredentialReference,
 } from "./credentials.js";
 export { type Diagnostic, type DiagnosticSeverity, hasErrors, type ParseResult } from "./diagnostic.js";
+export { parseGoDuration } from "./duration.js";
+export {
+  type LabelSelector,
+  type LabelSelectorRequirement,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from "./label-selector.js";
+export { DOCKER_HUB_ENDPOINT, parseRegistriesConf, type RegistriesConfResult } from "./registries-conf.js";
+export { INFERRED_REGISTRY_LIMIT, repositoryInRegistry, resolveRegistryEndpoint } from "./registry-endpoint.js";
 export {
   BUILT_IN_STRATEGIES,
   parseAllowTags,
@@ -30,13 +49,12 @@ export type {
   PullRequestConfig,
   TagMatcher,
   WriteBackConfig,
+  WriteBackMethodName,
   WriteBackTarget,
-  WriteBranch,
 } from "./types.js";
 export {
-  type BranchImageChange,
+  checkRepositoryUrl,
   DEFAULT_BRANCH_PREFIX,
-  formatImageTagsBranch,
   type GitBranchSetting,
   parseGitBranch,
   parseWriteBackMethod,

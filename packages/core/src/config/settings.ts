@@ -2,6 +2,8 @@
  * Parsers for the per-image settings shared by annotations and the CRD: strategy names, `allow-tags`,
  * `ignore-tags`, booleans. Each returns a usable value plus diagnostics, never throws.
  */
+import { compileGlob } from "../strategy/glob.js";
+import { compilePattern } from "../strategy/regexp.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { TagMatcher } from "./types.js";
 
@@ -28,7 +30,7 @@ export interface Setting<T> {
 /**
  * Canonical strategy name of `text` (case-insensitive). `latest` and `name` resolve with a warning;
  * an unknown name is a warning and gives `semver`, as argocd-image-updater does. Names in `known`
- * (custom registered strategies) are accepted as written.
+ * (custom registered strategies) are accepted; like every name, in lowercase.
  */
 export function parseStrategyName(
   text: string,
@@ -36,9 +38,9 @@ export function parseStrategyName(
   known: readonly string[] = [],
 ): Setting<string> {
   const written = String(text).trim();
-  const custom = known.find((name) => name === written);
-  if (custom !== undefined) return { value: custom, diagnostics: [] };
   const lower = written.toLowerCase();
+  const custom = known.find((name) => name.toLowerCase() === lower);
+  if (custom !== undefined) return { value: custom.toLowerCase(), diagnostics: [] };
   if (BUILT_IN_STRATEGIES.includes(lower)) return { value: lower, diagnostics: [] };
   const alias = STRATEGY_ALIASES[lower];
   if (alias !== undefined) {
@@ -57,10 +59,11 @@ export function parseStrategyName(
 }
 
 /**
- * Parses `allow-tags`: `any`, or `regexp:<expression>` (prefix case-insensitive, unanchored match).
- * The expression is RE2 (Go) syntax: features JavaScript has but RE2 rejects (look-around,
- * back-references) are refused so a configuration means the same here and in argocd-image-updater.
- * Anything invalid fails closed (`none`) with an error diagnostic.
+ * Parses `allow-tags`: `any`, or `regexp:<expression>` (prefix case-insensitive, unanchored match). The
+ * expression is RE2 (Go) syntax, translated to JavaScript (`(?P<n>`, a leading `(?i)`, `\\A`, `\\z`, `\\Q…\\E`,
+ * POSIX classes) and kept as `written` for messages. Features
+ * JavaScript has but RE2 rejects (look-around, back-references) are refused, so a configuration means the
+ * same here as in argocd-image-updater. Anything invalid fails closed (`none`) with an error diagnostic.
  */
 export function parseAllowTags(text: string, context: SettingContext): Setting<TagMatcher> {
   const written = String(text).trim();
@@ -76,38 +79,27 @@ export function parseAllowTags(text: string, context: SettingContext): Setting<T
     );
   }
   const expression = written.slice(colon + 1);
-  const translated = translateRe2(expression);
-  if (typeof translated === "string") return none(`allow-tags expression \`${expression}\` ${translated}`);
-  try {
-    new RegExp(translated.pattern, translated.flags);
-  } catch (error) {
-    return none(`allow-tags expression \`${expression}\` does not compile (${(error as Error).message})`);
+  const rejected = re2Problem(expression);
+  if (rejected !== undefined) return none(`allow-tags expression \`${expression}\` is invalid: ${rejected}`);
+  const compiled = compilePattern(expression);
+  if (compiled.regexp === undefined) {
+    return none(`allow-tags expression \`${expression}\` is invalid: ${compiled.error}`);
   }
   return {
-    value: { kind: "regexp", pattern: translated.pattern, flags: translated.flags, written: expression },
+    value: { kind: "regexp", pattern: compiled.regexp.source, flags: compiled.regexp.flags, written: expression },
     diagnostics: [],
   };
 }
 
-/** RE2 → JavaScript: returns the JS pattern and flags, or why the expression is not portable RE2. */
-function translateRe2(expression: string): { pattern: string; flags: string } | string {
-  if (/\(\?<?[=!]/.test(expression))
-    return "uses look-around, which RE2 (Go) does not support; rewrite it without `(?=`, `(?!`, `(?<=`, `(?<!`";
-  if (/(^|[^\\])(\\\\)*\\[1-9]/.test(expression)) return "uses a back-reference, which RE2 (Go) does not support";
-  if (/(^|[^\\])(\\\\)*\\k</.test(expression)) return "uses a named back-reference, which RE2 (Go) does not support";
-  let pattern = expression;
-  let flags = "";
-  const leading = /^\(\?([imsU]+)\)/.exec(pattern);
-  if (leading) {
-    if (leading[1]!.includes("U"))
-      return "uses the `U` (ungreedy) flag, which has no JavaScript equivalent; use lazy quantifiers (`*?`)";
-    flags = [...new Set(leading[1]!)].sort().join("");
-    pattern = pattern.slice(leading[0].length);
+/** Why `pattern` uses syntax RE2 (Go) rejects, or `undefined`. */
+function re2Problem(pattern: string): string | undefined {
+  if (/\(\?<?[=!]/.test(pattern)) {
+    return "look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) is not RE2 syntax and argocd-image-updater rejects it; rewrite it without";
   }
-  if (/\(\?[imsU-]+[):]/.test(pattern))
-    return "sets flags inside the expression; only a leading `(?i)`, `(?m)` or `(?s)` is supported";
-  pattern = pattern.replaceAll("(?P<", "(?<").replaceAll("\\A", "^").replaceAll("\\z", "$");
-  return { pattern, flags };
+  if (/(^|[^\\])(\\\\)*\\([1-9]|k<)/.test(pattern)) {
+    return "back-references are not RE2 syntax and argocd-image-updater rejects them";
+  }
+  return undefined;
 }
 
 /** Parses a comma-separated glob list (`latest, dev-*`): entries trimmed, empty ones dropped. */
@@ -115,36 +107,26 @@ export function parseIgnoreTags(text: string, context: SettingContext): Setting<
   return parseGlobList(String(text).split(","), context);
 }
 
-/** Validates a list of tag globs; an unbalanced `[` is reported (Go's `filepath.Match` rejects it, so it matches nothing). */
+/** Validates a list of Go `filepath.Match` globs; a malformed one is reported (it matches nothing). */
 export function parseGlobList(globs: readonly string[], context: SettingContext): Setting<readonly string[]> {
   const value: string[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const raw of globs) {
     const glob = String(raw).trim();
     if (glob === "") continue;
-    if (!balancedBrackets(glob)) {
+    const problem = compileGlob(glob).error;
+    if (problem !== undefined) {
       diagnostics.push(
         diag(
           context,
           "warning",
-          `ignore-tags pattern \`${glob}\` has an unclosed \`[\` and matches nothing; close it or escape it as \`\\[\``,
+          `ignore-tags pattern \`${glob}\` ${problem} and matches nothing; fix it or escape \`[\` as \`\\[\``,
         ),
       );
     }
     value.push(glob);
   }
   return { value, diagnostics };
-}
-
-function balancedBrackets(glob: string): boolean {
-  let open = false;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "\\") i++;
-    else if (c === "[" && !open) open = true;
-    else if (c === "]" && open) open = false;
-  }
-  return !open;
 }
 
 /**

@@ -10,8 +10,8 @@ import type { Diagnostic } from "./diagnostic.js";
 /**
  * Which tags an image may move to (`allow-tags`).
  * - `any`: every tag.
- * - `regexp`: tags matched (unanchored) by `new RegExp(pattern, flags)`. `pattern` is the JavaScript
- *   spelling of the RE2 expression the user wrote in `written` (`(?P<n>` → `(?<n>`, a leading `(?i)` → flag `i`).
+ * - `regexp`: tags matched (unanchored) by `new RegExp(pattern, flags)`. `pattern` and `flags` are the
+ *   JavaScript spelling of the RE2 expression the user wrote, kept in `written` for messages.
  * - `none`: no tag at all, because the configuration is broken (fail closed); `reason` says why.
  */
 export type TagMatcher =
@@ -92,17 +92,6 @@ export type WriteBackTarget =
   | { readonly kind: "helmvalues"; readonly path?: string }
   | { readonly kind: "file"; readonly path: string };
 
-/**
- * The branch changes are pushed to, when it differs from the base branch.
- * - `template`: a branch name template (`git-branch: base:target`, CR `branch`), rendered by the template
- *   module with `.Images`, `.SHA256`, `.AppName`….
- * - `image-tags`: the seed's `git:branch` form, `<prefix><last name segment>-<new tag>` per changed image,
- *   joined with `-` (see {@link formatImageTagsBranch}).
- */
-export type WriteBranch =
-  | { readonly kind: "template"; readonly template: string }
-  | { readonly kind: "image-tags"; readonly prefix: string };
-
 /** A pull request to open after pushing a write branch. */
 export interface PullRequestConfig {
   readonly provider: "github" | "gitlab";
@@ -117,19 +106,33 @@ export interface GitWriteBackConfig {
   readonly repository?: string;
   /** Branch to check out and base changes on; absent: the source's `targetRevision` (or the remote's default). */
   readonly baseBranch?: string;
-  /** Branch to push to; absent: `baseBranch` itself (direct commit). */
-  readonly writeBranch?: WriteBranch;
+  /**
+   * Branch name template for the push branch (`git-branch: base:target`, a CR's `branch`, the generated
+   * pull-request branch), rendered by the template module with `.Images`, `.SHA256`, `.AppName`…
+   * Absent, with no `branchPrefix`: push to `baseBranch` (direct commit).
+   */
+  readonly writeBranch?: string;
+  /**
+   * The seed's `git:branch` naming, used when `writeBranch` is absent: push to
+   * `<branchPrefix><last segment of the image name>-<new tag>` per changed image, joined with `-`
+   * (`image-update/myapp-1.2.3`), as the template module's `branchNameFromPrefix` renders it.
+   */
+  readonly branchPrefix?: string;
   readonly target: WriteBackTarget;
   readonly pullRequest?: PullRequestConfig;
 }
 
+/** Write-back methods. */
+export type WriteBackMethodName = "argocd" | "git" | "git:noop";
+
 /** How changes are persisted. */
 export interface WriteBackConfig {
-  /** `argocd` patches the Application; `git` commits to the GitOps repository. */
-  readonly method: "argocd" | "git";
-  /** Decide and report, never write (`write-back-method: git:noop`). */
-  readonly dryRun: boolean;
-  /** Present when `method` is `git`. */
+  /**
+   * `argocd` patches the Application; `git` commits to the GitOps repository; `git:noop` decides and
+   * reports as `git` would, and never writes (dry run).
+   */
+  readonly method: WriteBackMethodName;
+  /** Present when `method` is `git` or `git:noop`. */
   readonly git?: GitWriteBackConfig;
 }
 

@@ -1,19 +1,18 @@
 /**
- * Write-back settings: `write-back-method`, `write-back-target`, `git-branch`, and the seed's
- * `git:branch` naming. Shared by the annotation and CRD front ends.
+ * Write-back settings: `write-back-method`, `write-back-target`, `git-branch`. Shared by the annotation
+ * and CRD front ends. Branch names are rendered by the template module (`renderBranchName`,
+ * `branchNameFromPrefix`).
  */
-import { splitReference } from "../image/reference.js";
-import type { ImageRepository } from "../registry/types.js";
+import type { Diagnostic } from "./diagnostic.js";
 import { diag, type Setting, type SettingContext } from "./settings.js";
-import type { GitCredentialsSource, WriteBackTarget } from "./types.js";
+import type { GitCredentialsSource, WriteBackMethodName, WriteBackTarget } from "./types.js";
 
 /** Default `git-branch-prefix` of the seed's `git:branch` method. */
 export const DEFAULT_BRANCH_PREFIX = "image-update/";
 
 /** A parsed `write-back-method`. */
 export interface WriteBackMethod {
-  readonly method: "argocd" | "git";
-  readonly dryRun: boolean;
+  readonly method: WriteBackMethodName;
   /** Git credentials, for `git*` methods. */
   readonly credentials?: GitCredentialsSource;
   /** `git:branch`: push to a branch named after the new tags instead of the base branch. */
@@ -36,13 +35,12 @@ export function parseWriteBackMethod(
   const lower = written.toLowerCase();
   const repocreds: GitCredentialsSource = { kind: "repocreds" };
   const ok = (value: WriteBackMethod): Setting<WriteBackMethod> => ({ value, diagnostics: [] });
-  if (lower === "argocd") return ok({ method: "argocd", dryRun: false, branchPerUpdate: false });
+  if (lower === "argocd") return ok({ method: "argocd", branchPerUpdate: false });
   if (lower === "git" || lower === "git:repocreds") {
-    return ok({ method: "git", dryRun: false, credentials: repocreds, branchPerUpdate: false });
+    return ok({ method: "git", credentials: repocreds, branchPerUpdate: false });
   }
-  if (lower === "git:branch")
-    return ok({ method: "git", dryRun: false, credentials: repocreds, branchPerUpdate: true });
-  if (lower === "git:noop") return ok({ method: "git", dryRun: true, credentials: repocreds, branchPerUpdate: false });
+  if (lower === "git:branch") return ok({ method: "git", credentials: repocreds, branchPerUpdate: true });
+  if (lower === "git:noop") return ok({ method: "git:noop", credentials: repocreds, branchPerUpdate: false });
   if (lower.startsWith("git:secret:")) {
     const path = written.slice("git:secret:".length).trim();
     const parts = path.split("/");
@@ -61,7 +59,6 @@ export function parseWriteBackMethod(
     }
     return ok({
       method: "git",
-      dryRun: false,
       credentials: { kind: "secret", namespace, name },
       branchPerUpdate: false,
     });
@@ -150,26 +147,23 @@ export function parseGitBranch(text: string, context: SettingContext): Setting<G
   return { value, diagnostics: [] };
 }
 
-/** One image change, for {@link formatImageTagsBranch}. */
-export interface BranchImageChange {
-  readonly image: ImageRepository | string;
-  readonly newTag: string;
-}
-
 /**
- * The seed's `git:branch` name: `<prefix><last segment of the image name>-<new tag>` per change, joined
- * with `-` (`image-update/myapp-1.2.3`). Characters git refuses in branch names become `-`; the result is
- * cut at 255 characters.
+ * Warns when a repository URL embeds a password or token (`https://user:token@host/…`): it would travel in
+ * configuration and risk ending up in logs. The URL is not echoed.
  */
-export function formatImageTagsBranch(prefix: string, changes: readonly BranchImageChange[]): string {
-  const parts = changes.map((change) => {
-    const name = typeof change.image === "string" ? splitReference(change.image.trim()).name : change.image.repository;
-    const last = name.split("/").pop() ?? name;
-    return `${last}-${change.newTag}`;
-  });
-  const safe = parts
-    .join("-")
-    .replace(/[^A-Za-z0-9._/-]/g, "-")
-    .replace(/\.{2,}/g, ".");
-  return `${prefix}${safe}`.slice(0, 255);
+export function checkRepositoryUrl(url: string, context: SettingContext): readonly Diagnostic[] {
+  let password = "";
+  try {
+    password = new URL(url.trim()).password;
+  } catch {
+    return [];
+  }
+  if (password === "") return [];
+  return [
+    diag(
+      context,
+      "warning",
+      "the repository URL embeds a password or token; remove `user:token@` and use `git:secret:<namespace>/<name>` or repository credentials",
+    ),
+  ];
 }

@@ -41,6 +41,8 @@ export interface ImageChange {
   readonly plugin?: ImageValueNames;
   /** Name in kustomize `images:` to override (`<alias>.kustomize.image-name`). @default the image's name */
   readonly kustomizeImageName?: string;
+  /** Flux `ImagePolicy` (`<namespace>:<name>`) whose setter markers this change fills (the `flux` target). */
+  readonly imagePolicy?: string;
   /** OCI labels of the new image, shown to commit templates as `.Labels`. */
   readonly labels?: Readonly<Record<string, string>>;
 }

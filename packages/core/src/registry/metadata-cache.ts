@@ -23,6 +23,8 @@ export interface MetadataCache {
   getByTag(repo: string, tag: string, platforms: readonly Platform[] | undefined): ManifestMetadata | undefined;
   /** Stores `metadata`, reachable by its digest and, when `reference` is a tag, by (repo, tag). */
   set(repo: string, reference: string, platforms: readonly Platform[] | undefined, metadata: ManifestMetadata): void;
+  /** Records what a tag points at now; a tag that moved loses its cached metadata. */
+  noteDigest(repo: string, tag: string, digest: string): void;
   /** Reads the file once; later calls return the same promise. A missing or broken file gives an empty cache. */
   load(): Promise<void>;
   /** Writes the file (temp file + rename) when something changed since the last save. */
@@ -130,6 +132,14 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
       digests.set(`${metadata.digest}\n${platformKey(platforms)}`, metadata);
       if (!isDigest(reference)) tags.set(`${repo}:${reference}`, metadata.digest);
       dirty = true;
+    },
+    noteDigest(repo, tag, digest) {
+      const key = `${repo}:${tag}`;
+      const known = tags.get(key);
+      if (known !== undefined && known !== digest) {
+        tags.delete(key);
+        dirty = true;
+      }
     },
     load() {
       if (loading === undefined) loading = options.file === undefined ? Promise.resolve() : readFromFile(options.file);

@@ -14,6 +14,8 @@ export interface DirectorySourceOptions {
    * Absent: every namespace, and manifests without one are in `argocd`.
    */
   readonly namespace?: string;
+  /** Namespace of manifests that state none, when `namespace` is not given. @default "argocd" */
+  readonly defaultNamespace?: string;
   /** Called for every file or document that could not be used. The other files still load. */
   readonly onWarning?: DirectoryWarningHandler;
   /** Quiet time before a burst of file changes becomes one rescan, in milliseconds. @default 100 */
@@ -44,7 +46,7 @@ const ARGOCD_NAMESPACE = "argocd";
 
 /** Creates a source that reads Argo CD Applications from `options.dir`. */
 export function createDirectorySource(options: DirectorySourceOptions): DirectorySource {
-  const defaultNamespace = options.namespace ?? ARGOCD_NAMESPACE;
+  const defaultNamespace = options.namespace ?? options.defaultNamespace ?? ARGOCD_NAMESPACE;
   const debounceMs = options.debounceMs ?? 100;
 
   async function scanQuietly(): Promise<DirectoryScan & { directories: readonly string[] }> {

@@ -68,14 +68,13 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
   }
 
   async function fetchToken(scope: string, credentials: CredentialSource | undefined, options: RequestOptions) {
-    if (realm === undefined) throw new Error("no realm");
     let url: URL;
     try {
-      url = new URL(realm);
+      url = new URL(realm ?? "");
     } catch {
       throw new RegistryError(
         "REGISTRY_PROTOCOL",
-        `[${context.source}] ${context.registry}: token realm is not a URL`,
+        `[${context.source}] ${context.registry}: the Bearer challenge has no usable realm URL`,
         {
           registry: context.registry,
         },

@@ -54,3 +54,14 @@ export function repositoryPath(endpoint: RegistryEndpoint, repo: ImageRepository
   const ns = endpoint.defaultNamespace;
   return ns !== undefined && ns !== "" && !repo.repository.includes("/") ? `${ns}/${repo.repository}` : repo.repository;
 }
+
+/** Token scope actions for reading a repository. ACR refuses a tag listing without `metadata_read`. */
+export function scopeActions(endpoint: RegistryEndpoint): string {
+  let host = "";
+  try {
+    host = new URL(endpoint.apiUrl).hostname;
+  } catch {
+    return "pull";
+  }
+  return /\.azurecr\.(io|cn|us)$/i.test(host) ? "pull,metadata_read,content_read" : "pull";
+}

@@ -25,7 +25,7 @@ import { MANIFEST_ACCEPT } from "../manifest/media-types.js";
 import { isDigest, sha256Digest } from "../manifest/parse.js";
 import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
 import { type Authenticator, createAuthenticator } from "./auth.js";
-import { repositoryPath, resolveEndpoint } from "./endpoints.js";
+import { repositoryPath, resolveEndpoint, scopeActions } from "./endpoints.js";
 import {
   describe,
   type HttpResponse,
@@ -37,7 +37,7 @@ import {
 import { nextLink } from "./link.js";
 import { createEndpointAgent, needsOwnAgent } from "./tls.js";
 
-export { DOCKER_HUB_ENDPOINT, isDockerHub, repositoryPath, resolveEndpoint } from "./endpoints.js";
+export { DOCKER_HUB_ENDPOINT, isDockerHub, repositoryPath, resolveEndpoint, scopeActions } from "./endpoints.js";
 export type { RegistryRequestEvent, RegistryRequestKind } from "./http.js";
 
 /** Options of {@link createOciRegistryClient}. */
@@ -83,12 +83,10 @@ interface EndpointState {
 }
 
 const SOURCE = "oci-distribution";
+/** Tag grammar of the distribution spec; digests are checked by `isDigest`. Nothing else reaches a URL. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const MAX_REDIRECTS = 5;
-
-/** Token scope actions. ACR refuses a listing without `metadata_read`. */
-function scopeActions(endpoint: RegistryEndpoint): string {
-  return /\.azurecr\.(io|cn|us)$/i.test(new URL(endpoint.apiUrl).hostname) ? "pull,metadata_read,content_read" : "pull";
-}
 
 /** Creates a client for every registry reachable over the Distribution API. */
 export function createOciRegistryClient(options: OciRegistryClientOptions = {}): OciRegistryClient {
@@ -170,6 +168,11 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
   function target(repo: ImageRepository, callOptions: RegistryRequestOptions | undefined) {
     const endpoint = resolveEndpoint(endpoints, repo);
     const path = repositoryPath(endpoint, repo);
+    if (!REPOSITORY.test(path)) {
+      throw new RegistryError("REGISTRY_NOT_FOUND", `[${SOURCE}] ${JSON.stringify(path)} is not a repository name`, {
+        registry: repo.registry,
+      });
+    }
     const state = stateFor(endpoint, repo.registry);
     const credentials = credentialsFor(endpoint, repo, callOptions?.credentials);
     const base = endpoint.apiUrl.replace(/\/+$/, "");
@@ -214,7 +217,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     t: ReturnType<typeof target>,
     reference: string,
   ): Promise<FetchedManifest | null> {
-    const url = new URL(`${t.base}/v2/${t.path}/manifests/${encodeURIComponent(reference)}`);
+    if (!TAG.test(reference) && !isDigest(reference)) return null;
+    const url = new URL(`${t.base}/v2/${t.path}/manifests/${reference}`);
     const response = await t.request("GET", url, "manifest", MANIFEST_ACCEPT);
     if (response.status === 404) {
       if (registryErrorCode(response.body) === "NAME_UNKNOWN") throw t.fail("GET", url, response);
@@ -317,7 +321,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
 
     async getDigest(repo, tag, callOptions) {
       const t = target(repo, callOptions);
-      const url = new URL(`${t.base}/v2/${t.path}/manifests/${encodeURIComponent(tag)}`);
+      if (!TAG.test(tag)) return null;
+      const url = new URL(`${t.base}/v2/${t.path}/manifests/${tag}`);
       const response = await t.request("HEAD", url, "manifest", MANIFEST_ACCEPT);
       if (response.status === 404) return null;
       if (response.status !== 200) throw t.fail("HEAD", url, response);

@@ -1,0 +1,203 @@
+import { readFile } from "node:fs/promises";
+import type { CycleCounters } from "@image-updater/core";
+import { formatGoDuration } from "../config/duration.js";
+import type { RunOptions } from "../config/run-options.js";
+import type { HttpServer, RouteHandler } from "../http/http-server.js";
+import { startHttpServer } from "../http/http-server.js";
+import { logUpdaterEvents } from "../logging/event-log.js";
+import type { Logger } from "../logging/logger.js";
+import { createDaemonMetrics, type DaemonMetrics } from "../metrics/metrics.js";
+import type { DaemonConfig, DaemonUpdater } from "../wiring.js";
+
+/** Collaborators of {@link runDaemon}; tests replace `createUpdater`. */
+export interface RunDependencies {
+  readonly logger: Logger;
+  readonly createUpdater: (config: DaemonConfig) => Promise<DaemonUpdater>;
+  readonly version: string;
+  /** Aborted on SIGTERM/SIGINT. */
+  readonly signal?: AbortSignal;
+  /** Called once the HTTP servers listen (tests read the chosen ports). */
+  readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
+  readonly metrics?: DaemonMetrics;
+}
+
+/** Result of `run`: the exit code and the counters of the last cycle. */
+export interface RunResult {
+  readonly exitCode: number;
+  readonly lastCycle: CycleCounters | null;
+}
+
+/**
+ * The `run` command: serves health and metrics, runs a cycle every interval (never overlapping) or once, and
+ * stops gracefully when the signal aborts (the running cycle is aborted and awaited, servers closed).
+ */
+export async function runDaemon(options: RunOptions, deps: RunDependencies): Promise<RunResult> {
+  const { logger } = deps;
+  logger.info(`image-updater ${deps.version} starting`, {
+    loglevel: options.logLevel,
+    interval: options.once ? "once" : formatGoDuration(options.intervalMs),
+    healthport: options.healthPort ?? "off",
+    metricsport: options.metricsPort ?? "off",
+    dryrun: options.dryRun,
+  });
+  for (const flag of options.ignoredFlags) logger.debug(`--${flag} is accepted for compatibility and has no effect`);
+  if (!options.once && options.intervalMs < 60_000) {
+    logger.warn("interval is below 1m: registries may rate-limit the updater", {
+      interval: formatGoDuration(options.intervalMs),
+    });
+  }
+
+  const config = await loadDaemonConfig(options, logger);
+  if (!config) return { exitCode: 1, lastCycle: null };
+
+  const metrics = deps.metrics ?? createDaemonMetrics();
+  let ready = false;
+  const servers: HttpServer[] = [];
+  let updater: DaemonUpdater | undefined;
+  try {
+    const ports = await startServers(options, metrics, () => ready, servers, logger);
+    deps.onListening?.(ports);
+    try {
+      updater = await deps.createUpdater(config);
+    } catch (error) {
+      logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
+      return { exitCode: 1, lastCycle: null };
+    }
+    logUpdaterEvents(updater.events, logger);
+    metrics.observe(updater.events);
+
+    let lastCycle: CycleCounters | null = null;
+    while (!deps.signal?.aborted) {
+      try {
+        lastCycle = await updater.runOnce(deps.signal ? { signal: deps.signal } : {});
+      } catch (error) {
+        if (deps.signal?.aborted) break;
+        logger.error("Update cycle failed", { error: error instanceof Error ? error.message : String(error) });
+        if (options.once) return { exitCode: 1, lastCycle };
+      }
+      ready = true;
+      if (options.once) break;
+      await sleep(options.intervalMs, deps.signal);
+    }
+    if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
+    return { exitCode: 0, lastCycle };
+  } finally {
+    await updater?.dispose().catch(() => undefined);
+    await Promise.all(servers.map((s) => s.close()));
+  }
+}
+
+/** Reads the files the options point at. Logs and returns `null` when one that was asked for is unreadable. */
+export async function loadDaemonConfig(options: RunOptions, logger: Logger): Promise<DaemonConfig | null> {
+  const registriesConf = await readOptional(
+    options.registriesConfPath,
+    options.registriesConfText,
+    options.registriesConfExplicit,
+    "registries.conf",
+    logger,
+  );
+  const template = await readOptional(
+    options.git.messagePath,
+    options.git.messageTemplateText,
+    options.git.messagePathExplicit,
+    "commit message template",
+    logger,
+  );
+  if (registriesConf === undefined || template === undefined || options.applicationsDir === null) return null;
+  return {
+    applicationsDir: options.applicationsDir,
+    secretsDir: options.secretsDir,
+    argocdNamespace: options.argocdNamespace,
+    registriesConf,
+    commitMessageTemplate: template,
+    git: {
+      user: options.git.user,
+      email: options.git.email,
+      signingKey: options.git.signingKey,
+      signingMethod: options.git.signingMethod,
+      signOff: options.git.signOff,
+    },
+    dryRun: options.dryRun,
+    maxConcurrency: options.maxConcurrency,
+    matchApplicationNames: options.matchApplicationNames,
+    matchApplicationLabel: options.matchApplicationLabel,
+    cacheDir: options.cacheDir,
+    onWarning: (message, fields) => logger.warn(message, fields),
+  };
+}
+
+/** `undefined` = failure (already logged); `null` = nothing configured. */
+async function readOptional(
+  path: string | null,
+  text: string | null,
+  explicit: boolean,
+  what: string,
+  logger: Logger,
+): Promise<string | null | undefined> {
+  if (path === null) return text;
+  try {
+    const contents = await readFile(path, "utf8");
+    logger.debug(`Loaded ${what}`, { path });
+    return contents;
+  } catch (error) {
+    const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "error";
+    if (!explicit && code === "ENOENT") return null;
+    logger.error(`Could not read the ${what}`, { path, error: code });
+    return undefined;
+  }
+}
+
+async function startServers(
+  options: RunOptions,
+  metrics: DaemonMetrics,
+  isReady: () => boolean,
+  servers: HttpServer[],
+  logger: Logger,
+): Promise<{ health: number | null; metrics: number | null }> {
+  const health: Record<string, RouteHandler> = {
+    "/healthz": () => ({ status: 200, contentType: "text/plain; charset=utf-8", body: "OK" }),
+    "/readyz": () =>
+      isReady()
+        ? { status: 200, contentType: "text/plain; charset=utf-8", body: "OK" }
+        : { status: 503, contentType: "text/plain; charset=utf-8", body: "not ready: first cycle running" },
+  };
+  const metricsRoutes: Record<string, RouteHandler> = {
+    "/metrics": async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.text() }),
+  };
+  const samePort =
+    options.healthPort !== null && options.healthPort !== 0 && options.healthPort === options.metricsPort;
+  if (samePort && options.healthPort !== null) {
+    const server = await startHttpServer({ port: options.healthPort, routes: { ...health, ...metricsRoutes } });
+    servers.push(server);
+    logger.info("Starting health probe and metrics server", { port: server.port });
+    return { health: server.port, metrics: server.port };
+  }
+  let healthPort: number | null = null;
+  let metricsPort: number | null = null;
+  if (options.healthPort !== null) {
+    const server = await startHttpServer({ port: options.healthPort, routes: health });
+    servers.push(server);
+    healthPort = server.port;
+    logger.info("Starting health probe server", { port: server.port });
+  }
+  if (options.metricsPort !== null) {
+    const server = await startHttpServer({ port: options.metricsPort, routes: metricsRoutes });
+    servers.push(server);
+    metricsPort = server.port;
+    logger.info("Starting metrics server", { port: server.port });
+  }
+  return { health: healthPort, metrics: metricsPort };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

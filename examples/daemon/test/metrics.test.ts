@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { createDaemonMetrics } from "../src/metrics/metrics.js";
+import { createEventSource, emitSeedCycle } from "./events-fixture.js";
+
+function sample(text: string, name: string): string | undefined {
+  return text.split("\n").find((line) => line.startsWith(name));
+}
+
+describe("createDaemonMetrics()", () => {
+  it("counts every reference and seed metric from the engine's events", async () => {
+    const events = createEventSource();
+    const metrics = createDaemonMetrics({ processMetrics: false });
+    metrics.observe(events);
+
+    emitSeedCycle(events);
+    emitSeedCycle(events, "run-2");
+    const text = await metrics.text();
+
+    expect
+      .soft(sample(text, "argocd_image_updater_applications_watched_total "))
+      .toBe("argocd_image_updater_applications_watched_total 5");
+    expect
+      .soft(sample(text, "argocd_image_updater_applications_watched "))
+      .toBe("argocd_image_updater_applications_watched 5");
+    expect
+      .soft(sample(text, 'argocd_image_updater_images_watched_total{application="argocd/myapp-staging"}'))
+      .toBe('argocd_image_updater_images_watched_total{application="argocd/myapp-staging"} 1');
+    expect
+      .soft(sample(text, 'argocd_image_updater_images_updated_total{application="argocd/myapp-staging"}'))
+      .toBe('argocd_image_updater_images_updated_total{application="argocd/myapp-staging"} 2');
+    expect.soft(sample(text, "argocd_image_updater_images_updated ")).toBe("argocd_image_updater_images_updated 2");
+    expect
+      .soft(sample(text, 'argocd_image_updater_images_errors_total{application="argocd/broken"}'))
+      .toBe('argocd_image_updater_images_errors_total{application="argocd/broken"} 2');
+    expect
+      .soft(sample(text, 'argocd_image_updater_images_errors_total{application="argocd/myapp-production"}'))
+      .toBe('argocd_image_updater_images_errors_total{application="argocd/myapp-production"} 2');
+    expect
+      .soft(sample(text, 'argocd_image_updater_registry_requests_total{registry="docker.io"}'))
+      .toBe('argocd_image_updater_registry_requests_total{registry="docker.io"} 2');
+    expect
+      .soft(sample(text, 'argocd_image_updater_registry_requests_failed_total{registry="ghcr.io"}'))
+      .toBe('argocd_image_updater_registry_requests_failed_total{registry="ghcr.io"} 2');
+    expect
+      .soft(sample(text, 'argocd_image_updater_registry_requests_failed_total{registry="docker.io"}'))
+      .toBeUndefined();
+    expect
+      .soft(
+        sample(
+          text,
+          'argocd_image_updater_registry_requests_by_outcome_total{registry="docker.io",method="GET",outcome="cached"}',
+        ),
+      )
+      .toMatch(/ 2$/);
+    expect
+      .soft(sample(text, 'argocd_image_updater_registry_response_time_count{registry="docker.io"}'))
+      .toBe('argocd_image_updater_registry_response_time_count{registry="docker.io"} 2');
+    expect
+      .soft(sample(text, 'argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"}'))
+      .toBe('argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"} 2');
+  });
+
+  it("keeps its own registry: two instances do not share values", async () => {
+    const a = createDaemonMetrics({ processMetrics: false });
+    const b = createDaemonMetrics({ processMetrics: false });
+    const events = createEventSource();
+    a.observe(events);
+
+    emitSeedCycle(events);
+
+    expect(sample(await a.text(), "argocd_image_updater_images_updated ")).toBe(
+      "argocd_image_updater_images_updated 1",
+    );
+    expect(sample(await b.text(), "argocd_image_updater_images_updated ")).toBe(
+      "argocd_image_updater_images_updated 0",
+    );
+  });
+});

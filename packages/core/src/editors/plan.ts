@@ -1,0 +1,302 @@
+/**
+ * The single write-back entry point: given a repository view, one application and its image changes, the
+ * file changes to commit. Changes are `edit`s (pure functions of the file's current text), so a commit that
+ * must be rebased re-applies them on top of someone else's push, and several applications' edits to one file
+ * compose.
+ */
+import type { Diagnostic } from "../config/diagnostic.js";
+import type { WriteBackTarget } from "../config/types.js";
+import { isImageUpdaterError } from "../errors.js";
+import type { FileChange, RepositoryFiles } from "../git/types.js";
+import type { Application, ApplicationSourceType } from "../source/types.js";
+import { argocdSourceFileName, DEFAULT_ARGOCD_NAMESPACE, editArgocdSource } from "./argocd-source.js";
+import { editDiagnostic } from "./diagnostic.js";
+import { type EditResult, imageLabel } from "./edit-runner.js";
+import { editFluxSetters, mayHoldSetters } from "./flux-setters.js";
+import { editHelmValues } from "./helm-values.js";
+import { splitImage } from "./image-match.js";
+import { editKustomization, KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
+import { editManifests, mayHoldWorkloads } from "./manifests.js";
+import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
+import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
+import type { ImageChange } from "./types.js";
+
+/**
+ * Where to write: core's parsed `write-back-target`, plus plain manifests (`manifests[:<dir or file>]`, the
+ * default for Directory applications) and Flux setter markers (`flux[:<dir or file>]`).
+ */
+export type PlanTarget =
+  | WriteBackTarget
+  | { readonly kind: "manifests"; readonly path?: string }
+  | { readonly kind: "flux"; readonly path?: string };
+
+/** Input of {@link planWriteBack}. */
+export interface WriteBackPlanRequest {
+  /** The repository at the branch being written. */
+  readonly files: RepositoryFiles;
+  readonly application: Pick<Application, "name" | "namespace"> & Partial<Pick<Application, "spec" | "status">>;
+  /** Directory of the application's source in the repository. @default the source's `path`, else the root */
+  readonly sourcePath?: string;
+  /**
+   * Where to write: a {@link PlanTarget} or the `write-back-target` text (`kustomization[:path]`,
+   * `helmvalues[:path]`, `manifests[:path]`, `flux[:path]`, or a literal override file path).
+   * @default the application type's default (DESIGN §8)
+   */
+  readonly target?: PlanTarget | string;
+  readonly changes: readonly ImageChange[];
+  /** How Argo CD renders the source; detected from the application and the files when absent. */
+  readonly sourceType?: ApplicationSourceType;
+  /** Argo CD's namespace, for `.argocd-source-<namespace>_<app>.yaml` naming. @default "argocd" */
+  readonly argocdNamespace?: string;
+}
+
+/** Output of {@link planWriteBack}. */
+export interface WriteBackPlan {
+  /** Edits of files that change now; empty when everything is already in place. */
+  readonly changes: readonly FileChange[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Labels (alias, else image) of the changes that alter at least one file. */
+  readonly changedImages: readonly string[];
+  /** The files considered (existing or to create), repository-relative. */
+  readonly paths: readonly string[];
+}
+
+/** Parses `write-back-target` text into a {@link PlanTarget}. */
+export function parsePlanTarget(text: string): PlanTarget {
+  const written = text.trim();
+  if (written === "") return { kind: "default" };
+  const colon = written.indexOf(":");
+  const head = colon < 0 ? written : written.slice(0, colon);
+  const path = colon < 0 ? "" : written.slice(colon + 1).trim();
+  if (head === "kustomization" || head === "helmvalues" || head === "manifests" || head === "flux") {
+    return path === "" ? { kind: head } : { kind: head, path };
+  }
+  return { kind: "file", path: written };
+}
+
+type Editor = (text: string, key: string) => EditResult;
+
+interface Collected {
+  readonly changes: FileChange[];
+  readonly diagnostics: Diagnostic[];
+  readonly changedImages: string[];
+  readonly paths: string[];
+}
+
+/** Plans one file: edits it now for diagnostics, and returns a replayable edit when it changes. */
+async function planFile(
+  request: WriteBackPlanRequest,
+  out: Collected,
+  path: string,
+  edit: Editor,
+  options: { readonly create: boolean },
+): Promise<void> {
+  let real: string;
+  try {
+    real = await resolveRepoPath(request.files, "", path);
+  } catch (error) {
+    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
+    out.diagnostics.push(editDiagnostic("error", path, error.message));
+    return;
+  }
+  out.paths.push(real);
+  const current = await request.files.readFile(real);
+  if (current === null && !options.create) {
+    out.diagnostics.push(
+      editDiagnostic("error", real, "the file does not exist in the repository; nothing was written"),
+    );
+    return;
+  }
+  const result = edit(current ?? "", real);
+  out.diagnostics.push(...result.diagnostics);
+  for (const label of result.changedImages) if (!out.changedImages.includes(label)) out.changedImages.push(label);
+  if (!result.changed) return;
+  out.changes.push({
+    type: "edit",
+    path: real,
+    apply(text: string | null): string | null {
+      if (text === null && !options.create) return null;
+      const replayed = edit(text ?? "", real);
+      return replayed.changed ? replayed.text : text;
+    },
+  });
+}
+
+/** Cheap screening: a workload file that mentions the last name segment of at least one watched image. */
+function manifestScreen(changes: readonly ImageChange[]): (text: string) => boolean {
+  const needles = changes.map((change) => {
+    const name = splitImage(change.image).name;
+    return name.slice(name.lastIndexOf("/") + 1);
+  });
+  return (text) => mayHoldWorkloads(text) && needles.some((needle) => text.includes(needle));
+}
+
+/** Plans a directory (or single file) of manifests or setter markers. */
+async function planTree(
+  request: WriteBackPlanRequest,
+  out: Collected,
+  path: string,
+  screen: (text: string) => boolean,
+  edit: Editor,
+  tree: { readonly matched: Set<string>; readonly expected: readonly ImageChange[]; readonly recurse: boolean },
+): Promise<void> {
+  let root: string;
+  try {
+    root = await resolveRepoPath(request.files, "", path);
+  } catch (error) {
+    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
+    out.diagnostics.push(editDiagnostic("error", path, error.message));
+    return;
+  }
+  for (const file of await yamlFilesUnder(request.files, root, tree.recurse)) {
+    const text = await request.files.readFile(file);
+    if (text === null || !screen(text)) continue;
+    await planFile(request, out, file, edit, { create: false });
+  }
+  for (const change of tree.expected) {
+    const label = imageLabel(change);
+    if (!tree.matched.has(label)) {
+      out.diagnostics.push(
+        editDiagnostic(
+          "warning",
+          root === "" ? "." : root,
+          `no file here references ${change.image}; nothing was written for it`,
+          label,
+        ),
+      );
+    }
+  }
+}
+
+/**
+ * Plans the write-back of one application's image changes. The default target follows DESIGN §8: Directory
+ * applications edit their plain manifests under the source path in place; Helm, Kustomize and Plugin
+ * applications get argocd-image-updater's `.argocd-source-<app>.yaml`. Unsafe paths and files that are not
+ * valid YAML give error diagnostics and no change; `changes` is empty when everything is already in place.
+ */
+export async function planWriteBack(request: WriteBackPlanRequest): Promise<WriteBackPlan> {
+  const out: Collected = { changes: [], diagnostics: [], changedImages: [], paths: [] };
+  const source = primarySource(request);
+  let sourcePath: string;
+  try {
+    sourcePath = joinRepoPath("", request.sourcePath ?? source?.path ?? "");
+  } catch (error) {
+    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
+    return { ...out, diagnostics: [editDiagnostic("error", "spec.source.path", error.message)] };
+  }
+  const target =
+    typeof request.target === "string" ? parsePlanTarget(request.target) : (request.target ?? { kind: "default" });
+  const { changes } = request;
+  try {
+    await planTarget(request, out, target, sourcePath, changes);
+  } catch (error) {
+    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
+    out.diagnostics.push(editDiagnostic("error", "write-back-target", error.message));
+  }
+  return out;
+}
+
+async function planTarget(
+  request: WriteBackPlanRequest,
+  out: Collected,
+  target: PlanTarget,
+  sourcePath: string,
+  changes: readonly ImageChange[],
+): Promise<void> {
+  switch (target.kind) {
+    case "default": {
+      const type = await detectSourceType(request, sourcePath);
+      if (type === "Directory") {
+        const matched = new Set<string>();
+        const edit: Editor = (text, key) => editManifests(text, changes, key, matched);
+        // Argo CD reads only the top directory unless `directory.recurse` is set.
+        const recurse = primarySource(request)?.directory?.recurse === true;
+        return planTree(request, out, sourcePath, manifestScreen(changes), edit, {
+          matched,
+          expected: changes,
+          recurse,
+        });
+      }
+      const name = argocdSourceFileName(request.application, request.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE);
+      // Plugin applications without plugin names are written as Helm, as argocd-image-updater does.
+      const kind =
+        type === "Kustomize" ? "kustomize" : type === "Plugin" && changes.some((c) => c.plugin) ? "plugin" : "helm";
+      return planFile(
+        request,
+        out,
+        joinRepoPath(sourcePath, name),
+        (text, key) => editArgocdSource(text, changes, { kind, key }),
+        {
+          create: true,
+        },
+      );
+    }
+    case "file": {
+      const type = await detectSourceType(request, sourcePath);
+      const kind =
+        type === "Kustomize" ? "kustomize" : type === "Plugin" && changes.some((c) => c.plugin) ? "plugin" : "helm";
+      // A literal target is repository-relative, as in argocd-image-updater.
+      return planFile(
+        request,
+        out,
+        joinRepoPath("", target.path),
+        (text, key) => editArgocdSource(text, changes, { kind, key }),
+        {
+          create: true,
+        },
+      );
+    }
+    case "kustomization": {
+      const dir = targetPath(sourcePath, target.path, ".");
+      const realDir = await resolveRepoPath(request.files, "", dir);
+      const file = await findKustomization(request.files, realDir);
+      if (file === undefined) {
+        out.diagnostics.push(
+          editDiagnostic(
+            "error",
+            realDir === "" ? "." : realDir,
+            `no ${KUSTOMIZATION_FILE_NAMES.join(", ")} here; nothing was written`,
+          ),
+        );
+        return;
+      }
+      return planFile(request, out, file, (text, key) => editKustomization(text, changes, key), { create: false });
+    }
+    case "helmvalues":
+      return planFile(
+        request,
+        out,
+        targetPath(sourcePath, target.path, "values.yaml"),
+        (text, key) => editHelmValues(text, changes, key),
+        {
+          create: true,
+        },
+      );
+    case "manifests": {
+      const matched = new Set<string>();
+      const edit: Editor = (text, key) => editManifests(text, changes, key, matched);
+      const tree = { matched, expected: changes, recurse: true };
+      return planTree(request, out, targetPath(sourcePath, target.path, "."), manifestScreen(changes), edit, tree);
+    }
+    case "flux": {
+      const policies: Record<string, ImageChange> = {};
+      for (const change of changes) {
+        if (change.imagePolicy !== undefined) policies[change.imagePolicy] = change;
+        else {
+          out.diagnostics.push(
+            editDiagnostic(
+              "warning",
+              "write-back-target",
+              `no Flux image policy is named for ${change.image}; it is skipped`,
+              imageLabel(change),
+            ),
+          );
+        }
+      }
+      const matched = new Set<string>();
+      const edit: Editor = (text, key) => editFluxSetters(text, policies, key, matched);
+      const tree = { matched, expected: Object.values(policies), recurse: true };
+      return planTree(request, out, targetPath(sourcePath, target.path, "."), mayHoldSetters, edit, tree);
+    }
+  }
+}

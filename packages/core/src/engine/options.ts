@@ -1,0 +1,127 @@
+/** `createUpdater` options with every default applied, so the cycle never has to guess. */
+import { ImageUpdaterError } from "../errors.js";
+import type { CommitSigning, GitCredentials, GitIdentity, GitWriter, PullRequestProvider } from "../git/types.js";
+import type { PolicyRegistryClient } from "../registry/policies.js";
+import type { Platform, RegistryClient, RegistryEndpoint } from "../registry/types.js";
+import type { Application, ApplicationSource, ApplicationWriter } from "../source/types.js";
+import { createStrategyRegistry } from "../strategy/registry.js";
+import type { StrategyRegistry } from "../strategy/types.js";
+import { parseTemplate, type Template } from "../template/render.js";
+import { createApplicationFilter } from "./application-filter.js";
+import type { ConfigResolver, GitCredentialsRequest, UpdaterOptions } from "./types.js";
+
+/** The author argocd-image-updater commits as. */
+export const DEFAULT_COMMIT_AUTHOR: GitIdentity = { name: "argocd-image-updater", email: "noreply@argoproj.io" };
+
+/** Options after defaults; internal to the engine. */
+export interface ResolvedOptions {
+  readonly source: ApplicationSource;
+  readonly registryFor: (registry: string) => RegistryClient;
+  /** Clients with policies seen so far, whose per-cycle caches are reset at each cycle. */
+  readonly policyClients: () => readonly PolicyRegistryClient[];
+  readonly endpoints: readonly RegistryEndpoint[];
+  readonly git: GitWriter | undefined;
+  readonly applicationWriter: ApplicationWriter | undefined;
+  readonly pullRequests: ((repoUrl: string) => PullRequestProvider | undefined) | undefined;
+  readonly gitCredentials: (request: GitCredentialsRequest) => Promise<GitCredentials | undefined>;
+  readonly author: GitIdentity;
+  readonly messageTemplate: Template | undefined;
+  readonly signOff: boolean;
+  readonly signing: CommitSigning | undefined;
+  readonly strategies: StrategyRegistry;
+  readonly strategyNames: readonly string[];
+  readonly configResolver: ConfigResolver | undefined;
+  readonly annotationPrefix: string;
+  readonly dryRun: boolean;
+  readonly maxConcurrency: number;
+  readonly intervalMs: number;
+  readonly filter: (application: Application) => boolean;
+  readonly defaultPlatforms: readonly Platform[];
+  readonly argocdNamespace: string;
+  readonly signal: AbortSignal | undefined;
+}
+
+function isPolicyClient(client: RegistryClient): client is PolicyRegistryClient {
+  return typeof (client as Partial<PolicyRegistryClient>).beginCycle === "function";
+}
+
+/** Default git credentials: `git:secret:<ns>/<name>` Secrets with `sshPrivateKey` or `username` + `password`. */
+function secretGitCredentials(options: UpdaterOptions) {
+  return async (request: GitCredentialsRequest): Promise<GitCredentials | undefined> => {
+    if (request.source.kind !== "secret" || options.secrets === undefined) return undefined;
+    const data = await options.secrets.getSecret(request.source.namespace, request.source.name);
+    if (data === null) {
+      throw new ImageUpdaterError(
+        "CREDENTIALS_UNAVAILABLE",
+        `Secret ${request.source.namespace}/${request.source.name} named by write-back-method does not exist`,
+      );
+    }
+    if (data.sshPrivateKey !== undefined) {
+      return {
+        kind: "ssh",
+        privateKey: data.sshPrivateKey,
+        ...(data.knownHosts === undefined ? {} : { knownHosts: data.knownHosts }),
+      };
+    }
+    if (data.username !== undefined && data.password !== undefined) {
+      return { kind: "https", username: data.username, password: data.password };
+    }
+    throw new ImageUpdaterError(
+      "CREDENTIALS_UNAVAILABLE",
+      `Secret ${request.source.namespace}/${request.source.name} has neither \`sshPrivateKey\` nor \`username\` and \`password\``,
+    );
+  };
+}
+
+/** Applies defaults; throws `CONFIG_INVALID` for options no cycle could run with (a bad template or selector). */
+export function resolveOptions(options: UpdaterOptions, signal?: AbortSignal): ResolvedOptions {
+  const seen = new Set<PolicyRegistryClient>();
+  const pick = typeof options.registry === "function" ? options.registry : () => options.registry as RegistryClient;
+  const registryFor = (registry: string): RegistryClient => {
+    const client = pick(registry);
+    if (isPolicyClient(client)) seen.add(client);
+    return client;
+  };
+  if (typeof options.registry !== "function" && isPolicyClient(options.registry)) seen.add(options.registry);
+  const strategies = options.strategies ?? createStrategyRegistry();
+  const maxConcurrency = options.maxConcurrency ?? 10;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+    throw new ImageUpdaterError(
+      "CONFIG_INVALID",
+      `maxConcurrency must be a whole number of at least 1, not ${maxConcurrency}`,
+    );
+  }
+  const pullRequests = options.pullRequests;
+  return {
+    source: options.source,
+    registryFor,
+    policyClients: () => [...seen],
+    endpoints: options.endpoints ?? [],
+    git: options.git,
+    applicationWriter: options.applicationWriter,
+    pullRequests:
+      pullRequests === undefined ? undefined : typeof pullRequests === "function" ? pullRequests : () => pullRequests,
+    gitCredentials: options.gitCredentials ?? secretGitCredentials(options),
+    author: options.commit?.author ?? DEFAULT_COMMIT_AUTHOR,
+    messageTemplate:
+      options.commit?.messageTemplate === undefined
+        ? undefined
+        : parseTemplate(options.commit.messageTemplate, { name: "commit-message" }),
+    signOff: options.commit?.signOff ?? false,
+    signing: options.commit?.signing,
+    strategies,
+    strategyNames: strategies.names(),
+    configResolver: options.configResolver,
+    annotationPrefix: options.annotationPrefix ?? "argocd-image-updater.argoproj.io",
+    dryRun: options.dryRun ?? false,
+    maxConcurrency,
+    intervalMs: options.intervalMs ?? 120_000,
+    filter: createApplicationFilter({
+      ...(options.matchApplicationName === undefined ? {} : { names: options.matchApplicationName }),
+      ...(options.matchApplicationLabel === undefined ? {} : { labels: options.matchApplicationLabel }),
+    }),
+    defaultPlatforms: options.defaultPlatforms ?? [],
+    argocdNamespace: options.argocdNamespace ?? "argocd",
+    signal,
+  };
+}

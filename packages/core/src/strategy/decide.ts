@@ -1,0 +1,381 @@
+/**
+ * The decision pipeline for one image, in argocd-image-updater's order (reference §2): filters, the strategy's
+ * own judgement, metadata for the survivors only, platforms, the downgrade guard, ranking, then the comparison
+ * with the running image. Every listed tag ends up in the explanation with the reason it was kept or dropped.
+ */
+import { ImageUpdaterError } from "../errors.js";
+import type { Platform } from "../registry/types.js";
+import { compileExtraction } from "./extract.js";
+import { type FetchedTag, fetchTags } from "./metadata.js";
+import { isSameImage } from "./needs-update.js";
+import { describePlatform, matchesPlatform } from "./platform.js";
+import { createStrategyRegistry } from "./registry.js";
+import { createTagFilters } from "./tag-filters.js";
+import type {
+  ConsideredTag,
+  DecideUpdateInput,
+  Decision,
+  DecisionWarning,
+  StrategyContext,
+  StrategyPrepareFailure,
+  StrategyRanker,
+  StrategyRegistry,
+  TagCandidate,
+  TagVerdictReason,
+  UpdateStrategy,
+} from "./types.js";
+
+const DEFAULT_CONCURRENCY = 20;
+
+/** The built-ins, created on first use; never exposed, so nothing can register into it. */
+let builtins: StrategyRegistry | undefined;
+
+function builtinRegistry(): StrategyRegistry {
+  if (builtins === undefined) builtins = createStrategyRegistry();
+  return builtins;
+}
+
+/**
+ * Decides which tag `input` should run. Never rejects: invalid settings and registry failures come back as a
+ * decision of kind `error` carrying an `ImageUpdaterError`. Calls `input.metadata` only for strategies that need
+ * metadata and only for tags that survived every filter.
+ *
+ * @example
+ * ```ts
+ * const decision = await decideUpdate({ current: { tag: "1.2.0" }, constraint: "~1.2", strategy: "semver", tags });
+ * if (decision.kind === "update") console.log(`${decision.tag}: ${decision.winner?.why}`);
+ * ```
+ */
+export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> {
+  const registry = input.registry ?? builtinRegistry();
+  const strategyName = String(input.strategy ?? "");
+  const strategy = registry.get(strategyName);
+  const tags = distinct(input.tags ?? []);
+  const base = { tagsFound: tags.unique.length };
+  if (strategy === undefined) {
+    const message = `unknown update strategy \`${strategyName}\`; use one of ${registry.names().join(", ")}`;
+    return failure(strategyName, base, [], [], new ImageUpdaterError("CONFIG_INVALID", message));
+  }
+  const name = strategy.name;
+  const prepared = safePrepare(strategy, {
+    ...(input.constraint === undefined ? {} : { constraint: input.constraint }),
+    options: {
+      ...(input.order === undefined ? {} : { order: input.order }),
+      ...(input.naturalSort === undefined ? {} : { naturalSort: input.naturalSort }),
+    },
+  });
+  if ("error" in prepared) {
+    return failure(name, base, [], [], new ImageUpdaterError("STRATEGY_CONSTRAINT_INVALID", prepared.error));
+  }
+  const ranker: StrategyRanker = prepared;
+  const extraction = input.extract === undefined ? undefined : compileExtraction(input.extract);
+  if (extraction?.error !== undefined) {
+    return failure(name, base, [], [], new ImageUpdaterError("CONFIG_INVALID", extraction.error));
+  }
+  const filters = createTagFilters(input.allowTags, input.ignoreTags);
+  const warnings: DecisionWarning[] = [...filters.warnings];
+
+  // Judge every tag without any request first, so only survivors cost metadata.
+  const verdicts = new Map<string, ConsideredTag>();
+  const survivors: TagCandidate[] = [];
+  function screen(tag: string, position: number): TagCandidate | ConsideredTag {
+    const filtered = filters.check(tag);
+    if (!filtered.kept) return { tag, kept: false, reason: filtered.reason, detail: filtered.detail };
+    const value = extraction?.extract === undefined ? tag : extraction.extract(tag);
+    if (value === null) return { tag, kept: false, reason: "extract", detail: "the extract pattern does not match" };
+    const candidate: TagCandidate = { tag, value, position };
+    const verdict = safeEvaluate(ranker, candidate);
+    if (!verdict.kept) return { tag, kept: false, reason: verdict.reason, ...detailOf(verdict.detail) };
+    return candidate;
+  }
+  for (const [position, tag] of tags.unique.entries()) {
+    const screened = screen(tag, position);
+    if ("value" in screened) survivors.push(screened);
+    else verdicts.set(tag, screened);
+  }
+
+  let ranked = survivors;
+  const fetched = await readMetadata(strategy, survivors, input, warnings);
+  if (fetched instanceof ImageUpdaterError) {
+    return failure(name, base, considered(tags, verdicts, survivors), warnings, fetched);
+  }
+  if (fetched !== undefined) {
+    ranked = [];
+    for (const candidate of survivors) {
+      const judged = applyMetadata(candidate, fetched.get(candidate.tag), input.platforms ?? []);
+      if ("value" in judged) ranked.push(judged);
+      else verdicts.set(candidate.tag, judged);
+    }
+  }
+
+  ranked = [...ranked].sort((a, b) => safeCompare(ranker, a, b));
+  const current = input.current ?? null;
+  const top = ranked.at(-1);
+  if (top !== undefined && input.allowDowngrade !== true && strategy.downgradeGuard !== false && current?.tag) {
+    const running = await runningCandidate({
+      tag: current.tag,
+      listed: tags.unique,
+      fetched,
+      screen,
+      needs: strategy.needsMetadata,
+      input,
+    });
+    if (running instanceof ImageUpdaterError) {
+      return failure(name, base, considered(tags, verdicts, ranked), warnings, running);
+    }
+    // Only when even the best tag ranks below the running one does the guard act; it then drops all of those.
+    if (running !== undefined && safeCompare(ranker, top, running) < 0) {
+      ranked = ranked.filter((candidate) => {
+        if (safeCompare(ranker, candidate, running) >= 0) return true;
+        verdicts.set(candidate.tag, {
+          tag: candidate.tag,
+          kept: false,
+          reason: "downgrade",
+          detail: `ranks below the running \`${running.tag}\`; allow downgrades to choose it`,
+        });
+        return false;
+      });
+    }
+  }
+
+  const list = considered(tags, verdicts, ranked);
+  const best = ranked.at(-1);
+  if (best === undefined) {
+    return {
+      kind: "none",
+      strategy: name,
+      ...base,
+      considered: list,
+      message: noCandidateMessage(tags.unique.length, list, input.constraint),
+      warnings,
+    };
+  }
+  const winner = {
+    tag: best.tag,
+    ...(best.digest === undefined ? {} : { digest: best.digest }),
+    why: safeExplain(ranker, best, ranked.length),
+  };
+  const same = isSameImage(current, winner, strategy.needsMetadata === "digest");
+  const shown =
+    winner.digest === undefined || strategy.needsMetadata !== "digest" ? winner.tag : `${winner.tag}@${winner.digest}`;
+  return {
+    kind: same ? "keep" : "update",
+    strategy: name,
+    tag: winner.tag,
+    ...(winner.digest === undefined ? {} : { digest: winner.digest }),
+    ...base,
+    considered: list,
+    winner,
+    message: same ? `${shown} is already running: ${winner.why}` : `update to ${shown}: ${winner.why}`,
+    warnings,
+  };
+}
+
+interface DistinctTags {
+  /** Tags in listing order, each once (the first listing counts). */
+  readonly unique: readonly string[];
+}
+
+function distinct(tags: readonly string[]): DistinctTags {
+  return { unique: [...new Set(Array.from(tags, (tag) => String(tag)))] };
+}
+
+/** Fetches what the strategy needs for the survivors; `undefined` when it needs nothing. */
+async function readMetadata(
+  strategy: UpdateStrategy,
+  survivors: readonly TagCandidate[],
+  input: DecideUpdateInput,
+  warnings: DecisionWarning[],
+): Promise<Map<string, FetchedTag | TagCandidate> | ImageUpdaterError | undefined> {
+  if (strategy.needsMetadata === false || survivors.length === 0) return undefined;
+  const sortMode = input.tagSortMode ?? "none";
+  if (strategy.needsMetadata === "full" && sortMode !== "none") {
+    warnings.push({
+      setting: "tagsortmode",
+      message: `build times come from the registry's listing order (tagsortmode: ${sortMode}); no manifest was read`,
+    });
+    const count = (input.tags ?? []).length;
+    const synthetic = new Map<string, TagCandidate>();
+    for (const candidate of survivors) {
+      const seconds = sortMode === "latest-first" ? count - candidate.position : candidate.position;
+      synthetic.set(candidate.tag, { ...candidate, createdAt: new Date(seconds * 1000) });
+    }
+    return synthetic;
+  }
+  if (input.metadata === undefined) {
+    return new ImageUpdaterError(
+      "CONFIG_INVALID",
+      `the ${strategy.name} strategy reads tag metadata, but no metadata provider was given`,
+    );
+  }
+  const platforms = input.platforms ?? [];
+  try {
+    return await fetchTags(
+      input.metadata,
+      survivors.map((candidate) => candidate.tag),
+      {
+        mode: strategy.needsMetadata === "digest" && platforms.length === 0 ? "digest" : "full",
+        concurrency: input.metadataConcurrency ?? DEFAULT_CONCURRENCY,
+        ...(input.signal === undefined ? {} : { signal: input.signal }),
+      },
+    );
+  } catch (error) {
+    return error instanceof ImageUpdaterError ? error : new ImageUpdaterError("REGISTRY_PROTOCOL", String(error));
+  }
+}
+
+/** Attaches fetched metadata to a candidate, or says why the tag drops out (vanished, wrong platform). */
+function applyMetadata(
+  candidate: TagCandidate,
+  fetched: FetchedTag | TagCandidate | undefined,
+  platforms: readonly Platform[],
+): TagCandidate | ConsideredTag {
+  if (fetched !== undefined && "value" in fetched) return fetched;
+  const tag = candidate.tag;
+  if (fetched === undefined || fetched.digest === null) {
+    return { tag, kept: false, reason: "no-metadata", detail: "the tag disappeared before its manifest was read" };
+  }
+  const metadata = fetched.metadata;
+  if (metadata === undefined || metadata === null) return { ...candidate, digest: fetched.digest };
+  const wanted = platforms.map(describePlatform).join(", ");
+  if (metadata.children !== undefined) {
+    const matching = metadata.children.filter((child) => matchesPlatform(platforms, child.platform));
+    if (matching.length === 0) {
+      const offered = metadata.children.map((child) => (child.platform ? describePlatform(child.platform) : "unknown"));
+      return {
+        tag,
+        kept: false,
+        reason: "platform",
+        detail: `offers ${offered.join(", ") || "no image"}; wanted ${wanted}`,
+      };
+    }
+    const times = matching
+      .map((child) => child.createdAt?.getTime())
+      .filter((time) => time !== undefined && !Number.isNaN(time));
+    const newest = times.length > 0 ? Math.max(...(times as number[])) : metadata.createdAt?.getTime();
+    return withTime({ ...candidate, digest: metadata.digest, metadata }, newest);
+  }
+  if (!matchesPlatform(platforms, metadata.platform)) {
+    const offered = metadata.platform ? describePlatform(metadata.platform) : "unknown";
+    return { tag, kept: false, reason: "platform", detail: `offers ${offered}; wanted ${wanted}` };
+  }
+  return withTime({ ...candidate, digest: metadata.digest, metadata }, metadata.createdAt?.getTime());
+}
+
+function withTime(candidate: TagCandidate, time: number | undefined): TagCandidate {
+  return time === undefined || Number.isNaN(time) ? candidate : { ...candidate, createdAt: new Date(time) };
+}
+
+/**
+ * The running tag as a candidate, for the downgrade guard; `undefined` when the guard does not apply: the running
+ * tag is itself outside the settings (the user moved the constraint or filters away from it on purpose), or its
+ * build time cannot be known.
+ */
+interface RunningContext {
+  readonly tag: string;
+  readonly listed: readonly string[];
+  /** What was read for the survivors; reused so the running tag costs no second request. */
+  readonly fetched: ReadonlyMap<string, FetchedTag | TagCandidate> | undefined;
+  readonly screen: (tag: string, position: number) => TagCandidate | ConsideredTag;
+  readonly needs: UpdateStrategy["needsMetadata"];
+  readonly input: DecideUpdateInput;
+}
+
+async function runningCandidate(context: RunningContext): Promise<TagCandidate | ImageUpdaterError | undefined> {
+  const { tag, listed, fetched, input } = context;
+  const position = listed.indexOf(tag);
+  const screened = context.screen(tag, position === -1 ? listed.length : position);
+  if (!("value" in screened)) return undefined;
+  if (context.needs !== "full") return screened;
+  let read = fetched?.get(tag);
+  if (read === undefined) {
+    if ((input.tagSortMode ?? "none") !== "none" || input.metadata === undefined) return undefined;
+    try {
+      read = (
+        await fetchTags(input.metadata, [tag], {
+          mode: "full",
+          concurrency: 1,
+          ...(input.signal === undefined ? {} : { signal: input.signal }),
+        })
+      ).get(tag);
+    } catch (error) {
+      return error instanceof ImageUpdaterError ? error : new ImageUpdaterError("REGISTRY_PROTOCOL", String(error));
+    }
+  }
+  // The running image's own platform is not checked: it runs, so it is comparable.
+  const applied = applyMetadata(screened, read, []);
+  return "value" in applied && applied.createdAt !== undefined ? applied : undefined;
+}
+
+function considered(
+  tags: DistinctTags,
+  verdicts: ReadonlyMap<string, ConsideredTag>,
+  kept: readonly TagCandidate[],
+): ConsideredTag[] {
+  const keptTags = new Set(kept.map((candidate) => candidate.tag));
+  const list: ConsideredTag[] = [];
+  for (const tag of tags.unique) {
+    const verdict = verdicts.get(tag);
+    if (verdict !== undefined) list.push(verdict);
+    else if (keptTags.has(tag)) list.push({ tag, kept: true, reason: "allowed" });
+    else list.push({ tag, kept: false, reason: "no-metadata", detail: "not examined" });
+  }
+  return list;
+}
+
+function noCandidateMessage(found: number, list: readonly ConsideredTag[], constraint: string | undefined): string {
+  if (found === 0) return "no tags found in the registry";
+  const counts = new Map<TagVerdictReason, number>();
+  for (const entry of list) counts.set(entry.reason, (counts.get(entry.reason) ?? 0) + 1);
+  const summary = [...counts].map(([reason, count]) => `${count} ${reason}`).join(", ");
+  const scope = constraint === undefined || constraint === "" ? "" : ` constraint \`${constraint}\``;
+  return `no tag matched${scope} (${found} found: ${summary})`;
+}
+
+function failure(
+  strategy: string,
+  base: { readonly tagsFound: number },
+  list: readonly ConsideredTag[],
+  warnings: readonly DecisionWarning[],
+  error: ImageUpdaterError,
+): Decision {
+  return { kind: "error", strategy, ...base, considered: list, message: error.message, error, warnings };
+}
+
+function detailOf(detail: string | undefined): { readonly detail?: string } {
+  return detail === undefined ? {} : { detail };
+}
+
+// User strategies run inside the engine; a throwing one must not turn a decision into a rejection.
+function safePrepare(strategy: UpdateStrategy, context: StrategyContext): StrategyRanker | StrategyPrepareFailure {
+  try {
+    return strategy.prepare(context);
+  } catch (error) {
+    return { error: `the ${strategy.name} strategy failed to start: ${String(error)}` };
+  }
+}
+
+function safeEvaluate(ranker: StrategyRanker, candidate: TagCandidate): ReturnType<StrategyRanker["evaluate"]> {
+  try {
+    return ranker.evaluate(candidate);
+  } catch (error) {
+    return { kept: false, reason: "unparsable", detail: `the strategy failed on this tag: ${String(error)}` };
+  }
+}
+
+function safeCompare(ranker: StrategyRanker, a: TagCandidate, b: TagCandidate): number {
+  try {
+    const order = ranker.compare(a, b);
+    return Number.isNaN(order) ? 0 : order;
+  } catch {
+    return 0;
+  }
+}
+
+function safeExplain(ranker: StrategyRanker, winner: TagCandidate, count: number): string {
+  try {
+    return ranker.explain(winner, count);
+  } catch {
+    return `${winner.tag} ranks highest`;
+  }
+}

@@ -1,0 +1,39 @@
+import { cleanupBench, type RegistryServer, startRegistry } from "@image-updater/test/bench";
+import { describeRegistryConformance, type RegistrySeed, skipResilienceCases } from "@image-updater/test/conformance";
+import { afterAll } from "vitest";
+import { createOciRegistryClient } from "../src/index.js";
+import { benchEndpoint, pushSeed } from "./harness.js";
+
+afterAll(cleanupBench);
+
+/** One real docker-registry per auth mode, seeded once; every case gets a fresh client. */
+function realRegistryHarness(auth: "none" | "basic" | "token") {
+  let registry: Promise<RegistryServer> | undefined;
+  afterAll(async () => (await registry)?.stop());
+  return {
+    contentAddressed: true,
+    async create(seed: RegistrySeed) {
+      registry ??= startRegistry({ auth }).then(async (server) => {
+        await pushSeed(server, seed);
+        return server;
+      });
+      const server = await registry;
+      const credentials =
+        server.username !== undefined && server.password !== undefined
+          ? { [server.host]: { username: server.username, password: server.password } }
+          : undefined;
+      const client = createOciRegistryClient({
+        endpoints: [benchEndpoint(server.host, server.url)],
+        ...(credentials ? { credentials } : {}),
+      });
+      return { client, registry: server.host };
+    },
+  };
+}
+
+const REAL = {
+  skip: skipResilienceCases("docker-registry cannot be made to fail on demand; the scripted registry covers these"),
+};
+describeRegistryConformance("oci-distribution (docker-registry, anonymous)", realRegistryHarness("none"), REAL);
+describeRegistryConformance("oci-distribution (docker-registry, basic auth)", realRegistryHarness("basic"), REAL);
+describeRegistryConformance("oci-distribution (docker-registry, token auth)", realRegistryHarness("token"), REAL);
