@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import {
+  type ApplicationEvent,
   type ApplicationSource,
   type ApplicationWriter,
   type CycleCounters,
@@ -71,6 +72,8 @@ export interface DaemonUpdater {
   runOnce(options?: RequestOptions): Promise<CycleCounters>;
   /** Releases sockets, caches and git locks. Idempotent. */
   dispose(): Promise<void>;
+  /** Changes to the applications, when the source can watch; ends when `signal` aborts. */
+  watchApplications?(signal: AbortSignal): AsyncIterable<ApplicationEvent>;
 }
 
 /** The adapters the daemon hands to the engine. */
@@ -157,6 +160,8 @@ export function createDaemonAdapters(
   };
 }
 
+async function* emptyIterable(): AsyncIterable<ApplicationEvent> {}
+
 /** Builds the engine for `config`: core's `createUpdater` over {@link createDaemonAdapters}. */
 export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonUpdater> {
   let updater: Updater | undefined;
@@ -193,6 +198,9 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
   return {
     events: engine,
     runOnce: (options) => engine.runOnce(options ?? {}),
+    ...(adapters.source.watch
+      ? { watchApplications: (signal: AbortSignal) => adapters.source.watch?.({ signal }) ?? emptyIterable() }
+      : {}),
     async dispose() {
       if (disposed) return;
       disposed = true;
