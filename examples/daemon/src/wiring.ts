@@ -46,6 +46,8 @@ export interface DaemonConfig {
   readonly registriesConf: string | null;
   /** Go template of commit messages, or `null` for argocd-image-updater's default. */
   readonly commitMessageTemplate: string | null;
+  /** known_hosts lines for SSH remotes whose credentials carry none; `null` for the system's. */
+  readonly sshKnownHosts?: string | null;
   readonly git: {
     readonly user: string;
     readonly email: string;
@@ -179,8 +181,13 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(adapters.secrets ? { secrets: adapters.secrets } : {}),
     ...(gitCredentials
       ? {
-          gitCredentials: async (request) =>
-            (await gitCredentials.resolve(request.source, request.repoUrl)) ?? undefined,
+          gitCredentials: async (request) => {
+            const credentials = await gitCredentials.resolve(request.source, request.repoUrl);
+            if (credentials?.kind === "ssh" && credentials.knownHosts === undefined && config.sshKnownHosts) {
+              return { ...credentials, knownHosts: config.sshKnownHosts };
+            }
+            return credentials ?? undefined;
+          },
         }
       : {}),
     commit: {

@@ -109,13 +109,28 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     "commit message template",
     logger,
   );
-  if (registriesConf === undefined || template === undefined || options.applicationsDir === null) return null;
+  const knownHosts = await readOptional(
+    options.sshKnownHostsPath,
+    null,
+    options.sshKnownHostsExplicit,
+    "SSH known hosts",
+    logger,
+  );
+  if (
+    registriesConf === undefined ||
+    template === undefined ||
+    knownHosts === undefined ||
+    options.applicationsDir === null
+  ) {
+    return null;
+  }
   return {
     applicationsDir: options.applicationsDir,
     secretsDir: options.secretsDir,
     argocdNamespace: options.argocdNamespace,
     registriesConf,
     commitMessageTemplate: template,
+    sshKnownHosts: knownHosts,
     git: {
       user: options.git.user,
       email: options.git.email,
