@@ -246,6 +246,16 @@ describe("per-image keys", () => {
     if (img.allowTags.kind === "none") expect(diagnostics[0]?.key).toBe(`${P}/a.allow-tags`);
   });
 
+  it.each([
+    ["regexp:(?i)^rel", ["REL-1", "rel-2"], ["v1"]],
+    ["regexp:^\\Q1.0\\E[[:digit:]]$", ["1.01"], ["1x01", "1.0"]],
+  ])("allow-tags %j filters tags in the strategy engine", (value, kept, dropped) => {
+    const { image: img } = image({ "image-list": "a=nginx", "a.allow-tags": value });
+    const filters = createTagFilters(img.allowTags, img.ignoreTags);
+    expect(filters.warnings).toEqual([]);
+    expect([...kept, ...dropped].filter((tag) => filters.check(tag).kept)).toEqual(kept);
+  });
+
   it("app-wide allow-tags applies to every image, per-image wins", () => {
     const { config } = parseWith({
       "image-list": "a=nginx, b=redis",

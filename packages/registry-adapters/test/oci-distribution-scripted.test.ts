@@ -1,9 +1,12 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withRegistryPolicies } from "@image-updater/core";
 import {
   ACCEPT_ALL_MANIFESTS,
+  buildImage,
   cleanupBench,
   type ScriptedFault,
   type ScriptedRegistry,
@@ -317,5 +320,40 @@ describe("oci-distribution authentication against the scripted registry", () => 
 
     expect(tags).toHaveLength(TAGS.length);
     expect((await readFile(join(dir, "runs"), "utf8")).trim().split("\n")).toHaveLength(2);
+  });
+
+  it("follows a blob redirect to another host without sending it the registry's credentials", async () => {
+    const spec = { tags: ["1.0.0"], created: "2024-05-06T07:08:09Z" };
+    const config = buildImage(spec).manifests[0]?.config;
+    const seen: (string | undefined)[] = [];
+    // Stands in for the CDN or object store registries hand blobs to.
+    const cdn = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.end(config?.bytes);
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, "127.0.0.1", resolve));
+    try {
+      const location = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/blob`;
+      const server = await start({
+        repositories: { "team/app": [spec] },
+        auth: AUTH,
+        faults: [{ path: "/v2/team/app/blobs/*", status: 307, headers: { location } }],
+      });
+      const client = clientFor(server, { credentials: { [server.host]: CREDS } });
+
+      const meta = await client.getMetadata(repo(server), "1.0.0");
+
+      expect(meta?.createdAt?.toISOString()).toBe("2024-05-06T07:08:09.000Z");
+      expect(seen).toEqual([undefined]);
+    } finally {
+      await new Promise((resolve) => cdn.close(resolve));
+    }
+  });
+
+  it("asks only once when the registry wants Basic auth and there are no credentials", async () => {
+    const server = await start({ ...SCRIPT, auth: { scheme: "basic", username: "robot", password: "s3cret-pw" } });
+
+    await expect(clientFor(server).listTags(repo(server))).rejects.toMatchObject({ code: "REGISTRY_AUTH" });
+    expect(server.requests).toHaveLength(1);
   });
 });

@@ -194,6 +194,8 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
         scheme = nextScheme;
         realm = challenge.params.realm;
         service = challenge.params.service;
+        // Basic with nothing to send: asking again cannot help.
+        if (scheme === "basic" && request.credentials === undefined) return response;
         const askedScope = scheme === "bearer" ? challenge.params.scope : undefined;
         if (!challenged && (auth === undefined || changed || (askedScope !== undefined && askedScope !== scope))) {
           challenged = true;
