@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import {
+  type ApplicationEvent,
   type ApplicationSource,
   type ApplicationWriter,
   type CycleCounters,
@@ -45,6 +46,8 @@ export interface DaemonConfig {
   readonly registriesConf: string | null;
   /** Go template of commit messages, or `null` for argocd-image-updater's default. */
   readonly commitMessageTemplate: string | null;
+  /** known_hosts lines for SSH remotes whose credentials carry none; `null` for the system's. */
+  readonly sshKnownHosts?: string | null;
   readonly git: {
     readonly user: string;
     readonly email: string;
@@ -71,6 +74,8 @@ export interface DaemonUpdater {
   runOnce(options?: RequestOptions): Promise<CycleCounters>;
   /** Releases sockets, caches and git locks. Idempotent. */
   dispose(): Promise<void>;
+  /** Changes to the applications, when the source can watch; ends when `signal` aborts. */
+  watchApplications?(signal: AbortSignal): AsyncIterable<ApplicationEvent>;
 }
 
 /** The adapters the daemon hands to the engine. */
@@ -157,6 +162,8 @@ export function createDaemonAdapters(
   };
 }
 
+async function* emptyIterable(): AsyncIterable<ApplicationEvent> {}
+
 /** Builds the engine for `config`: core's `createUpdater` over {@link createDaemonAdapters}. */
 export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonUpdater> {
   let updater: Updater | undefined;
@@ -174,8 +181,13 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(adapters.secrets ? { secrets: adapters.secrets } : {}),
     ...(gitCredentials
       ? {
-          gitCredentials: async (request) =>
-            (await gitCredentials.resolve(request.source, request.repoUrl)) ?? undefined,
+          gitCredentials: async (request) => {
+            const credentials = await gitCredentials.resolve(request.source, request.repoUrl);
+            if (credentials?.kind === "ssh" && credentials.knownHosts === undefined && config.sshKnownHosts) {
+              return { ...credentials, knownHosts: config.sshKnownHosts };
+            }
+            return credentials ?? undefined;
+          },
         }
       : {}),
     commit: {
@@ -193,6 +205,9 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
   return {
     events: engine,
     runOnce: (options) => engine.runOnce(options ?? {}),
+    ...(adapters.source.watch
+      ? { watchApplications: (signal: AbortSignal) => adapters.source.watch?.({ signal }) ?? emptyIterable() }
+      : {}),
     async dispose() {
       if (disposed) return;
       disposed = true;

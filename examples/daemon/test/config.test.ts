@@ -136,6 +136,7 @@ describe("resolveRunOptions()", () => {
     [["--health-port", "off", "--metrics-port", "9100"], { healthPort: null, metricsPort: 9100 }],
     [["--dry-run=true", "--git-commit-sign-off"], { dryRun: true, git: expect.objectContaining({ signOff: true }) }],
     [["--max-concurrent-apps", "3"], { maxConcurrency: 3 }],
+    [["--ssh-known-hosts-path", "/k"], { sshKnownHostsPath: "/k", sshKnownHostsExplicit: true }],
     [["--match-application-name", "a-*", "--match-application-name", "b"], { matchApplicationNames: ["a-*", "b"] }],
   ])("%j resolves to %j", (args, expected) => {
     const { options, errors } = resolve(args);

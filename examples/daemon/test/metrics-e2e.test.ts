@@ -87,4 +87,45 @@ describe("image-updater run with the real engine", () => {
     expect.soft(metrics).not.toContain("argocd_image_updater_images_errors_total{");
     expect(logs.join("")).toContain('msg="Successfully updated image');
   }, 120_000);
+
+  it("runs a cycle as soon as an Application changes, without waiting for the interval", async () => {
+    const controller = new AbortController();
+    let ports = { health: null as number | null, metrics: null as number | null };
+    const logs: string[] = [];
+    const exit = runCli(
+      [
+        "run",
+        "--applications-dir",
+        join(dir, "applications"),
+        "--registries-conf-path",
+        join(dir, "registries.conf"),
+        "--cache-dir",
+        join(dir, "cache"),
+        "--health-port",
+        "0",
+        "--metrics-port",
+        "off",
+        "--interval",
+        "1h",
+      ],
+      { stdout: (t) => logs.push(t), stderr: (t) => logs.push(t), env: {}, signal: controller.signal },
+      { onListening: (p) => (ports = p) },
+    );
+    while (ports.health === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    await poll(`http://127.0.0.1:${ports.health}/readyz`);
+
+    const staging = seedApplications("file:///unused", IMAGE)["app-staging.yaml"] ?? "";
+    await writeFile(join(dir, "applications", "app-qa.yaml"), staging.replace("name: myapp-staging", "name: myapp-qa"));
+    for (let i = 0; i < 600 && (logs.join("").match(/msg="Processing results/g) ?? []).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    controller.abort();
+    const code = await exit;
+
+    expect(code).toBe(0);
+    expect(logs.join("")).toContain(
+      'msg="Application changed, running a cycle" application=argocd/myapp-qa change=upsert',
+    );
+    expect(logs.join("").match(/msg="Processing results: applications=3/g)).toHaveLength(1);
+  }, 120_000);
 });

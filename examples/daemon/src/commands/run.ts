@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { CycleCounters } from "@image-updater/core";
+import type { ApplicationEvent, CycleCounters } from "@image-updater/core";
 import { formatGoDuration } from "../config/duration.js";
 import type { RunOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
@@ -67,6 +67,11 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     metrics.observe(updater.events);
 
     let lastCycle: CycleCounters | null = null;
+    const wake = createWake(deps.signal);
+    if (!options.once && updater.watchApplications) {
+      // A changed Application runs a cycle now instead of at the next interval.
+      void followApplications(updater.watchApplications(wake.signal), logger, wake.wake);
+    }
     while (!deps.signal?.aborted) {
       try {
         lastCycle = await updater.runOnce(deps.signal ? { signal: deps.signal } : {});
@@ -77,8 +82,9 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
       }
       ready = true;
       if (options.once) break;
-      await sleep(options.intervalMs, deps.signal);
+      await wake.sleep(options.intervalMs);
     }
+    wake.stop();
     if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle };
   } finally {
@@ -103,13 +109,28 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     "commit message template",
     logger,
   );
-  if (registriesConf === undefined || template === undefined || options.applicationsDir === null) return null;
+  const knownHosts = await readOptional(
+    options.sshKnownHostsPath,
+    null,
+    options.sshKnownHostsExplicit,
+    "SSH known hosts",
+    logger,
+  );
+  if (
+    registriesConf === undefined ||
+    template === undefined ||
+    knownHosts === undefined ||
+    options.applicationsDir === null
+  ) {
+    return null;
+  }
   return {
     applicationsDir: options.applicationsDir,
     secretsDir: options.secretsDir,
     argocdNamespace: options.argocdNamespace,
     registriesConf,
     commitMessageTemplate: template,
+    sshKnownHosts: knownHosts,
     git: {
       user: options.git.user,
       email: options.git.email,
@@ -196,15 +217,69 @@ async function startServers(
   return { health: healthPort, metrics: metricsPort };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
+/** The wait between cycles: ends after `ms`, on abort, or early when {@link Wake.wake} is called. */
+interface Wake {
+  /** Aborted when the run ends (or the outer signal aborts): stops the application watch. */
+  readonly signal: AbortSignal;
+  sleep(ms: number): Promise<void>;
+  /** Ends the current sleep, or the next one at once when none is running. */
+  wake(): void;
+  stop(): void;
+}
+
+function createWake(outer?: AbortSignal): Wake {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  outer?.addEventListener("abort", stop, { once: true });
+  let pending = false;
+  let current: (() => void) | undefined;
+  return {
+    signal: controller.signal,
+    sleep(ms) {
+      return new Promise((resolve) => {
+        if (controller.signal.aborted || pending) {
+          pending = false;
+          return resolve();
+        }
+        const timer = setTimeout(done, ms);
+        function done(): void {
+          clearTimeout(timer);
+          controller.signal.removeEventListener("abort", done);
+          current = undefined;
+          resolve();
+        }
+        current = done;
+        controller.signal.addEventListener("abort", done, { once: true });
+      });
+    },
+    wake() {
+      if (current) current();
+      else pending = true;
+    },
+    stop() {
+      outer?.removeEventListener("abort", stop);
+      stop();
+    },
+  };
+}
+
+async function followApplications(
+  changes: AsyncIterable<ApplicationEvent>,
+  logger: Logger,
+  wake: () => void,
+): Promise<void> {
+  try {
+    for await (const change of changes) {
+      const ref = change.type === "upsert" ? change.application : change.ref;
+      logger.info("Application changed, running a cycle", {
+        application: `${ref.namespace}/${ref.name}`,
+        change: change.type,
+      });
+      wake();
     }
-    signal?.addEventListener("abort", done, { once: true });
-  });
+  } catch (error) {
+    logger.warn("Stopped watching the applications folder", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }

@@ -48,6 +48,9 @@ export interface RunOptions {
   readonly configDir: string | null;
   readonly cacheDir: string;
   readonly argocdNamespace: string;
+  /** known_hosts file for SSH remotes, `null` for the system's. */
+  readonly sshKnownHostsPath: string | null;
+  readonly sshKnownHostsExplicit: boolean;
   /** Flags accepted for compatibility that change nothing here. */
   readonly ignoredFlags: readonly string[];
 }
@@ -150,12 +153,18 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     placeholder: "NS",
     help: "namespace of manifests that state none [ARGOCD_NAMESPACE] (default argocd)",
   },
+  "ssh-known-hosts-path": {
+    type: "string",
+    placeholder: "PATH",
+    help: "known_hosts for SSH git remotes [SSH_KNOWN_HOSTS] (default /app/config/ssh/ssh_known_hosts if present, else the system's)",
+  },
   "warmup-cache": { type: "boolean", help: "accepted for compatibility; the metadata cache is kept on disk instead" },
   "disable-kube-events": { type: "boolean", help: "accepted for compatibility; no Kubernetes events are sent" },
 };
 
 const DEFAULT_REGISTRIES_CONF = "/app/config/registries.conf";
 const DEFAULT_COMMIT_TEMPLATE = "/app/config/commit.template";
+const DEFAULT_SSH_KNOWN_HOSTS = "/app/config/ssh/ssh_known_hosts";
 
 /** Where a value came from, for error messages. */
 interface Origin {
@@ -278,6 +287,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
         ? DEFAULT_COMMIT_TEMPLATE
         : null);
 
+  const knownHostsFlag = text("ssh-known-hosts-path", "SSH_KNOWN_HOSTS");
   const names = flags.values["match-application-name"];
   for (const pattern of Array.isArray(names) ? names : []) {
     const compiled = compileGlob(pattern);
@@ -339,6 +349,8 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     configDir: inputs.configDirPath,
     cacheDir: text("cache-dir", "IMAGE_UPDATER_CACHE_DIR") ?? join(xdgCache, "image-updater"),
     argocdNamespace: text("argocd-namespace", "ARGOCD_NAMESPACE", "argocd.namespace") ?? "argocd",
+    sshKnownHostsPath: knownHostsFlag ?? (inputs.fileExists(DEFAULT_SSH_KNOWN_HOSTS) ? DEFAULT_SSH_KNOWN_HOSTS : null),
+    sshKnownHostsExplicit: knownHostsFlag !== null,
     ignoredFlags: ["warmup-cache", "disable-kube-events"].filter((f) => flags.values[f] !== undefined),
   };
   if (options.applicationsDir === null) {

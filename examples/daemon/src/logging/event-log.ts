@@ -16,6 +16,13 @@ function errorFields(error: ImageUpdaterError): Record<string, string | boolean>
   return { error: error.message, code: error.code, retryable: error.retryable };
 }
 
+/** The seed's advice that fits an error, by its code: git access, or registry access. */
+function hintFor(error: ImageUpdaterError): string | undefined {
+  if (error.code.startsWith("GIT_")) return HINTS.failedToCommit;
+  if (error.code.startsWith("REGISTRY_") || error.code === "CREDENTIALS_UNAVAILABLE") return HINTS.couldNotUpdateImage;
+  return undefined;
+}
+
 function withTag(image: string, tag: string | null): string {
   if (tag === null) return image;
   return tag.startsWith("sha256:") ? `${image}@${tag}` : `${image}:${tag}`;
@@ -45,7 +52,12 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
       logger.debug("Processing application", { application: app(e.application) });
     },
     "application:failed": (e) => {
-      logger.error("Could not process application", { application: app(e.application), ...errorFields(e.error) });
+      const hint = hintFor(e.error);
+      logger.error("Could not process application", {
+        application: app(e.application),
+        ...errorFields(e.error),
+        ...(hint ? { hint } : {}),
+      });
     },
     "config:diagnostic": (e) => {
       const level = e.severity === "error" ? "error" : e.severity === "warning" ? "warn" : "info";
