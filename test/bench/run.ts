@@ -1,7 +1,11 @@
 /** `pnpm bench`: runs every benchmark in turn. Add a line per benchmark. */
+import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
 
-const BENCHMARKS: readonly [string, () => Promise<void>][] = [["registry", registry]];
+const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
+  ["registry", registry],
+  ["git", git],
+];
 
 for (const [name, run] of BENCHMARKS) {
   console.log(`\n## ${name}`);

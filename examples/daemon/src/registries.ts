@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import {
   type Diagnostic,
+  type RegistryRequestEvent as EngineRegistryRequestEvent,
   type ImageRepository,
+  ImageUpdaterError,
   type PolicyRegistryClient,
   parseRegistriesConf,
   type RegistryCallEvent,
@@ -33,6 +35,30 @@ export interface DaemonRegistriesOptions {
   readonly onRequest?: (event: RegistryRequestEvent) => void;
   /** Every call through the policies, cache hits included. */
   readonly onCall?: (event: RegistryCallEvent) => void;
+  /**
+   * Every call in the engine's `registry:request` shape: calls that reached a client with their duration,
+   * cache hits and shared calls with outcome `cached` and 0 ms. Feeds the daemon's metrics.
+   */
+  readonly onRegistryRequest?: (event: EngineRegistryRequestEvent) => void;
+  /** Clock for durations. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** Error codes as the engine's `registry:request` outcomes name them. */
+const OUTCOMES: Readonly<Record<string, string>> = {
+  REGISTRY_AUTH: "auth",
+  CREDENTIALS_UNAVAILABLE: "auth",
+  REGISTRY_NOT_FOUND: "not-found",
+  REGISTRY_RATE_LIMITED: "rate-limited",
+  REGISTRY_UNAVAILABLE: "unavailable",
+  REGISTRY_CIRCUIT_OPEN: "unavailable",
+  TIMEOUT: "unavailable",
+  REGISTRY_PROTOCOL: "protocol",
+  ABORTED: "aborted",
+};
+
+function outcomeOf(error: unknown): string {
+  return error instanceof ImageUpdaterError ? (OUTCOMES[error.code] ?? "protocol") : "protocol";
 }
 
 /** The registries the daemon talks to. */
@@ -101,12 +127,27 @@ export function createDaemonRegistries(options: DaemonRegistriesOptions): Daemon
     }
     return client;
   }
+  const now = options.now ?? (() => performance.now());
+  async function timed<T>(repo: ImageRepository, method: string, call: () => Promise<T>): Promise<T> {
+    const started = now();
+    const report = (outcome: string) =>
+      options.onRegistryRequest?.({ registry: repo.registry, method, outcome, durationMs: now() - started });
+    try {
+      const value = await call();
+      report(value === null ? "not-found" : "ok");
+      return value;
+    } catch (error) {
+      report(outcomeOf(error));
+      throw error;
+    }
+  }
   const router: RegistryClient = {
     id: "daemon-router",
     capabilities: { createdAt: true, platforms: true, labels: true },
-    listTags: (repo, o) => clientFor(repo).listTags(repo, o),
-    getDigest: (repo, tag, o) => clientFor(repo).getDigest(repo, tag, o),
-    getMetadata: (repo, reference, o) => clientFor(repo).getMetadata(repo, reference, o),
+    listTags: (repo, o) => timed(repo, "listTags", () => clientFor(repo).listTags(repo, o)),
+    getDigest: (repo, tag, o) => timed(repo, "getDigest", () => clientFor(repo).getDigest(repo, tag, o)),
+    getMetadata: (repo, reference, o) =>
+      timed(repo, "getMetadata", () => clientFor(repo).getMetadata(repo, reference, o)),
     async dispose() {
       await oci.dispose?.();
       for (const client of layouts.values()) await client.dispose?.();
@@ -119,7 +160,17 @@ export function createDaemonRegistries(options: DaemonRegistriesOptions): Daemon
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     },
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-    ...(options.onCall ? { onCall: options.onCall } : {}),
+    onCall(event) {
+      options.onCall?.(event);
+      if (event.outcome === "cached" || event.outcome === "shared") {
+        options.onRegistryRequest?.({
+          registry: event.registry,
+          method: event.method,
+          outcome: "cached",
+          durationMs: 0,
+        });
+      }
+    },
   });
   return {
     client,

@@ -8,21 +8,26 @@ import {
   type ApplicationSource,
   type ApplicationWriter,
   type CycleCounters,
+  createUpdater,
   type GitWriter,
   hasErrors,
   ImageUpdaterError,
   parseTemplate,
+  type RegistryRequestEvent,
   type RequestOptions,
   type SecretResolver,
   type Template,
   type TypedEmitter,
+  type Updater,
   type UpdaterEvents,
 } from "@image-updater/core";
-import { createCliGitWriter } from "@image-updater/git-adapters";
+import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
 import {
   createDirectoryApplicationWriter,
+  createDirectoryGitCredentials,
   createDirectorySecretResolver,
   createDirectorySource,
+  type GitCredentialsResolver,
 } from "@image-updater/k8s-source";
 import type { LabelSelector } from "./config/label-selector.js";
 import { filterApplicationSource } from "./filtered-source.js";
@@ -55,6 +60,8 @@ export interface DaemonConfig {
   readonly cacheDir: string;
   /** Problems met while reading the applications or secrets folders, or `registries.conf`. */
   readonly onWarning?: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
+  /** Every git clone, fetch, ls-remote, commit and push, for trace logs. */
+  readonly onGitOperation?: (event: GitOperationEvent) => void;
 }
 
 /** The engine as the daemon drives it. */
@@ -77,6 +84,8 @@ export interface DaemonAdapters {
   readonly applicationWriter: ApplicationWriter;
   /** Parsed commit message template; `undefined` means argocd-image-updater's default. */
   readonly commitTemplate: Template | undefined;
+  /** Git credentials from the secrets folder: named Secrets and Argo CD repository Secrets. */
+  readonly gitCredentials: GitCredentialsResolver | undefined;
   dispose(): Promise<void>;
 }
 
@@ -84,7 +93,10 @@ export interface DaemonAdapters {
  * Builds the adapters for `config`. Throws core's `TEMPLATE_INVALID` for a malformed commit template (fatal,
  * as in argocd-image-updater); `registries.conf` problems are reported through `onWarning` with their line.
  */
-export function createDaemonAdapters(config: DaemonConfig): DaemonAdapters {
+export function createDaemonAdapters(
+  config: DaemonConfig,
+  hooks: { readonly onRegistryRequest?: (event: RegistryRequestEvent) => void } = {},
+): DaemonAdapters {
   const warn = config.onWarning ?? (() => {});
   const commitTemplate =
     config.commitMessageTemplate === null
@@ -110,6 +122,7 @@ export function createDaemonAdapters(config: DaemonConfig): DaemonAdapters {
     ...(secrets ? { secrets } : {}),
     cacheDir: config.cacheDir,
     onWarning: (message) => warn(message, {}),
+    ...(hooks.onRegistryRequest ? { onRegistryRequest: hooks.onRegistryRequest } : {}),
   });
   const problems = describeRegistriesConfDiagnostics(registries.diagnostics);
   if (hasErrors(registries.diagnostics)) {
@@ -118,11 +131,17 @@ export function createDaemonAdapters(config: DaemonConfig): DaemonAdapters {
     throw new ImageUpdaterError("CONFIG_INVALID", `invalid registries.conf: ${problems.join("; ")}`);
   }
   for (const problem of problems) warn(problem, {});
-  const git = createCliGitWriter({ cacheDir: join(config.cacheDir, "git") });
+  const git = createCliGitWriter({
+    cacheDir: join(config.cacheDir, "git"),
+    ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
+  });
   const applicationWriter = createDirectoryApplicationWriter({
     dir: config.applicationsDir,
     defaultNamespace: config.argocdNamespace,
   });
+  const gitCredentials = config.secretsDir
+    ? createDirectoryGitCredentials({ dir: config.secretsDir, defaultNamespace: config.argocdNamespace })
+    : undefined;
   return {
     source,
     secrets,
@@ -130,6 +149,7 @@ export function createDaemonAdapters(config: DaemonConfig): DaemonAdapters {
     git,
     applicationWriter,
     commitTemplate,
+    gitCredentials,
     async dispose() {
       await registries.dispose();
       await git.dispose?.();
@@ -137,9 +157,47 @@ export function createDaemonAdapters(config: DaemonConfig): DaemonAdapters {
   };
 }
 
-/** Builds the engine for `config`. */
+/** Builds the engine for `config`: core's `createUpdater` over {@link createDaemonAdapters}. */
 export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonUpdater> {
-  const adapters = createDaemonAdapters(config);
-  await adapters.dispose();
-  throw new Error("the update engine is not part of this build yet");
+  let updater: Updater | undefined;
+  // Registry calls happen below the engine; they join its event stream so logs and metrics see one source.
+  const adapters = createDaemonAdapters(config, {
+    onRegistryRequest: (event) => updater?.emit("registry:request", event),
+  });
+  const { gitCredentials } = adapters;
+  updater = createUpdater({
+    source: adapters.source,
+    registry: adapters.registries.client,
+    endpoints: adapters.registries.endpoints,
+    git: adapters.git,
+    applicationWriter: adapters.applicationWriter,
+    ...(adapters.secrets ? { secrets: adapters.secrets } : {}),
+    ...(gitCredentials
+      ? {
+          gitCredentials: async (request) =>
+            (await gitCredentials.resolve(request.source, request.repoUrl)) ?? undefined,
+        }
+      : {}),
+    commit: {
+      author: { name: config.git.user, email: config.git.email },
+      ...(config.commitMessageTemplate === null ? {} : { messageTemplate: config.commitMessageTemplate }),
+      signOff: config.git.signOff,
+      ...(config.git.signingKey ? { signing: { method: config.git.signingMethod, key: config.git.signingKey } } : {}),
+    },
+    dryRun: config.dryRun,
+    maxConcurrency: config.maxConcurrency,
+    argocdNamespace: config.argocdNamespace,
+  });
+  const engine = updater;
+  let disposed = false;
+  return {
+    events: engine,
+    runOnce: (options) => engine.runOnce(options ?? {}),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await engine.dispose();
+      await adapters.dispose();
+    },
+  };
 }

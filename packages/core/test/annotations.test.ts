@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseApplicationAnnotations } from "../src/config/index.js";
+import { createTagFilters } from "../src/strategy/index.js";
 import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
 
 const P = "argocd-image-updater.argoproj.io";
@@ -61,9 +62,15 @@ describe("seed article Applications", () => {
     const { config } = parseApplicationAnnotations(fixture(name), { application: APP });
     const [first] = config.images;
     expect(first?.strategy).toBe("semver");
-    expect(first?.allowTags).toEqual({ kind: "regexp", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$" });
-    const matcher = first?.allowTags.kind === "regexp" ? new RegExp(first.allowTags.pattern) : undefined;
-    expect(["1.2.3", "1.3.0", "1.2.4-beta", "v1.2.3"].filter((t) => matcher?.test(t))).toEqual(["1.2.3", "1.3.0"]);
+    expect(first?.allowTags).toEqual({
+      kind: "regexp",
+      pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
+      flags: "",
+      written: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
+    });
+    const filters = createTagFilters(first?.allowTags, first?.ignoreTags);
+    expect(filters.warnings).toEqual([]);
+    expect(["1.2.3", "1.3.0", "1.2.4-beta", "v1.2.3"].filter((t) => filters.check(t).kept)).toEqual(["1.2.3", "1.3.0"]);
   });
 
   it("name strategy: name → alphabetical, release-* only", () => {
@@ -163,6 +170,8 @@ describe("seed article Applications", () => {
   it("tag patterns: allow-tags and ignore-tags list", () => {
     const { config } = parseApplicationAnnotations(fixture("tag-patterns"));
     expect(config.images[0]?.ignoreTags).toEqual(["latest", "dev"]);
+    const filters = createTagFilters(config.images[0]?.allowTags, config.images[0]?.ignoreTags);
+    expect(["latest", "dev", "1.0.0"].map((t) => filters.check(t).kept)).toEqual([false, false, true]);
   });
 });
 
@@ -215,11 +224,11 @@ describe("per-image keys", () => {
   it.each([
     ["any", { kind: "any" }, []],
     ["ANY", { kind: "any" }, []],
-    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$" }, []],
-    ["RegExp:^v", { kind: "regexp", pattern: "^v" }, []],
-    ["regexp:(?i)^rel", { kind: "regexp", pattern: "(?i)^rel" }, []],
-    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?P<v>\\d+)\\z" }, []],
-    ["regexp:\\Q1.0\\E[[:digit:]]", { kind: "regexp", pattern: "\\Q1.0\\E[[:digit:]]" }, []],
+    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$", flags: "", written: "^v\\d+$" }, []],
+    ["RegExp:^v", { kind: "regexp", pattern: "^v", flags: "" }, []],
+    ["regexp:(?i)^rel", { kind: "regexp", pattern: "^rel", flags: "i", written: "(?i)^rel" }, []],
+    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?<v>\\d+)(?![\\s\\S])", flags: "" }, []],
+    ["regexp:\\Q1.0\\E[[:digit:]]", { kind: "regexp", pattern: "1\\.0[0-9]", flags: "" }, []],
     ["regexp:(?P<n>a)\\k<n>", { kind: "none" }, ["error"]],
     ["regexp:^v(?=1)", { kind: "none" }, ["error"]],
     ["regexp:^v(?!1)", { kind: "none" }, ["error"]],
@@ -235,6 +244,16 @@ describe("per-image keys", () => {
     expect(img.allowTags).toMatchObject(expected);
     expect(diagnostics.map((d) => d.severity)).toEqual(severities);
     if (img.allowTags.kind === "none") expect(diagnostics[0]?.key).toBe(`${P}/a.allow-tags`);
+  });
+
+  it.each([
+    ["regexp:(?i)^rel", ["REL-1", "rel-2"], ["v1"]],
+    ["regexp:^\\Q1.0\\E[[:digit:]]$", ["1.01"], ["1x01", "1.0"]],
+  ])("allow-tags %j filters tags in the strategy engine", (value, kept, dropped) => {
+    const { image: img } = image({ "image-list": "a=nginx", "a.allow-tags": value });
+    const filters = createTagFilters(img.allowTags, img.ignoreTags);
+    expect(filters.warnings).toEqual([]);
+    expect([...kept, ...dropped].filter((tag) => filters.check(tag).kept)).toEqual(kept);
   });
 
   it("app-wide allow-tags applies to every image, per-image wins", () => {
@@ -440,6 +459,17 @@ describe("write-back", () => {
       expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/${key}` })]);
     },
   );
+
+  it("warns, without echoing it, about a token in git-repository", () => {
+    const { config, diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "git-repository": "https://bot:ghp_s3cret@github.com/org/gitops.git",
+    });
+    expect(config.updatable).toBe(true);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", key: `${P}/git-repository` })]);
+    expect(diagnostics[0]?.message).not.toContain("ghp_s3cret");
+  });
 
   it("git-branch-prefix without git:branch is a warning", () => {
     const { diagnostics } = parseWith({

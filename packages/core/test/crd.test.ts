@@ -309,6 +309,17 @@ describe("settings and errors", () => {
     expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.key)).toEqual([key]);
   });
 
+  it("warns about a token in gitConfig.repository", () => {
+    const { diagnostics } = one({
+      writeBackConfig: { method: "git", gitConfig: { repository: "https://x:tok3n@git.example/r.git" } },
+      applicationRefs: [ref()],
+    });
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", key: "spec.writeBackConfig.gitConfig.repository" }),
+    ]);
+    expect(diagnostics[0]?.message).not.toContain("tok3n");
+  });
+
   it("an appRef overrides only the write-back fields it sets", () => {
     const { config } = one({
       writeBackConfig: { method: "git", gitConfig: { repository: "https://g/r.git", branch: "main" } },

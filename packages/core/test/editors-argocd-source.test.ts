@@ -41,6 +41,8 @@ describe("editArgocdSource: golden files", () => {
     ],
     ["kustomize-digest", "kustomize", [{ image: "myapp", newTag: "1.1", newDigest: `sha256:${"b".repeat(64)}` }]],
     ["empty-helm", "helm", [app]],
+    ["kustomize-flow-quoted", "kustomize", [app]],
+    ["helm-flow-anchor", "helm", [app]],
   ])("%s", (name, kind, changes) => {
     const { before, after } = fixture("argocd-source", name);
 

@@ -67,6 +67,7 @@ describe("editKustomization: golden files", () => {
     ["no-images", [app]],
     ["empty-images", [app]],
     ["no-final-newline", [{ image: "redis", newTag: "7.2.4" }]],
+    ["anchor", [app]],
   ])("%s", (name, changes) => {
     const { before, after } = fixture("kustomization", name);
 

@@ -55,6 +55,18 @@ describe("editManifests: golden files", () => {
     expect(result).toMatchObject({ text: before, changed: false });
   });
 
+  it("applies two changes of one image in order (the later wins)", () => {
+    const text = "kind: Pod\nspec:\n  containers:\n  - name: a\n    image: nginx:1 # pinned\n";
+
+    const result = editManifests(text, [
+      { image: "nginx", newTag: "2" },
+      { alias: "again", image: "docker.io/library/nginx", newTag: "3" },
+    ]);
+
+    expect(result.text).toBe(text.replace("nginx:1", "nginx:3"));
+    expect(result.changedImages).toEqual(["nginx", "again"]);
+  });
+
   it("refuses a template that is not YAML", () => {
     const text = "kind: Deployment\nspec: {{ .Values.x }\n";
 

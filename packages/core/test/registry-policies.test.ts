@@ -204,6 +204,29 @@ describe("withRegistryPolicies", () => {
     expect(calls.listTags).toBe(4);
   });
 
+  it("counts a call whose retries all failed as one failure of the breaker", async () => {
+    const time = fakeTime();
+    const { client, calls } = scriptedClient({
+      async tags() {
+        throw new RegistryError("REGISTRY_UNAVAILABLE", "503", { retryable: true });
+      },
+    });
+    const policies = withRegistryPolicies(client, { ...time, circuitBreaker: { failureThreshold: 2 } });
+
+    for (let i = 0; i < 3; i++) {
+      policies.beginCycle();
+      await policies.listTags(REPO).catch(() => {});
+    }
+
+    expect(calls.listTags).toBe(8);
+    expect(policies.requestCounts()).toContainEqual({
+      registry: "registry.test",
+      method: "listTags",
+      outcome: "REGISTRY_CIRCUIT_OPEN",
+      count: 1,
+    });
+  });
+
   it("caps calls in flight per registry", async () => {
     let inFlight = 0;
     let peak = 0;

@@ -18,6 +18,12 @@ describe("alphabetical strategy", () => {
     expect(decision.winner?.why).toBe("zz comes last in byte-wise order among 6 candidates");
   });
 
+  it("picks zebra from argocd-image-updater's SortAlphabetically vector", async () => {
+    const tags = ["wohoo", "bazar", "alpha", "jesus", "zebra"];
+
+    expect((await decideUpdate({ current: null, strategy: "alphabetical", tags })).tag).toBe("zebra");
+  });
+
   it.each(["name", "NAME", "Alphabetical"])("is reached through %j", async (strategy) => {
     const decision = await decideUpdate({ current: null, strategy, tags: ["a", "b"] });
 

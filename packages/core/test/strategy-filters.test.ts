@@ -39,6 +39,8 @@ describe("matchesGlob (Go filepath.Match semantics)", () => {
     ["a*", "a/b", false],
     ["a?b", "a/b", false],
     ["master", "Master", false],
+    ["tag?", "tag1", true],
+    ["tag?", "tag10", false],
     ["*.[0-9]", "1.2.3", true],
     ["?", "é", true],
     ["{a,b}", "a", false],
@@ -103,11 +105,12 @@ describe("createTagFilters", () => {
     const matcher = parseAllowTags("regexp:^(1", { key: "allow-tags" }).value;
 
     expect(matcher.kind).toBe("none");
+    expect(createTagFilters(matcher, []).check("1.0.0")).toMatchObject({ detail: expect.stringContaining("^(1") });
     expect(createTagFilters(matcher, []).check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
   });
 
   it("fails closed on a matcher whose expression does not compile, with a warning", () => {
-    const filters = createTagFilters({ kind: "regexp", pattern: "^(1" }, []);
+    const filters = createTagFilters({ kind: "regexp", pattern: "^(1", flags: "", written: "^(1" }, []);
 
     expect(filters.check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
     expect(filters.warnings).toEqual([expect.objectContaining({ setting: "allow-tags" })]);

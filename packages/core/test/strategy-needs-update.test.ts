@@ -80,8 +80,11 @@ describe("isSameImage", () => {
     [{ tag: "1.0" }, { tag: "1.0" }, false, true],
     [{ tag: "1.0" }, { tag: "1.1" }, false, false],
     [{ tag: "1.0", digest: "sha256:a" }, { tag: "1.0" }, false, true],
-    [{ tag: "1.0", digest: "sha256:a" }, { tag: "1.0", digest: "sha256:b" }, false, true],
+    [{ tag: "1.0", digest: "sha256:a" }, { tag: "1.0", digest: "sha256:b" }, false, false],
+    [{ tag: "1.0", digest: "sha256:a" }, { tag: "1.0-variant2", digest: "sha256:a" }, false, true],
+    [{ tag: "1.0" }, { tag: "1.0", digest: "sha256:b" }, false, true],
     [{ digest: "sha256:a" }, { tag: "1.0", digest: "sha256:a" }, false, true],
+    [{ digest: "sha256:a" }, { tag: "1.0" }, false, false],
     [{}, { tag: "1.0" }, false, false],
     [{ tag: "" }, { tag: "" }, false, false],
     [null, { tag: "1.0" }, false, false],
@@ -121,6 +124,21 @@ describe("needsUpdate", () => {
     expect(needsUpdate({ current, chosen, tracksDigest, ...(spec === undefined ? {} : { spec }) })).toEqual({
       update,
       reason,
+    });
+  });
+});
+
+describe("needsUpdate with a kustomize image override", () => {
+  it("renames an image whose tag is unchanged but which runs under the override name", () => {
+    const base = { current: { tag: "1.0" }, chosen: { tag: "1.0" }, tracksDigest: false };
+
+    expect(needsUpdate({ ...base, liveName: "old/app", configuredName: "ghcr.io/org/app" })).toEqual({
+      update: true,
+      reason: "renamed",
+    });
+    expect(needsUpdate({ ...base, liveName: "nginx", configuredName: "docker.io/library/nginx" })).toEqual({
+      update: false,
+      reason: "up-to-date",
     });
   });
 });

@@ -84,6 +84,16 @@ describe("newest-build strategy", () => {
     });
   });
 
+  it.each([
+    [[4, 1, 0, 3, 2], "v2.0.2"],
+    [[0, 0, 0, 0, 0], "v2.0.3"],
+  ])("orders argocd-image-updater's SortByDate vector (dates %j) and picks %s", async (dates, expected) => {
+    const names = ["v2.0.2", "v1.0", "v1.0.1", "v2.0.3", "v2.0"];
+    const { provider } = recordingProvider(Object.fromEntries(names.map((name, i) => [name, image(dates[i])])));
+
+    expect((await newest(names, provider)).tag).toBe(expected);
+  });
+
   it("takes the newest platform-matching child of an index and drops tags without a wanted platform", async () => {
     const { provider } = recordingProvider({
       multi: index("sha256:idx", [image(10, AMD64), image(50, ARM64)]),
@@ -235,5 +245,15 @@ describe("newest-build strategy", () => {
     expect(guarded.considered[0]).toMatchObject({ reason: "downgrade" });
     expect(allowed).toMatchObject({ kind: "update", tag: "old" });
     expect(calls.filter((tag) => tag === "running")).toHaveLength(1);
+  });
+
+  it("reuses what it read for the running tag instead of asking the registry twice", async () => {
+    const { provider, calls } = recordingProvider({ old: image(50, AMD64), running: image(100, ARM64) });
+
+    const decision = await newest(["old", "running"], provider, { current: { tag: "running" }, platforms: [AMD64] });
+
+    expect(decision.kind).toBe("none");
+    expect(decision.considered.map((entry) => entry.reason)).toEqual(["downgrade", "platform"]);
+    expect([...calls].sort()).toEqual(["old", "running"]);
   });
 });

@@ -4,6 +4,7 @@ import {
   createStrategyRegistry,
   decideUpdate,
   isImageUpdaterError,
+  toDecisionJson,
   type UpdateStrategy,
 } from "../src/index.js";
 
@@ -79,6 +80,25 @@ describe("createStrategyRegistry", () => {
     );
   });
 
+  it("turns a user strategy that throws while preparing into an error decision", async () => {
+    const registry = createStrategyRegistry({
+      strategies: [
+        {
+          name: "explodes",
+          needsMetadata: false,
+          prepare: () => {
+            throw new Error("no");
+          },
+        },
+      ],
+    });
+
+    const decision = await decideUpdate({ current: null, strategy: "explodes", registry, tags: ["1"] });
+
+    expect(decision.kind).toBe("error");
+    expect(decision.message).toContain("failed to start");
+  });
+
   it("survives a user strategy that throws", async () => {
     const registry = createStrategyRegistry({
       strategies: [
@@ -105,5 +125,41 @@ describe("createStrategyRegistry", () => {
 
     expect(decision).toMatchObject({ kind: "update", tag: "good", winner: { why: "good ranks highest" } });
     expect(decision.considered[0]).toMatchObject({ kept: false, reason: "unparsable" });
+  });
+});
+
+describe("toDecisionJson", () => {
+  it("gives the daemon's `test --output json` shape", async () => {
+    const decision = await decideUpdate({
+      current: { tag: "1.0.0" },
+      strategy: "semver",
+      constraint: "^1.0",
+      tags: ["1.0.0", "1.1.0", "2.0.0"],
+    });
+
+    expect(JSON.parse(JSON.stringify(toDecisionJson("ghcr.io/org/app", decision)))).toEqual({
+      image: "ghcr.io/org/app",
+      strategy: "semver",
+      kind: "update",
+      tag: "1.1.0",
+      digest: null,
+      tagsFound: 3,
+      considered: [
+        { tag: "1.0.0", kept: true, reason: "allowed" },
+        { tag: "1.1.0", kept: true, reason: "allowed" },
+        { tag: "2.0.0", kept: false, reason: "constraint" },
+      ],
+      message: "update to 1.1.0: 1.1.0 is the highest version satisfying `^1.0` among 2 candidates",
+    });
+  });
+
+  it("keeps error decisions serialisable", async () => {
+    const decision = await decideUpdate({ current: null, strategy: "semver", constraint: "latest", tags: ["1"] });
+
+    expect(JSON.parse(JSON.stringify(toDecisionJson("nginx", decision)))).toMatchObject({
+      kind: "error",
+      tag: null,
+      considered: [],
+    });
   });
 });

@@ -133,6 +133,17 @@ describe("semver strategy: argocd-image-updater reference §2.1 examples", () =>
   it("reports no tags found on an empty repository", async () => {
     expect(await semver([])).toMatchObject({ kind: "none", tagsFound: 0, message: "no tags found in the registry" });
   });
+
+  it("finds nothing among tags that are not versions, where v0.18 returned the running tag", async () => {
+    const decision = await semver(["zz", "bb", "yy", "cc", "yy", "aa", "ll"], undefined, { current: { tag: "bb" } });
+
+    expect(decision.kind).toBe("none");
+    expect(decision.considered.every((entry) => entry.reason === "unparsable")).toBe(true);
+  });
+
+  it("finds nothing in an empty repository, where v0.18 returned the running tag", async () => {
+    expect(await semver([], "~1.0", { current: { tag: "1.0" } })).toMatchObject({ kind: "none", tagsFound: 0 });
+  });
 });
 
 // Keel's Test_shouldUpdate vectors (peers.md §2.4), each expressed with our settings: `all`/`major` is any higher

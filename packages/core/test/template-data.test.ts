@@ -8,6 +8,7 @@ import {
   computeTargetKey,
   DEFAULT_COMMIT_MESSAGE_TEMPLATE,
   type ImageChange,
+  PULL_REQUEST_BRANCH_TEMPLATE,
   renderBranchName,
   renderCommitMessage,
   sanitizeBranchName,
@@ -122,6 +123,12 @@ describe("branch names", () => {
     expect(renderBranchName("image-updater-{{.AppName}}-{{.SHA256}}", data)).toBe(
       `image-updater-myapp-production-${data.SHA256}`,
     );
+  });
+
+  it("render the pull request head branch from the target key and the change hash", () => {
+    const data = branchNameData({ application: app, changes: [appChange], targetKey: "1a2b3c4d" });
+
+    expect(renderBranchName(PULL_REQUEST_BRANCH_TEMPLATE, data)).toBe(`image-updater-1a2b3c4d-${data.SHA256}`);
   });
 
   it("give the seed's prefix form image-update/myapp-1.2.3", () => {

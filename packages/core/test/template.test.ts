@@ -147,3 +147,13 @@ describe("parseTemplate: malformed templates", () => {
     expect(renderTemplate("[{{ .constructor }}][{{ .toString }}]", {})).toBe("[][]");
   });
 });
+
+describe("renderTemplate: Go's escaping builtins", () => {
+  it.each([
+    ["html", `{{ html "<a href='x'>&</a>" }}`, "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"],
+    ["js", `{{ js "it's <b>=\\\\" }}`, "it\\'s \\u003Cb\\u003E\\u003D\\\\"],
+    ["urlquery", `{{ urlquery "a b&c/d(e)~" }}`, "a+b%26c%2Fd%28e%29~"],
+  ])("%s", (_name, template, expected) => {
+    expect(renderTemplate(template, {})).toBe(expected);
+  });
+});

@@ -14,14 +14,12 @@ export {
 export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
-  DOCKER_HUB_ENDPOINT,
+  endpointFor,
   isDockerHub,
   type OciRegistryClient,
   type OciRegistryClientOptions,
   type RegistryRequestEvent,
   type RegistryRequestKind,
-  repositoryPath,
-  resolveEndpoint,
   scopeActions,
 } from "./oci-distribution/index.js";
 export { createOciLayoutClient, type OciLayoutClientOptions, tagOfRefName } from "./oci-layout.js";

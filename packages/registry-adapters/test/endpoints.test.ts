@@ -1,6 +1,6 @@
 import type { RegistryEndpoint } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
-import { DOCKER_HUB_ENDPOINT, repositoryPath, resolveEndpoint, scopeActions } from "../src/index.js";
+import { endpointFor, scopeActions } from "../src/index.js";
 
 function entry(prefix: string, apiUrl: string, extra: Partial<RegistryEndpoint> = {}): RegistryEndpoint {
   return { name: prefix, prefix, apiUrl, tagSortMode: "none", insecure: false, isDefault: false, ...extra };
@@ -12,7 +12,7 @@ const ENDPOINTS = [
   entry("registry.internal:5000", "http://registry.internal:5000", { insecure: true }),
 ];
 
-describe("resolveEndpoint", () => {
+describe("endpointFor", () => {
   it.each([
     ["ghcr.io", "other/app", "https://ghcr.io"],
     ["ghcr.io", "team/app", "https://ghcr-mirror.internal"],
@@ -22,27 +22,24 @@ describe("resolveEndpoint", () => {
     ["index.docker.io", "nginx", "https://registry-1.docker.io"],
     ["quay.io", "org/app", "https://quay.io"],
   ])("serves %s/%s from %s (longest prefix, else built-in or inferred)", (registry, repository, apiUrl) => {
-    expect(resolveEndpoint(ENDPOINTS, { registry, repository }).apiUrl).toBe(apiUrl);
+    expect(endpointFor(ENDPOINTS, { registry, repository }).endpoint.apiUrl).toBe(apiUrl);
   });
 
   it("sends Docker Hub images to a configured default entry", () => {
     const mirror = entry("", "https://hub-mirror.internal", { isDefault: true });
 
-    expect(resolveEndpoint([mirror], { registry: "docker.io", repository: "nginx" })).toBe(mirror);
+    expect(endpointFor([mirror], { registry: "index.docker.io", repository: "nginx" }).endpoint).toBe(mirror);
   });
 });
 
-describe("repositoryPath", () => {
+describe("endpointFor: repository paths", () => {
   it.each([
-    ["nginx", "library/nginx"],
-    ["library/nginx", "library/nginx"],
-    ["bitnami/redis", "bitnami/redis"],
-  ])("adds Docker Hub's library/ to %s", (repository, path) => {
-    expect(repositoryPath(DOCKER_HUB_ENDPOINT, { registry: "docker.io", repository })).toBe(path);
-  });
-
-  it("adds nothing where the endpoint has no default namespace", () => {
-    expect(repositoryPath(entry("ghcr.io", "https://ghcr.io"), { registry: "ghcr.io", repository: "app" })).toBe("app");
+    ["docker.io", "nginx", "library/nginx"],
+    ["registry-1.docker.io", "library/nginx", "library/nginx"],
+    ["docker.io", "bitnami/redis", "bitnami/redis"],
+    ["ghcr.io", "app", "app"],
+  ])("requests %s/%s as %s", (registry, repository, path) => {
+    expect(endpointFor(ENDPOINTS, { registry, repository }).path).toBe(path);
   });
 });
 

@@ -1,15 +1,19 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withRegistryPolicies } from "@image-updater/core";
 import {
   ACCEPT_ALL_MANIFESTS,
+  buildImage,
   cleanupBench,
+  type ScriptedFault,
   type ScriptedRegistry,
   type ScriptedRegistryScript,
   startScriptedRegistry,
 } from "@image-updater/test/bench";
-import { describeRegistryConformance } from "@image-updater/test/conformance";
+import { describeRegistryConformance, type RegistryFault, skipResilienceCases } from "@image-updater/test/conformance";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createExtCredentials, createOciRegistryClient, type OciRegistryClientOptions } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";
@@ -50,26 +54,60 @@ function recordedSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms), random: () => 0 };
 }
 
-describeRegistryConformance("oci-distribution (scripted: 2-tag pages, a 429 and a 503 on every path, bearer auth)", {
+const FAULTS: Record<RegistryFault, ScriptedFault[]> = {
+  "rate-limited-once": [{ path: "/v2/*/tags/list", status: 429, retryAfter: 1, times: 1 }],
+  unavailable: [{ path: "/v2/*", status: 503 }],
+  slow: [{ path: "/v2/*", delayMs: 1500 }],
+  malformed: [
+    { path: "/v2/*/tags/list", body: "malformed" },
+    { path: "/v2/*/manifests/*", body: "malformed" },
+  ],
+};
+
+describeRegistryConformance("oci-distribution (scripted: 2-tag pages, bearer auth, faults on demand)", {
   contentAddressed: true,
   async create(seed) {
     const server = await start({
       repositories: seed,
       pageSize: 2,
       auth: { scheme: "bearer", username: "robot", password: "s3cret-pw" },
-      faults: [
-        { path: "/v2/*/tags/list", status: 429, retryAfter: 0, times: 1 },
-        { path: "/v2/*/manifests/*", status: 503, times: 1 },
-        { path: "/v2/*/blobs/*", status: 500, times: 1 },
-      ],
     });
-    const client = withRegistryPolicies(
-      clientFor(server, { credentials: { [server.host]: { username: "robot", password: "s3cret-pw" } } }),
-      { retry: { baseDelayMs: 1 } },
-    );
-    return { client, registry: server.host };
+    const client = clientFor(server, {
+      credentials: { [server.host]: { username: "robot", password: "s3cret-pw" } },
+      timeoutMs: 300,
+    });
+    // The bench counts a fault against requests it then refuses with 401; learning the auth scheme first
+    // (on another repository) makes the first request of a case the one the fault hits.
+    await client.listTags({ registry: server.host, repository: "conformance/other" });
+    server.reset();
+    return { client, registry: server.host, inject: (fault: RegistryFault) => server.setFaults(FAULTS[fault]) };
   },
 });
+
+describeRegistryConformance(
+  "oci-distribution (scripted: a 429 and a 5xx on every path, through the policies)",
+  {
+    contentAddressed: true,
+    async create(seed) {
+      const server = await start({
+        repositories: seed,
+        pageSize: 2,
+        auth: { scheme: "bearer", username: "robot", password: "s3cret-pw" },
+        faults: [
+          { path: "/v2/*/tags/list", status: 429, retryAfter: 0, times: 1 },
+          { path: "/v2/*/manifests/*", status: 503, times: 1 },
+          { path: "/v2/*/blobs/*", status: 500, times: 1 },
+        ],
+      });
+      const client = withRegistryPolicies(
+        clientFor(server, { credentials: { [server.host]: { username: "robot", password: "s3cret-pw" } } }),
+        { retry: { baseDelayMs: 1 } },
+      );
+      return { client, registry: server.host };
+    },
+  },
+  { skip: skipResilienceCases("this harness already injects faults; the harness above runs these") },
+);
 
 describe("oci-distribution against the scripted registry", () => {
   it("follows Link pagination until the last page", async () => {
@@ -282,5 +320,40 @@ describe("oci-distribution authentication against the scripted registry", () => 
 
     expect(tags).toHaveLength(TAGS.length);
     expect((await readFile(join(dir, "runs"), "utf8")).trim().split("\n")).toHaveLength(2);
+  });
+
+  it("follows a blob redirect to another host without sending it the registry's credentials", async () => {
+    const spec = { tags: ["1.0.0"], created: "2024-05-06T07:08:09Z" };
+    const config = buildImage(spec).manifests[0]?.config;
+    const seen: (string | undefined)[] = [];
+    // Stands in for the CDN or object store registries hand blobs to.
+    const cdn = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.end(config?.bytes);
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, "127.0.0.1", resolve));
+    try {
+      const location = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/blob`;
+      const server = await start({
+        repositories: { "team/app": [spec] },
+        auth: AUTH,
+        faults: [{ path: "/v2/team/app/blobs/*", status: 307, headers: { location } }],
+      });
+      const client = clientFor(server, { credentials: { [server.host]: CREDS } });
+
+      const meta = await client.getMetadata(repo(server), "1.0.0");
+
+      expect(meta?.createdAt?.toISOString()).toBe("2024-05-06T07:08:09.000Z");
+      expect(seen).toEqual([undefined]);
+    } finally {
+      await new Promise((resolve) => cdn.close(resolve));
+    }
+  });
+
+  it("asks only once when the registry wants Basic auth and there are no credentials", async () => {
+    const server = await start({ ...SCRIPT, auth: { scheme: "basic", username: "robot", password: "s3cret-pw" } });
+
+    await expect(clientFor(server).listTags(repo(server))).rejects.toMatchObject({ code: "REGISTRY_AUTH" });
+    expect(server.requests).toHaveLength(1);
   });
 });

@@ -1,7 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeRegistryConformance, REGISTRY_SEED, type RegistrySeed } from "@image-updater/test/conformance";
+import {
+  describeRegistryConformance,
+  REGISTRY_SEED,
+  type RegistrySeed,
+  skipResilienceCases,
+} from "@image-updater/test/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOciLayoutClient, tagOfRefName } from "../src/index.js";
 import { writeLayouts } from "./layout-writer.js";
@@ -17,15 +22,19 @@ async function cleanup(): Promise<void> {
 }
 afterEach(cleanup);
 
-describeRegistryConformance("oci-layout", {
-  contentAddressed: true,
-  async create(seed: RegistrySeed) {
-    const root = await freshRoot();
-    await writeLayouts(root, seed);
-    return { client: createOciLayoutClient({ root }), registry: "layout.local" };
+describeRegistryConformance(
+  "oci-layout",
+  {
+    contentAddressed: true,
+    async create(seed: RegistrySeed) {
+      const root = await freshRoot();
+      await writeLayouts(root, seed);
+      return { client: createOciLayoutClient({ root }), registry: "layout.local" };
+    },
+    cleanup,
   },
-  cleanup,
-});
+  { skip: skipResilienceCases("files do not rate-limit, time out or answer 5xx") },
+);
 
 describe("oci-layout specifics", () => {
   it.each([

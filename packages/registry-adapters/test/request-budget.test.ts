@@ -9,8 +9,10 @@ import { type ImageRepository, type PolicyRegistryClient, withRegistryPolicies }
 import {
   cleanupBench,
   type ImageSpec,
+  pushImages,
   type ScriptedRegistry,
   type ScriptedRegistryScript,
+  startRegistry,
   startScriptedRegistry,
 } from "@image-updater/test/bench";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -161,5 +163,39 @@ describe("request budget of a cycle", () => {
 
     expect(server.count({ method: "HEAD" })).toBe(6);
     expect(server.count({ method: "GET" })).toBe(0);
+  });
+
+  it("against docker-registry with token auth: 3 listings and 3 tokens for 50 applications, nothing on the second cycle but listings", async () => {
+    const real = await startRegistry({ auth: "token" });
+    try {
+      for (const repository of REPOSITORIES) await pushImages(real, repository, images(4));
+      const tokensForPushing = real.tokenServer?.requests ?? 0;
+      const events: RegistryRequestEvent[] = [];
+      const client = withRegistryPolicies(
+        createOciRegistryClient({
+          endpoints: [benchEndpoint(real.host, real.url)],
+          credentials: { [real.host]: { username: real.username ?? "", password: real.password ?? "" } },
+          onRequest: (event) => events.push(event),
+        }),
+      );
+
+      await newestBuildCycle(client, real.host);
+      const first = [...events];
+      events.length = 0;
+      await newestBuildCycle(client, real.host);
+
+      expect(first.filter((e) => e.kind === "tags" && e.status === 200)).toHaveLength(3);
+      expect(first.filter((e) => e.kind === "token")).toHaveLength(3);
+      expect(first.filter((e) => e.status === 401).length).toBeLessThanOrEqual(3);
+      expect((real.tokenServer?.requests ?? 0) - tokensForPushing).toBe(3);
+      expect(events.map((e) => [e.kind, e.status])).toEqual([
+        ["tags", 200],
+        ["tags", 200],
+        ["tags", 200],
+      ]);
+      await client.dispose?.();
+    } finally {
+      await real.stop();
+    }
   });
 });

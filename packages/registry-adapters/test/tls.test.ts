@@ -41,15 +41,16 @@ beforeAll(async () => {
   cert = await readFile(join(dir, "cert.pem"), "utf8");
   const key = await readFile(join(dir, "key.pem"), "utf8");
   // Serves one tag list: enough to prove the TLS handshake, which is all this file tests.
-  server = createServer({ key, cert }, (request, response) => {
+  const https = createServer({ key, cert }, (request, response) => {
     if (request.url?.startsWith("/v2/team/app/tags/list")) {
       response.writeHead(200, { "content-type": "application/json" }).end('{"name":"team/app","tags":["1.0.0"]}');
     } else {
       response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
+  server = https;
+  host = `127.0.0.1:${(https.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {

@@ -381,10 +381,15 @@ const CASES = {
 /** Names of the cases, for type-checked opt-outs. */
 export type GitWriterCase = keyof typeof CASES;
 
+/** Every case name, in the order the suite runs them. */
+export const gitWriterCases = Object.keys(CASES) as readonly GitWriterCase[];
+
 /** Options of {@link describeGitWriterConformance}. */
 export interface GitWriterConformanceOptions {
   /** Cases to skip, each with the reason shown in the output. */
   readonly skip?: Partial<Record<GitWriterCase, string>>;
+  /** Per-case timeout; remotes behind sshd or CGI need more than the default. @default 60000 */
+  readonly timeoutMs?: number;
 }
 
 /** Registers the git writer conformance cases for `name` with vitest. */
@@ -400,30 +405,34 @@ export function describeGitWriterConformance(
     });
     for (const [title, runCase] of Object.entries(CASES) as [GitWriterCase, (state: TestState) => Promise<void>][]) {
       const reason = options.skip?.[title];
-      it.skipIf(reason !== undefined)(reason ? `${title} (skipped: ${reason})` : title, async () => {
-        keys ??= createSigningKeys();
-        const signing = await keys;
-        try {
-          const remote = await harness.createRemote();
-          await commitToBare(remote.bare, "main", SEED, "seed");
-          const state: TestState = {
-            remote,
-            signing,
-            beforePush: undefined,
-            writer: await harness.createWriter({
-              beforePush: async () => state.beforePush?.(),
-              env: { GNUPGHOME: signing.gnupgHome },
-            }),
-          };
+      it.skipIf(reason !== undefined)(
+        reason ? `${title} (skipped: ${reason})` : title,
+        async () => {
+          keys ??= createSigningKeys();
+          const signing = await keys;
           try {
-            await runCase(state);
+            const remote = await harness.createRemote();
+            await commitToBare(remote.bare, "main", SEED, "seed");
+            const state: TestState = {
+              remote,
+              signing,
+              beforePush: undefined,
+              writer: await harness.createWriter({
+                beforePush: async () => state.beforePush?.(),
+                env: { GNUPGHOME: signing.gnupgHome },
+              }),
+            };
+            try {
+              await runCase(state);
+            } finally {
+              await state.writer.dispose?.();
+            }
           } finally {
-            await state.writer.dispose?.();
+            await harness.cleanup?.();
           }
-        } finally {
-          await harness.cleanup?.();
-        }
-      });
+        },
+        options.timeoutMs ?? 60_000,
+      );
     }
   });
 }

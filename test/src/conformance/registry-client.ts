@@ -3,7 +3,14 @@
  * image layout, in-memory, users' own) must pass it. Expectations are derived from the seed, so a harness
  * only has to make its backend hold the seed.
  */
-import type { ImageMetadata, ManifestKind, ManifestMetadata, Platform, RegistryClient } from "@image-updater/core";
+import {
+  type ImageMetadata,
+  type ManifestKind,
+  type ManifestMetadata,
+  type Platform,
+  type RegistryClient,
+  withRegistryPolicies,
+} from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { buildImage, type ImageSpec, toPlatform } from "../bench/index.js";
 
@@ -47,11 +54,22 @@ export const REGISTRY_SEED: RegistrySeed = {
   "conformance/other": [{ tags: ["v1"], created: "2023-06-01T12:30:45Z" }],
 };
 
+/**
+ * A misbehaviour a backend can be made to show, for the resilience cases:
+ * - `rate-limited-once`: the next tag listing answers 429 with `Retry-After: 1`;
+ * - `unavailable`: every registry request answers 503;
+ * - `slow`: answers take longer than the client's timeout;
+ * - `malformed`: tag lists and manifests are broken JSON.
+ */
+export type RegistryFault = "rate-limited-once" | "unavailable" | "slow" | "malformed";
+
 /** A client under test and the registry host to ask it about. */
 export interface RegistryFixture {
   readonly client: RegistryClient;
   /** `ImageRepository.registry` of the seeded repositories, e.g. `127.0.0.1:5000`. */
   readonly registry: string;
+  /** Makes the backend misbehave from now on. Harnesses without it must opt out of the resilience cases. */
+  inject?(fault: RegistryFault): void;
 }
 
 /** How the suite gets a client. */
@@ -100,6 +118,7 @@ function summary(image: ImageMetadata) {
 
 interface CaseContext {
   readonly client: RegistryClient;
+  readonly inject: (fault: RegistryFault) => void;
   readonly registry: string;
   readonly seed: RegistrySeed;
   readonly contentAddressed: boolean;
@@ -279,10 +298,83 @@ const CASES = {
       code: "ABORTED",
     });
   },
+
+  "through withRegistryPolicies, a 429 is waited out for its Retry-After and the call then succeeds": async (
+    context: CaseContext,
+  ) => {
+    const waits: number[] = [];
+    const client = withRegistryPolicies(context.client, { sleep: async (ms) => void waits.push(ms), random: () => 0 });
+    context.inject("rate-limited-once");
+
+    const tags = await client.listTags(repoOf(context));
+
+    expect(tags).toHaveLength((context.seed[APP] ?? []).flatMap((image) => image.tags).length);
+    expect(waits).toEqual([1000]);
+  },
+
+  "through withRegistryPolicies, a registry answering 5xx is retried, then REGISTRY_UNAVAILABLE": async (
+    context: CaseContext,
+  ) => {
+    const client = withRegistryPolicies(context.client, { sleep: async () => {}, circuitBreaker: false });
+    context.inject("unavailable");
+
+    await expect(client.listTags(repoOf(context))).rejects.toMatchObject({
+      code: "REGISTRY_UNAVAILABLE",
+      retryable: true,
+    });
+    expect(client.requestCounts()).toContainEqual({
+      registry: context.registry,
+      method: "listTags",
+      outcome: "retry",
+      count: 3,
+    });
+  },
+
+  "a registry slower than the client's timeout rejects TIMEOUT": async (context: CaseContext) => {
+    context.inject("slow");
+
+    await expect(context.client.listTags(repoOf(context))).rejects.toMatchObject({ code: "TIMEOUT", retryable: true });
+  },
+
+  "aborting a slow call rejects ABORTED at once": async (context: CaseContext) => {
+    context.inject("slow");
+    const controller = new AbortController();
+
+    const pending = context.client.getMetadata(repoOf(context), "2.0.0", { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+
+    await expect(pending).rejects.toMatchObject({ code: "ABORTED", retryable: false });
+  },
+
+  "malformed JSON rejects REGISTRY_PROTOCOL, not retryable": async (context: CaseContext) => {
+    context.inject("malformed");
+
+    await expect(context.client.listTags(repoOf(context))).rejects.toMatchObject({
+      code: "REGISTRY_PROTOCOL",
+      retryable: false,
+    });
+    await expect(context.client.getMetadata(repoOf(context), "1.0.0")).rejects.toMatchObject({
+      code: "REGISTRY_PROTOCOL",
+    });
+  },
 } as const;
+
+/** The cases that need {@link RegistryFixture.inject}. */
+export const REGISTRY_RESILIENCE_CASES = [
+  "through withRegistryPolicies, a 429 is waited out for its Retry-After and the call then succeeds",
+  "through withRegistryPolicies, a registry answering 5xx is retried, then REGISTRY_UNAVAILABLE",
+  "a registry slower than the client's timeout rejects TIMEOUT",
+  "aborting a slow call rejects ABORTED at once",
+  "malformed JSON rejects REGISTRY_PROTOCOL, not retryable",
+] as const satisfies readonly (keyof typeof CASES)[];
 
 /** Names of the cases, for type-checked opt-outs. */
 export type RegistryCase = keyof typeof CASES;
+
+/** Opt-outs of every resilience case, for backends that cannot be made to fail on demand. */
+export function skipResilienceCases(reason: string): Partial<Record<RegistryCase, string>> {
+  return Object.fromEntries(REGISTRY_RESILIENCE_CASES.map((title) => [title, reason]));
+}
 
 /** Options of {@link describeRegistryConformance}. */
 export interface RegistryConformanceOptions {
@@ -307,6 +399,12 @@ export function describeRegistryConformance(
         try {
           await run({
             client: fixture.client,
+            inject(fault) {
+              if (fixture.inject === undefined) {
+                throw new Error(`${name}: this case needs inject(); opt out of it with a reason instead`);
+              }
+              fixture.inject(fault);
+            },
             registry: fixture.registry,
             seed,
             contentAddressed: harness.contentAddressed ?? false,

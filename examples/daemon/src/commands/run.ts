@@ -123,6 +123,13 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     matchApplicationLabel: options.matchApplicationLabel,
     cacheDir: options.cacheDir,
     onWarning: (message, fields) => logger.warn(message, fields),
+    onGitOperation: (event) =>
+      logger.trace("Git operation", {
+        operation: event.operation,
+        repository: event.repoUrl,
+        ok: event.ok,
+        duration_ms: Math.round(event.durationMs),
+      }),
   };
 }
 

@@ -17,7 +17,7 @@ try {
   failed = true;
   process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
 } finally {
-  if (keep) process.stdout.write(`\nDemo folder kept: ${root}\n`);
+  if (keep) process.stdout.write(`\nDemo folder kept: ${root} (daemon log: ${join(root, "daemon.log")})\n`);
   else await rm(root, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;

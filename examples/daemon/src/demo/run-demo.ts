@@ -35,9 +35,11 @@ const PUSHES = [
   { tag: "abc1234", note: "a commit build" },
 ] as const;
 
-/** Log messages worth telling in the story. */
+/** Log messages worth telling in the story, and how to say them when the log's wording is too terse. */
+const NOTHING_TO_COMMIT = "target parameter file and marshaled data are the same, skipping commit.";
 const STORY = [
   /^Setting new image to/,
+  /^target parameter file and marshaled data are the same/,
   /^Successfully updated image/,
   /^No new image found/,
   /^Could not update image/,
@@ -105,6 +107,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
         join(root, "cache"),
         "--logformat",
         "json",
+        "--loglevel",
+        "debug",
         "--git-commit-user",
         "image-updater",
         "--git-commit-email",
@@ -121,7 +125,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     for (const line of lines.join("").split("\n")) {
       const entry = parseLogLine(line);
       if (!entry || !STORY.some((re) => re.test(entry.msg))) continue;
-      const who = entry.application ? `${String(entry.application).replace(/^argocd\//, "")}: ` : "";
+      const subject = entry.application ?? entry.applications;
+      const who = subject ? `${String(subject).replace(/argocd\//g, "")}: ` : "";
+      if (entry.msg === NOTHING_TO_COMMIT) {
+        print(`  ${who}already written there, nothing to commit`);
+        continue;
+      }
       const detail = entry.branch ?? entry.reason ?? entry.error;
       const extra = detail === undefined ? "" : ` (${entry.branch ? "branch " : ""}${String(detail)})`;
       print(`  ${who}${entry.msg}${extra}`);
@@ -166,7 +175,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     print(`Latest commit message on main (${last.sha}, ${last.author}):`);
     for (const line of last.message.split("\n")) print(`  | ${line}`);
   }
-  print(`Full daemon log: ${logFile}`);
+  for (const branch of Object.keys(branches).filter((b) => b.startsWith("image-update/"))) {
+    const [commit] = await listCommits(bare, branch, "main");
+    if (!commit) continue;
+    print(`Commit message on ${branch} (${commit.sha}, ${commit.author}):`);
+    for (const line of commit.message.split("\n")) print(`  | ${line}`);
+  }
   return { repository, branches, images, mainCommits, exitCodes };
 }
 

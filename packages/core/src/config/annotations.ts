@@ -5,7 +5,6 @@
 import { parseImageList } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
 import type { ApplicationRef } from "../source/types.js";
-import type { TagMatcher } from "../strategy/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
@@ -16,8 +15,20 @@ import {
   parseStrategyName,
   type SettingContext,
 } from "./settings.js";
-import type { ApplicationConfigResult, GitWriteBackConfig, ImageUpdateConfig, WriteBackConfig } from "./types.js";
-import { DEFAULT_BRANCH_PREFIX, parseGitBranch, parseWriteBackMethod, parseWriteBackTarget } from "./write-back.js";
+import type {
+  ApplicationConfigResult,
+  GitWriteBackConfig,
+  ImageUpdateConfig,
+  TagMatcher,
+  WriteBackConfig,
+} from "./types.js";
+import {
+  checkRepositoryUrl,
+  DEFAULT_BRANCH_PREFIX,
+  parseGitBranch,
+  parseWriteBackMethod,
+  parseWriteBackTarget,
+} from "./write-back.js";
 
 /** argocd-image-updater's annotation prefix. */
 export const DEFAULT_ANNOTATION_PREFIX = "argocd-image-updater.argoproj.io";
@@ -314,6 +325,7 @@ function readWriteBack(
     );
   }
   const repository = appValue("git-repository")?.trim();
+  if (repository) diagnostics.push(...checkRepositoryUrl(repository, ctx(keyOf("git-repository"))));
   const git: GitWriteBackConfig = {
     credentials: method.value.credentials ?? { kind: "repocreds" },
     ...(repository ? { repository } : {}),

@@ -5,9 +5,10 @@ export {
   type ImageUpdaterMatch,
   type ImageUpdaterOptions,
   type ImageUpdaterResolution,
-  PULL_REQUEST_BRANCH_TEMPLATE,
   resolveImageUpdater,
 } from "./crd.js";
+export type { ImageBuildOptions } from "./crd-image.js";
+export { PULL_REQUEST_BRANCH_TEMPLATE } from "./crd-write-back.js";
 export {
   type CredentialParseOptions,
   formatCredentialReference,
@@ -46,11 +47,13 @@ export type {
   ManifestTargetKind,
   PluginImageParameters,
   PullRequestConfig,
+  TagMatcher,
   WriteBackConfig,
   WriteBackMethodName,
   WriteBackTarget,
 } from "./types.js";
 export {
+  checkRepositoryUrl,
   DEFAULT_BRANCH_PREFIX,
   type GitBranchSetting,
   parseGitBranch,

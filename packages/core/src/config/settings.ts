@@ -4,8 +4,8 @@
  */
 import { compileGlob } from "../strategy/glob.js";
 import { compilePattern } from "../strategy/regexp.js";
-import type { TagMatcher } from "../strategy/types.js";
 import type { Diagnostic } from "./diagnostic.js";
+import type { TagMatcher } from "./types.js";
 
 /** Strategy names built into core, canonical spelling. */
 export const BUILT_IN_STRATEGIES: readonly string[] = ["semver", "newest-build", "alphabetical", "digest", "numerical"];
@@ -60,7 +60,8 @@ export function parseStrategyName(
 
 /**
  * Parses `allow-tags`: `any`, or `regexp:<expression>` (prefix case-insensitive, unanchored match). The
- * expression is RE2 (Go) syntax and is kept as written; the strategy engine compiles it. Features
+ * expression is RE2 (Go) syntax, translated to JavaScript (`(?P<n>`, a leading `(?i)`, `\\A`, `\\z`, `\\Q…\\E`,
+ * POSIX classes) and kept as `written` for messages. Features
  * JavaScript has but RE2 rejects (look-around, back-references) are refused, so a configuration means the
  * same here as in argocd-image-updater. Anything invalid fails closed (`none`) with an error diagnostic.
  */
@@ -77,10 +78,17 @@ export function parseAllowTags(text: string, context: SettingContext): Setting<T
       `allow-tags \`${written}\` is neither \`any\` nor \`regexp:<expression>\`; write e.g. \`regexp:^v[0-9]+\\.[0-9]+\\.[0-9]+$\``,
     );
   }
-  const pattern = written.slice(colon + 1);
-  const problem = re2Problem(pattern) ?? compilePattern(pattern).error;
-  if (problem !== undefined) return none(`allow-tags expression \`${pattern}\` is invalid: ${problem}`);
-  return { value: { kind: "regexp", pattern }, diagnostics: [] };
+  const expression = written.slice(colon + 1);
+  const rejected = re2Problem(expression);
+  if (rejected !== undefined) return none(`allow-tags expression \`${expression}\` is invalid: ${rejected}`);
+  const compiled = compilePattern(expression);
+  if (compiled.regexp === undefined) {
+    return none(`allow-tags expression \`${expression}\` is invalid: ${compiled.error}`);
+  }
+  return {
+    value: { kind: "regexp", pattern: compiled.regexp.source, flags: compiled.regexp.flags, written: expression },
+    diagnostics: [],
+  };
 }
 
 /** Why `pattern` uses syntax RE2 (Go) rejects, or `undefined`. */

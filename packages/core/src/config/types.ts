@@ -5,8 +5,19 @@
 import type { ImageReference } from "../image/reference.js";
 import type { CredentialReference, Platform } from "../registry/types.js";
 import type { ApplicationRef } from "../source/types.js";
-import type { TagMatcher } from "../strategy/types.js";
 import type { Diagnostic } from "./diagnostic.js";
+
+/**
+ * Which tags an image may move to (`allow-tags`).
+ * - `any`: every tag.
+ * - `regexp`: tags matched (unanchored) by `new RegExp(pattern, flags)`. `pattern` and `flags` are the
+ *   JavaScript spelling of the RE2 expression the user wrote, kept in `written` for messages.
+ * - `none`: no tag at all, because the configuration is broken (fail closed); `reason` says why.
+ */
+export type TagMatcher =
+  | { readonly kind: "any" }
+  | { readonly kind: "regexp"; readonly pattern: string; readonly flags: string; readonly written: string }
+  | { readonly kind: "none"; readonly reason: string };
 
 /** Helm parameter names an image is written to. With `imageSpec`, `imageName` and `imageTag` are not written. */
 export interface HelmImageParameters {
@@ -47,10 +58,6 @@ export interface ImageUpdateConfig {
    * registered custom name. Aliases are resolved (`latest` → `newest-build`, `name` → `alphabetical`).
    */
   readonly strategy: string;
-  /**
-   * `allow-tags`: `any`, `regexp` with the RE2 text as written (the strategy engine compiles it), or `none`
-   * when the configuration is broken (fail closed) with the `reason`.
-   */
   readonly allowTags: TagMatcher;
   /** Globs (`*`, `?`, `[…]`) of tags never selected. `*` disables updates. */
   readonly ignoreTags: readonly string[];

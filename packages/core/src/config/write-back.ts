@@ -3,6 +3,7 @@
  * and CRD front ends. Branch names are rendered by the template module (`renderBranchName`,
  * `branchNameFromPrefix`).
  */
+import type { Diagnostic } from "./diagnostic.js";
 import { diag, type Setting, type SettingContext } from "./settings.js";
 import type { GitCredentialsSource, WriteBackMethodName, WriteBackTarget } from "./types.js";
 
@@ -144,4 +145,25 @@ export function parseGitBranch(text: string, context: SettingContext): Setting<G
     };
   }
   return { value, diagnostics: [] };
+}
+
+/**
+ * Warns when a repository URL embeds a password or token (`https://user:token@host/…`): it would travel in
+ * configuration and risk ending up in logs. The URL is not echoed.
+ */
+export function checkRepositoryUrl(url: string, context: SettingContext): readonly Diagnostic[] {
+  let password = "";
+  try {
+    password = new URL(url.trim()).password;
+  } catch {
+    return [];
+  }
+  if (password === "") return [];
+  return [
+    diag(
+      context,
+      "warning",
+      "the repository URL embeds a password or token; remove `user:token@` and use `git:secret:<namespace>/<name>` or repository credentials",
+    ),
+  ];
 }

@@ -22,6 +22,7 @@ import {
   isEmptyValue,
   type NewValue,
   replaceScalar,
+  resolve,
   type YamlFile,
 } from "./yaml-doc.js";
 import { columnOf, lineEnding, type Splice, scalarText } from "./yaml-text.js";
@@ -102,10 +103,11 @@ function appendToSection(file: YamlFile, top: string, list: string, section: Sec
   }
 }
 
-function entryField(item: unknown, field: string): Scalar | undefined {
+/** The scalar of `field` in a list entry, through an alias when it is one. */
+function entryField(file: YamlFile, item: unknown, field: string): Scalar | undefined {
   if (!isMap(item)) return undefined;
-  const pair = findPair(item, field);
-  return isScalar(pair?.value) ? (pair.value as Scalar) : undefined;
+  const value = resolve(file.docs[0] as YamlFile["docs"][number], findPair(item, field)?.value);
+  return isScalar(value) ? (value as Scalar) : undefined;
 }
 
 /** A step setting the `value` of the `{name, value}` entry `entryName` in `<top>.<list>`. */
@@ -131,10 +133,11 @@ function namedEntryStep(
         section.kind === "seq"
           ? section.seq.items.find(
               (item) =>
-                entryField(item, "name") !== undefined && scalarText(entryField(item, "name") as Scalar) === entryName,
+                entryField(file, item, "name") !== undefined &&
+                scalarText(entryField(file, item, "name") as Scalar) === entryName,
             )
           : undefined;
-      const valueNode = existing === undefined ? undefined : entryField(existing, "value");
+      const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
       const current = valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
       const wanted = valueFor(diagnostics)(current);
       if (wanted === null || wanted === current) return { splices: [], diagnostics };

@@ -28,7 +28,16 @@ export interface EditStep {
    * rest (writing an image's name without its tag helps nobody).
    */
   readonly group?: string;
+  /**
+   * The step only replaces existing scalars, so it may run on the same parse as earlier such steps: their
+   * splices are applied together and the file is parsed once more at the end, not after every step.
+   */
+  readonly replacesOnly?: boolean;
   run(file: YamlFile): StepResult;
+}
+
+function overlaps(a: readonly Splice[], b: readonly Splice[]): boolean {
+  return a.some((x) => b.some((y) => x.start < y.end && y.start < x.end));
 }
 
 /** The label an image change is reported under. */
@@ -50,41 +59,70 @@ export function runEdits(text: string, key: string, steps: readonly EditStep[]):
   let file: YamlFile = initial.file;
   const diagnostics: Diagnostic[] = [];
   const changedImages: string[] = [];
+  // Splices of `replacesOnly` steps waiting to be applied to `file`.
+  let pending: { splices: Splice[]; labels: string[] } = { splices: [], labels: [] };
+  const flush = (): string | undefined => {
+    if (pending.splices.length === 0) return undefined;
+    const next = applySplices(file.text, pending.splices);
+    const labels = pending.labels;
+    pending = { splices: [], labels: [] };
+    if (next === file.text) return undefined;
+    const reparsed = parseYaml(next);
+    if (reparsed.file === undefined) return reparsed.error ?? "unknown error";
+    file = reparsed.file;
+    for (const label of labels) if (!changedImages.includes(label)) changedImages.push(label);
+    return undefined;
+  };
+  const broken = (error: string, image?: string): EditResult => {
+    diagnostics.push(
+      editDiagnostic("error", key, `the edit would break the YAML (${error}); nothing was written`, image),
+    );
+    return unchanged(text, diagnostics);
+  };
   let groupName: string | undefined;
   let groupStart: { file: YamlFile; changed: number } = { file, changed: 0 };
   let failedGroup: string | undefined;
   for (const step of steps) {
+    if (!step.replacesOnly) {
+      const error = flush();
+      if (error !== undefined) return broken(error);
+    }
     if (step.group !== groupName || step.group === undefined) {
       groupName = step.group;
       groupStart = { file, changed: changedImages.length };
     }
     if (step.group !== undefined && step.group === failedGroup) continue;
-    const result = step.run(file);
+    let result = step.run(file);
+    if (step.replacesOnly && overlaps(result.splices, pending.splices)) {
+      // Two steps touch one scalar: apply the earlier ones and look again.
+      const error = flush();
+      if (error !== undefined) return broken(error);
+      result = step.run(file);
+    }
     diagnostics.push(...(result.diagnostics ?? []));
-    if (result.diagnostics?.some((d) => d.severity === "error") && step.group !== undefined) {
+    const failed = result.diagnostics?.some((d) => d.severity === "error") ?? false;
+    if (failed && step.group !== undefined && !step.replacesOnly) {
       failedGroup = step.group;
       file = groupStart.file;
       changedImages.length = groupStart.changed;
       continue;
     }
+    if (failed && step.replacesOnly) continue;
     if (result.splices.length === 0) continue;
+    if (step.replacesOnly) {
+      pending.splices.push(...result.splices);
+      if (step.image !== undefined) pending.labels.push(step.image);
+      continue;
+    }
     const next = applySplices(file.text, result.splices);
     if (next === file.text) continue;
     const reparsed = parseYaml(next);
-    if (reparsed.file === undefined) {
-      diagnostics.push(
-        editDiagnostic(
-          "error",
-          key,
-          `the edit would break the YAML (${reparsed.error}); nothing was written`,
-          step.image,
-        ),
-      );
-      return unchanged(text, diagnostics);
-    }
+    if (reparsed.file === undefined) return broken(reparsed.error ?? "unknown error", step.image);
     file = reparsed.file;
     if (step.image !== undefined && !changedImages.includes(step.image)) changedImages.push(step.image);
   }
+  const error = flush();
+  if (error !== undefined) return broken(error);
   if (file.text === text) return unchanged(text, diagnostics);
   return { text: file.text, changed: true, diagnostics, changedImages };
 }

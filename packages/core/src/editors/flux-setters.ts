@@ -118,6 +118,7 @@ export function editFluxSetters(
   const steps = Object.entries(policies).map(
     ([policy, change]): EditStep => ({
       image: imageLabel(change),
+      replacesOnly: true,
       run(file: YamlFile) {
         const splices: Splice[] = [];
         const diagnostics: Diagnostic[] = [];

@@ -12,8 +12,9 @@ import type { ImageChange } from "./types.js";
 import { setValueAtPath, type ValueFor } from "./value-path.js";
 import type { YamlFile } from "./yaml-doc.js";
 
-/** Helm value keys argocd-image-updater writes when none are configured. */
+/** Helm value key of the image name when `helm.image-name` is not set (argocd-image-updater's default). */
 export const DEFAULT_HELM_IMAGE_NAME_KEY = "image.name";
+/** Helm value key of the tag when `helm.image-tag` is not set (argocd-image-updater's default). */
 export const DEFAULT_HELM_IMAGE_TAG_KEY = "image.tag";
 
 function step(

@@ -6,6 +6,13 @@ export {
   editArgocdSource,
   mergeArgocdSourceKustomizeImages,
 } from "./argocd-source.js";
+export {
+  type CurrentImagesRequest,
+  type CurrentImagesResult,
+  readCurrentImages,
+  type TargetImage,
+  type WatchedImage,
+} from "./current.js";
 export type { EditResult } from "./edit-runner.js";
 export { editFluxSetters, mayHoldSetters } from "./flux-setters.js";
 export { DEFAULT_HELM_IMAGE_NAME_KEY, DEFAULT_HELM_IMAGE_TAG_KEY, editHelmValues } from "./helm-values.js";

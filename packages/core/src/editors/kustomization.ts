@@ -3,7 +3,7 @@
  * `name` gets the given `newName` / `newTag` / `digest`, other fields stay; a missing entry is appended; a
  * missing `images:` is created. Order, indentation and sequence style are the file's own.
  */
-import { isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
@@ -20,6 +20,7 @@ import {
   type NewValue,
   removePair,
   replaceScalar,
+  resolve,
   type YamlFile,
 } from "./yaml-doc.js";
 import { lineEnding, type Splice, scalarText } from "./yaml-text.js";
@@ -76,6 +77,12 @@ function imagesSeq(file: YamlFile): { root?: YAMLMap; pairValue?: unknown; seq?:
   return { problem: "`images` is not a list; write `images:` followed by `- name: …` entries" };
 }
 
+/** The scalar of `field`, through an alias when it is one (single-document file). */
+function fieldScalar(file: YamlFile, item: YAMLMap, field: string): Scalar | undefined {
+  const value = resolve(file.docs[0] as YamlFile["docs"][number], findPair(item, field)?.value);
+  return isScalar(value) ? (value as Scalar) : undefined;
+}
+
 function entryName(item: YAMLMap, field: string): string | undefined {
   const pair = findPair(item, field);
   return isScalar(pair?.value) ? scalarText(pair.value as Scalar) : undefined;
@@ -101,19 +108,23 @@ function newEntry(override: KustomizeImageOverride): Record<string, NewValue> {
   };
 }
 
-function setField(file: YamlFile, item: YAMLMap, field: string, value: string, splices: Splice[]): void {
+/** Adds or replaces `field` of an `images:` entry; returns why it could not. */
+function setField(file: YamlFile, item: YAMLMap, field: string, value: string, splices: Splice[]): string | undefined {
   const pair = findPair(item, field);
   const style = indentStyle(file);
   if (pair === undefined) {
     splices.push(addPair(file, item, field, value, style));
-  } else if (isScalar(pair.value)) {
-    if (isEmptyValue(pair.value)) {
-      splices.push(...fillEmpty(file, pair.value, value, 0, style));
-      return;
-    }
-    const splice = replaceScalar(pair.value as Scalar, value);
-    if (splice !== null) splices.push(splice);
+    return undefined;
   }
+  const scalar = fieldScalar(file, item, field);
+  if (scalar === undefined) return `\`${field}\` does not hold a value; write \`${field}: <value>\``;
+  if (isEmptyValue(scalar)) {
+    splices.push(...fillEmpty(file, scalar, value, 0, style));
+    return undefined;
+  }
+  const splice = replaceScalar(scalar, value);
+  if (splice !== null) splices.push(splice);
+  return undefined;
 }
 
 function entryStep(key: string, edit: EntryEdit): EditStep {
@@ -142,12 +153,25 @@ function entryStep(key: string, edit: EntryEdit): EditStep {
       const item = findEntry(found.seq, edit);
       if (item === undefined) return { splices: [addItem(file, found.seq, entry, style)] };
       const splices: Splice[] = [];
-      const { override } = edit;
-      if (override.newName !== undefined) setField(file, item, "newName", override.newName, splices);
-      if (override.newTag !== undefined) setField(file, item, "newTag", override.newTag, splices);
-      if (override.digest !== undefined) setField(file, item, "digest", override.digest, splices);
-      const digestPair = findPair(item, "digest");
       const diagnostics: Diagnostic[] = [];
+      const { override } = edit;
+      for (const [field, value] of [
+        ["newName", override.newName],
+        ["newTag", override.newTag],
+        ["digest", override.digest],
+      ] as const) {
+        if (value === undefined) continue;
+        const where = `${key}:images[name=${override.name}].${field}`;
+        const before = splices.length;
+        const problem = setField(file, item, field, value, splices);
+        if (problem !== undefined)
+          return { splices: [], diagnostics: [editDiagnostic("error", where, problem, edit.image)] };
+        if (splices.length > before && isAlias(findPair(item, field)?.value)) {
+          const message = `\`${field}\` is an alias; the anchored value is edited for every user`;
+          diagnostics.push(editDiagnostic("warning", where, message, edit.image));
+        }
+      }
+      const digestPair = findPair(item, "digest");
       if (
         override.digest === undefined &&
         digestPair !== undefined &&

@@ -98,7 +98,7 @@ function manifestStep(key: string, change: ImageChange, found: Set<string>): Edi
   const label = imageLabel(change);
   return {
     image: label,
-    group: label,
+    replacesOnly: true,
     run(file: YamlFile) {
       const splices: Splice[] = [];
       const diagnostics: Diagnostic[] = [];

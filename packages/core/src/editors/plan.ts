@@ -8,15 +8,17 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import type { WriteBackTarget } from "../config/types.js";
 import { isImageUpdaterError } from "../errors.js";
 import type { FileChange, RepositoryFiles } from "../git/types.js";
-import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "../source/types.js";
+import type { Application, ApplicationSourceType } from "../source/types.js";
 import { argocdSourceFileName, DEFAULT_ARGOCD_NAMESPACE, editArgocdSource } from "./argocd-source.js";
 import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, imageLabel } from "./edit-runner.js";
 import { editFluxSetters, mayHoldSetters } from "./flux-setters.js";
 import { editHelmValues } from "./helm-values.js";
+import { splitImage } from "./image-match.js";
 import { editKustomization, KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import { editManifests, mayHoldWorkloads } from "./manifests.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
+import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
 import type { ImageChange } from "./types.js";
 
 /**
@@ -72,36 +74,6 @@ export function parsePlanTarget(text: string): PlanTarget {
   return { kind: "file", path: written };
 }
 
-function primarySource(request: WriteBackPlanRequest): ApplicationSourceSpec | undefined {
-  return request.application.spec?.source ?? request.application.spec?.sources?.[0];
-}
-
-async function detectSourceType(request: WriteBackPlanRequest, sourcePath: string): Promise<ApplicationSourceType> {
-  if (request.sourceType !== undefined) return request.sourceType;
-  if (request.application.status?.sourceType !== undefined) return request.application.status.sourceType;
-  const source = primarySource(request);
-  if (source?.helm !== undefined || source?.chart !== undefined) return "Helm";
-  if (source?.kustomize !== undefined) return "Kustomize";
-  if (source?.plugin !== undefined) return "Plugin";
-  if (source?.directory !== undefined) return "Directory";
-  if ((await findKustomization(request.files, sourcePath)) !== undefined) return "Kustomize";
-  if ((await request.files.readFile(joinRepoPath(sourcePath, "Chart.yaml"))) !== null) return "Helm";
-  return "Directory";
-}
-
-async function findKustomization(files: RepositoryFiles, dir: string): Promise<string | undefined> {
-  for (const name of KUSTOMIZATION_FILE_NAMES) {
-    const path = joinRepoPath(dir, name);
-    if ((await files.readFile(path)) !== null) return path;
-  }
-  return undefined;
-}
-
-/** `path` relative to the source directory, or to the repository root when it starts with `/`. */
-function targetPath(sourcePath: string, path: string | undefined, fallback: string): string {
-  return path === undefined || path === "" ? joinRepoPath(sourcePath, fallback) : joinRepoPath(sourcePath, path);
-}
-
 type Editor = (text: string, key: string) => EditResult;
 
 interface Collected {
@@ -150,15 +122,13 @@ async function planFile(
   });
 }
 
-async function yamlFilesUnder(files: RepositoryFiles, path: string, recurse: boolean): Promise<string[]> {
-  if (path !== "" && (await files.readFile(path)) !== null) return [path];
-  const prefix = path === "" ? "" : `${path}/`;
-  const listed = await files.listFiles(path);
-  return listed.filter((file) => {
-    const rest = file.slice(prefix.length);
-    if (!recurse && rest.includes("/")) return false;
-    return /\.ya?ml$/i.test(rest) || rest === "Kustomization" || rest.endsWith("/Kustomization");
+/** Cheap screening: a workload file that mentions the last name segment of at least one watched image. */
+function manifestScreen(changes: readonly ImageChange[]): (text: string) => boolean {
+  const needles = changes.map((change) => {
+    const name = splitImage(change.image).name;
+    return name.slice(name.lastIndexOf("/") + 1);
   });
+  return (text) => mayHoldWorkloads(text) && needles.some((needle) => text.includes(needle));
 }
 
 /** Plans a directory (or single file) of manifests or setter markers. */
@@ -241,7 +211,11 @@ async function planTarget(
         const edit: Editor = (text, key) => editManifests(text, changes, key, matched);
         // Argo CD reads only the top directory unless `directory.recurse` is set.
         const recurse = primarySource(request)?.directory?.recurse === true;
-        return planTree(request, out, sourcePath, mayHoldWorkloads, edit, { matched, expected: changes, recurse });
+        return planTree(request, out, sourcePath, manifestScreen(changes), edit, {
+          matched,
+          expected: changes,
+          recurse,
+        });
       }
       const name = argocdSourceFileName(request.application, request.argocdNamespace ?? DEFAULT_ARGOCD_NAMESPACE);
       // Plugin applications without plugin names are written as Helm, as argocd-image-updater does.
@@ -302,7 +276,7 @@ async function planTarget(
       const matched = new Set<string>();
       const edit: Editor = (text, key) => editManifests(text, changes, key, matched);
       const tree = { matched, expected: changes, recurse: true };
-      return planTree(request, out, targetPath(sourcePath, target.path, "."), mayHoldWorkloads, edit, tree);
+      return planTree(request, out, targetPath(sourcePath, target.path, "."), manifestScreen(changes), edit, tree);
     }
     case "flux": {
       const policies: Record<string, ImageChange> = {};

@@ -49,7 +49,7 @@ const NUMBER_LIKE =
   /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|\.\d[\d_]*(?:[eE][-+]?\d+)?|0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN|\d+(?::[0-5]?\d)+(?:\.\d*)?)$/;
 const KEYWORD =
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|=|<<)$/;
-const PLAIN_SAFE = /^[A-Za-z0-9_./][A-Za-z0-9_./@:+=,-]*$/;
+const PLAIN_SAFE = /^[A-Za-z0-9_./][A-Za-z0-9_./@:+=-]*$/;
 
 /**
  * True when `value` can be written unquoted and reads back as the same string under both YAML 1.1 (Go,

@@ -5,6 +5,7 @@
 
 import { repositoryInRegistry, resolveRegistryEndpoint } from "../config/registry-endpoint.js";
 import type { ImageUpdateConfig } from "../config/types.js";
+import type { WatchedImage } from "../editors/current.js";
 import type { ImageChange, ImageValueNames } from "../editors/types.js";
 import { ImageUpdaterError } from "../errors.js";
 import { formatImage, parseImageReference } from "../image/reference.js";
@@ -147,20 +148,12 @@ export async function checkImage(
       return { result: { ...base, outcome: "up-to-date", oldTag, newTag: chosen.tag, newDigest, message }, decision };
     }
     const change: ImageChange = {
-      ...(config.alias === "" ? {} : { alias: config.alias }),
-      image,
+      ...watchedImage(config),
       ...(oldTag === null ? {} : { oldTag }),
       ...(current.digest === undefined ? {} : { oldDigest: current.digest }),
       newTag: chosen.tag,
       ...(chosen.digest === undefined ? {} : { newDigest: chosen.digest }),
       ...(tracksDigest ? { pinDigest: true } : {}),
-      helm: {
-        name: config.helm.imageName,
-        tag: config.helm.imageTag,
-        ...(config.helm.imageSpec === undefined ? {} : { spec: config.helm.imageSpec }),
-      },
-      ...(config.plugin === undefined ? {} : { plugin: pluginNames(config.plugin) }),
-      ...(kustomizeName === undefined ? {} : { kustomizeImageName: kustomizeName }),
     };
     return {
       result: {
@@ -181,6 +174,22 @@ export async function checkImage(
       error: typed,
     };
   }
+}
+
+/** How the editors find a configured image in files (names of Helm values, Kustomize override, plugin env). */
+export function watchedImage(config: ImageUpdateConfig): WatchedImage {
+  const helm = config.helm;
+  return {
+    ...(config.alias === "" ? {} : { alias: config.alias }),
+    image: formatImage(config.image, { tag: null, digest: null }),
+    helm: {
+      name: helm.imageName,
+      tag: helm.imageTag,
+      ...(helm.imageSpec === undefined ? {} : { spec: helm.imageSpec }),
+    },
+    ...(config.plugin === undefined ? {} : { plugin: pluginNames(config.plugin) }),
+    ...(config.kustomize.imageName === undefined ? {} : { kustomizeImageName: config.kustomize.imageName }),
+  };
 }
 
 /** Registry and repository of an image name such as `kustomize.image-name`, or undefined when it is not one. */

@@ -4,10 +4,12 @@
  */
 import type { ApplicationUpdateConfig } from "../config/types.js";
 import { argocdSourceFileName } from "../editors/argocd-source.js";
+import { readCurrentImages } from "../editors/current.js";
 import type { GitRepository, GitWriter, RepositoryFiles } from "../git/types.js";
 import { parseImageReference } from "../image/reference.js";
 import type { Application } from "../source/types.js";
 import type { LiveImage } from "../strategy/needs-update.js";
+import { watchedImage } from "./check-image.js";
 import { imagesInSpec, readDeployedImages, safeJoin } from "./deployed-images.js";
 
 /** Parses `status.summary.images`; entries that are not image references are ignored. */
@@ -84,7 +86,29 @@ export async function liveImagesFromGit(input: GitLiveImagesInput): Promise<Live
           ? safeJoin(sourcePath, "values.yaml")
           : sourcePath
         : safeJoin(sourcePath, target.path);
-  return readDeployedImages({
+  const precise = await readCurrentImages({
+    files,
+    application,
+    sourcePath,
+    ...(target === undefined ? {} : { target }),
+    images: config.images.map(watchedImage),
+    argocdNamespace: input.argocdNamespace,
+  });
+  const found: LiveImage[] = [];
+  for (const image of config.images) {
+    const watched = watchedImage(image);
+    const current = precise.images.get(watched.alias ?? watched.image);
+    if (current === undefined) continue;
+    found.push({
+      registry: image.image.registry,
+      repository: image.image.repository,
+      ...(current.tag === undefined ? {} : { tag: current.tag }),
+      ...(current.digest === undefined ? {} : { digest: current.digest }),
+    });
+  }
+  // The target may not exist yet (no override file before the first write): then what the source's own
+  // kustomization, values and manifests hold is what runs.
+  const fallback = await readDeployedImages({
     files,
     application,
     images: config.images,
@@ -92,4 +116,5 @@ export async function liveImagesFromGit(input: GitLiveImagesInput): Promise<Live
     overrideFile: target?.kind === "file" ? target.path : argocdSourceFileName(application, input.argocdNamespace),
     ...(targetPath === undefined ? {} : { targetPath }),
   });
+  return [...found, ...fallback];
 }

@@ -146,7 +146,7 @@ export function withRegistryPolicies(
     });
   }
 
-  /** One raw call behind the limiter, rate limit, breaker and retries; counted once. */
+  /** One raw call behind the breaker, limiter, rate limit and retries; counted once. */
   async function guarded<T>(
     repo: ImageRepository,
     method: RegistryCallMethod,
@@ -155,32 +155,36 @@ export function withRegistryPolicies(
   ): Promise<T> {
     const state = stateOf(repo.registry);
     try {
+      state.breaker?.enter();
+    } catch (error) {
+      count(repo.registry, method, (error as RegistryError).code);
+      throw error;
+    }
+    try {
       const value = await withRetry(
         async () => {
-          state.breaker?.enter();
           try {
-            const result = await state.limit(async () => {
+            return await state.limit(async () => {
               if (signal.aborted) throw new ImageUpdaterError("ABORTED", "aborted", { cause: signal.reason });
               await state.rate?.acquire(signal);
               return call();
             });
-            state.breaker?.success();
-            return result;
           } catch (raw) {
-            const error = normalize(raw, repo.registry, method);
-            if (error.code === "ABORTED") state.breaker?.cancel();
-            else if (error.retryable) state.breaker?.failure();
-            else state.breaker?.success();
-            throw error;
+            throw normalize(raw, repo.registry, method);
           }
         },
         options.retry === false ? { retries: 0 } : (options.retry ?? {}),
         { signal, sleep, random, onRetry: () => count(repo.registry, method, "retry") },
       );
+      state.breaker?.success();
       count(repo.registry, method, value === null ? "not-found" : "ok");
       return value;
     } catch (error) {
       const typed = normalize(error, repo.registry, method);
+      // Only a registry that keeps failing after retries trips the breaker; a refusal or a 404 is an answer.
+      if (typed.code === "ABORTED") state.breaker?.cancel();
+      else if (typed.retryable) state.breaker?.failure();
+      else state.breaker?.success();
       count(repo.registry, method, typed.code);
       throw typed;
     }

@@ -16,6 +16,8 @@ import type {
   DecideUpdateInput,
   Decision,
   DecisionWarning,
+  StrategyContext,
+  StrategyPrepareFailure,
   StrategyRanker,
   StrategyRegistry,
   TagCandidate,
@@ -55,7 +57,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     return failure(strategyName, base, [], [], new ImageUpdaterError("CONFIG_INVALID", message));
   }
   const name = strategy.name;
-  const prepared = strategy.prepare({
+  const prepared = safePrepare(strategy, {
     ...(input.constraint === undefined ? {} : { constraint: input.constraint }),
     options: {
       ...(input.order === undefined ? {} : { order: input.order }),
@@ -110,9 +112,13 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
   const current = input.current ?? null;
   const top = ranked.at(-1);
   if (top !== undefined && input.allowDowngrade !== true && strategy.downgradeGuard !== false && current?.tag) {
-    const running = await runningCandidate(current.tag, tags.unique, ranked, screen, {
-      ...input,
-      strategyNeeds: strategy.needsMetadata,
+    const running = await runningCandidate({
+      tag: current.tag,
+      listed: tags.unique,
+      fetched,
+      screen,
+      needs: strategy.needsMetadata,
+      input,
     });
     if (running instanceof ImageUpdaterError) {
       return failure(name, base, considered(tags, verdicts, ranked), warnings, running);
@@ -265,31 +271,40 @@ function withTime(candidate: TagCandidate, time: number | undefined): TagCandida
  * tag is itself outside the settings (the user moved the constraint or filters away from it on purpose), or its
  * build time cannot be known.
  */
-async function runningCandidate(
-  tag: string,
-  listed: readonly string[],
-  ranked: readonly TagCandidate[],
-  screen: (tag: string, position: number) => TagCandidate | ConsideredTag,
-  input: DecideUpdateInput & { readonly strategyNeeds: UpdateStrategy["needsMetadata"] },
-): Promise<TagCandidate | ImageUpdaterError | undefined> {
+interface RunningContext {
+  readonly tag: string;
+  readonly listed: readonly string[];
+  /** What was read for the survivors; reused so the running tag costs no second request. */
+  readonly fetched: ReadonlyMap<string, FetchedTag | TagCandidate> | undefined;
+  readonly screen: (tag: string, position: number) => TagCandidate | ConsideredTag;
+  readonly needs: UpdateStrategy["needsMetadata"];
+  readonly input: DecideUpdateInput;
+}
+
+async function runningCandidate(context: RunningContext): Promise<TagCandidate | ImageUpdaterError | undefined> {
+  const { tag, listed, fetched, input } = context;
   const position = listed.indexOf(tag);
-  const screened = screen(tag, position === -1 ? listed.length : position);
+  const screened = context.screen(tag, position === -1 ? listed.length : position);
   if (!("value" in screened)) return undefined;
-  if (input.strategyNeeds !== "full") return screened;
-  const known = ranked.find((candidate) => candidate.tag === tag);
-  if (known !== undefined) return known;
-  if ((input.tagSortMode ?? "none") !== "none" || input.metadata === undefined) return undefined;
-  try {
-    const fetched = await fetchTags(input.metadata, [tag], {
-      mode: "full",
-      concurrency: 1,
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
-    });
-    const applied = applyMetadata(screened, fetched.get(tag), []);
-    return "value" in applied && applied.createdAt !== undefined ? applied : undefined;
-  } catch (error) {
-    return error instanceof ImageUpdaterError ? error : new ImageUpdaterError("REGISTRY_PROTOCOL", String(error));
+  if (context.needs !== "full") return screened;
+  let read = fetched?.get(tag);
+  if (read === undefined) {
+    if ((input.tagSortMode ?? "none") !== "none" || input.metadata === undefined) return undefined;
+    try {
+      read = (
+        await fetchTags(input.metadata, [tag], {
+          mode: "full",
+          concurrency: 1,
+          ...(input.signal === undefined ? {} : { signal: input.signal }),
+        })
+      ).get(tag);
+    } catch (error) {
+      return error instanceof ImageUpdaterError ? error : new ImageUpdaterError("REGISTRY_PROTOCOL", String(error));
+    }
   }
+  // The running image's own platform is not checked: it runs, so it is comparable.
+  const applied = applyMetadata(screened, read, []);
+  return "value" in applied && applied.createdAt !== undefined ? applied : undefined;
 }
 
 function considered(
@@ -332,6 +347,14 @@ function detailOf(detail: string | undefined): { readonly detail?: string } {
 }
 
 // User strategies run inside the engine; a throwing one must not turn a decision into a rejection.
+function safePrepare(strategy: UpdateStrategy, context: StrategyContext): StrategyRanker | StrategyPrepareFailure {
+  try {
+    return strategy.prepare(context);
+  } catch (error) {
+    return { error: `the ${strategy.name} strategy failed to start: ${String(error)}` };
+  }
+}
+
 function safeEvaluate(ranker: StrategyRanker, candidate: TagCandidate): ReturnType<StrategyRanker["evaluate"]> {
   try {
     return ranker.evaluate(candidate);

@@ -18,7 +18,9 @@ export interface FetchedTag {
 export interface FetchTagsOptions {
   /** `digest`: use `getDigest` when the provider has it; `full`: always `get`. */
   readonly mode: "digest" | "full";
+  /** Most reads in flight at once (at least 1). */
   readonly concurrency: number;
+  /** Stops new reads and rejects with `ABORTED`. */
   readonly signal?: AbortSignal;
 }
 

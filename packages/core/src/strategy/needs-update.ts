@@ -26,6 +26,7 @@ export interface FindLiveImageOptions {
    * digest differs from {@link latestDigest} (argocd-image-updater #1547).
    */
   readonly trackedTag?: string;
+  /** The digest the tracked tag points at now. */
   readonly latestDigest?: string;
 }
 
@@ -88,8 +89,10 @@ export function resolveCurrentImage(live: LiveImage | undefined, forceUpdate: bo
 
 /**
  * True when `chosen` is what already runs. Digest-tracking strategies compare digests only (a running image
- * recorded as a bare digest equals its tag). Other strategies compare tag names; when the running image has no tag,
- * equal digests count as the same. Unlike argocd-image-updater, a digest on one side only never forces an update.
+ * recorded as a bare digest equals its tag). Otherwise, as argocd-image-updater's `Equals`, two digests decide
+ * when both sides have one (so another tag name for the same image is no change), and tag names decide when
+ * neither has. Unlike argocd-image-updater, a digest on one side only does not make them differ: a running
+ * `app:1.2@sha256:…` equals a chosen `1.2` whose digest was not read, instead of being "updated" to itself.
  */
 export function isSameImage(
   current: CurrentImage | null | undefined,
@@ -98,8 +101,8 @@ export function isSameImage(
 ): boolean {
   if (current === null || current === undefined) return false;
   if (tracksDigest) return current.digest !== undefined && current.digest === chosen.digest;
-  if (current.tag !== undefined && current.tag !== "") return current.tag === chosen.tag;
-  return current.digest !== undefined && current.digest === chosen.digest;
+  if (current.digest !== undefined && chosen.digest !== undefined) return current.digest === chosen.digest;
+  return current.tag !== undefined && current.tag !== "" && current.tag === chosen.tag;
 }
 
 /** Why {@link needsUpdate} decided as it did. */
@@ -108,6 +111,11 @@ export type NeedsUpdateReason =
   | "changed"
   /** The chosen tag (or digest) is what runs. */
   | "up-to-date"
+  /**
+   * The tag is unchanged but the image runs under another name (matched through `kustomize.image-name`), so
+   * writing it renames the image, as argocd-image-updater does.
+   */
+  | "renamed"
   /** The Application spec already holds the chosen value (written earlier, not yet synced). */
   | "already-set";
 
@@ -124,10 +132,15 @@ export interface NeedsUpdateInput {
    * when known. Equal to the chosen value means the write is skipped.
    */
   readonly spec?: CurrentImage | null;
+  /** The running image's name, as {@link findLiveImage} matched it. */
+  readonly liveName?: ImageRepository | string;
+  /** The configured image's name; differing from {@link liveName} means the write renames the image. */
+  readonly configuredName?: ImageRepository | string;
 }
 
 /** Result of {@link needsUpdate}. */
 export interface NeedsUpdateResult {
+  /** True when the chosen tag should be written. */
   readonly update: boolean;
   readonly reason: NeedsUpdateReason;
 }
@@ -137,7 +150,13 @@ export interface NeedsUpdateResult {
  * spec holds. For digest tracking the spec must hold the same tag and digest (`tag@sha256:…`) to count as set.
  */
 export function needsUpdate(input: NeedsUpdateInput): NeedsUpdateResult {
-  if (isSameImage(input.current, input.chosen, input.tracksDigest)) return { update: false, reason: "up-to-date" };
+  const renamed =
+    input.liveName !== undefined &&
+    input.configuredName !== undefined &&
+    !sameImage(input.liveName, input.configuredName);
+  if (isSameImage(input.current, input.chosen, input.tracksDigest)) {
+    return renamed ? { update: true, reason: "renamed" } : { update: false, reason: "up-to-date" };
+  }
   const spec = input.spec;
   if (spec !== undefined && spec !== null && spec.tag === input.chosen.tag) {
     const digestMatches = input.tracksDigest ? spec.digest !== undefined && spec.digest === input.chosen.digest : true;

@@ -2,7 +2,8 @@
  * Tag patterns are written in Go's RE2 syntax (argocd-image-updater `allow-tags: regexp:…`, Flux
  * `filterTags.pattern`). This translates the RE2 spellings JavaScript lacks (`(?P<name>…)`, a leading `(?i)`,
  * `\A`, `\z`, `\Q…\E`, `[[:alpha:]]`, `\pL`) and compiles the rest as is. Matching is unanchored, as RE2's
- * `MatchString`. Look-around and back-references, which RE2 rejects, are accepted here.
+ * `MatchString`. Look-around and back-references, which RE2 rejects, compile here; `parseAllowTags` refuses
+ * them so that annotations stay portable to argocd-image-updater.
  */
 
 /** A compiled pattern, or why it is not valid. */

@@ -1,10 +1,11 @@
 /**
  * The strategy-independent filters argocd-image-updater applies before sorting: `allow-tags` (an unanchored
- * RE2 pattern, `any`, or `none`; an invalid pattern fails closed) and `ignore-tags` (Go globs).
+ * pattern, `any`, or `none`; an invalid pattern fails closed) and `ignore-tags` (Go globs).
  */
+
+import type { TagMatcher } from "../config/types.js";
 import { compileGlob } from "./glob.js";
-import { compilePattern } from "./regexp.js";
-import type { DecisionWarning, TagMatcher } from "./types.js";
+import type { DecisionWarning } from "./types.js";
 
 /** What the filters say about one tag: kept, or the setting that dropped it and how. */
 export type FilterVerdict =
@@ -50,16 +51,19 @@ export function createTagFilters(
 function compileAllow(matcher: TagMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
   if (matcher.kind === "any") return () => true;
   if (matcher.kind === "regexp") {
-    const compiled = compilePattern(matcher.pattern);
-    const regexp = compiled.regexp;
-    if (regexp !== undefined) {
-      return (tag) => (regexp.test(tag) ? true : `does not match \`${matcher.pattern}\``);
+    let regexp: RegExp | undefined;
+    try {
+      // The configuration parser already translated RE2 to JavaScript; `written` is what the user wrote.
+      regexp = new RegExp(matcher.pattern, matcher.flags.replace(/[gy]/g, ""));
+    } catch (error) {
+      warnings.push({
+        setting: "allow-tags",
+        message: `\`${matcher.written}\` does not compile (${error instanceof Error ? error.message : String(error)}); no tag is allowed until it is fixed`,
+      });
+      return () => "the allow-tags expression is invalid, so no tag is allowed";
     }
-    warnings.push({
-      setting: "allow-tags",
-      message: `\`${matcher.pattern}\` is not a valid regular expression (${compiled.error}); no tag is allowed until it is fixed`,
-    });
-    return () => "the allow-tags expression is invalid, so no tag is allowed";
+    const compiled = regexp;
+    return (tag) => (compiled.test(tag) ? true : `does not match \`${matcher.written}\``);
   }
-  return () => "allow-tags allows no tag";
+  return () => `allow-tags allows no tag: ${matcher.reason}`;
 }

@@ -4,17 +4,9 @@
  * in a {@link StrategyRegistry}. {@link decideUpdate} runs the shared pipeline around them: filters, lazy
  * metadata, the downgrade guard and the explanation.
  */
+import type { TagMatcher } from "../config/types.js";
 import type { ImageUpdaterError } from "../errors.js";
 import type { ManifestMetadata, Platform, RequestOptions, TagSortMode } from "../registry/types.js";
-
-/**
- * The `allow-tags` setting, parsed: every tag, no tag (an invalid setting fails closed; `reason` says why),
- * or the tags an unanchored RE2 pattern matches (`regexp:^v[0-9]+`).
- */
-export type TagMatcher =
-  | { readonly kind: "any" }
-  | { readonly kind: "none"; readonly reason?: string }
-  | { readonly kind: "regexp"; readonly pattern: string };
 
 /**
  * Sorting on part of a tag, as Flux's `filterTags.extract`: tags the pattern does not match are dropped, the
@@ -91,6 +83,7 @@ export interface StrategyOptions {
 export interface StrategyContext {
   /** The constraint written after `:` in the image reference (`~1.2`, `latest`); absent when none. */
   readonly constraint?: string;
+  /** Ordering options of this decision. */
   readonly options: StrategyOptions;
 }
 
@@ -208,6 +201,7 @@ export interface ConsideredTag {
 export interface DecisionWarning {
   /** The setting concerned: `allow-tags`, `ignore-tags`, `extract`, `tagsortmode`, `platforms`. */
   readonly setting: string;
+  /** What is wrong and what happened instead. */
   readonly message: string;
 }
 
@@ -238,6 +232,7 @@ export interface Decision {
   readonly message: string;
   /** The failure, for `error`. Invalid settings carry `STRATEGY_CONSTRAINT_INVALID` or `CONFIG_INVALID`. */
   readonly error?: ImageUpdaterError;
+  /** Settings problems that did not stop the decision (an allow-tags expression failing closed, a bad glob). */
   readonly warnings: readonly DecisionWarning[];
 }
 
@@ -249,7 +244,7 @@ export interface DecideUpdateInput {
   readonly constraint?: string;
   /** Strategy name or alias, case-insensitive (`semver`, `latest`, `name`, a registered one). */
   readonly strategy: string;
-  /** @default { kind: "any" } */
+  /** `allow-tags` as the configuration parser produced it (`parseAllowTags`). @default { kind: "any" } */
   readonly allowTags?: TagMatcher;
   /** Go globs; a tag matching any is dropped. @default [] */
   readonly ignoreTags?: readonly string[];
@@ -261,6 +256,7 @@ export interface DecideUpdateInput {
   readonly metadata?: TagMetadataProvider;
   /** Allow choosing a tag ranked below the running one. @default false */
   readonly allowDowngrade?: boolean;
+  /** Rank on part of each tag (Flux `filterTags.extract`); tags the pattern misses are dropped. */
   readonly extract?: TagExtraction;
   /** Alphabetical: natural order. @default false */
   readonly naturalSort?: boolean;
@@ -275,5 +271,6 @@ export interface DecideUpdateInput {
   readonly registry?: StrategyRegistry;
   /** Most metadata requests in flight at once. @default 20 (argocd-image-updater's limit) */
   readonly metadataConcurrency?: number;
+  /** Aborts pending metadata reads; the decision then is an `error` with code `ABORTED`. */
   readonly signal?: AbortSignal;
 }

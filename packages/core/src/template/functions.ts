@@ -143,7 +143,44 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map
   ["quote", fn(0, null, (args) => args.map((a) => goQuote(formatValue(a, ""))).join(" "))],
   ["default", fn(1, 2, (args) => (args.length === 2 && isTrue(args[1]) ? args[1] : args[0]))],
   ["keys", fn(1, 1, ([m]) => (isRecord(m) || m instanceof Map ? sortedEntries(m).map(([k]) => k) : []))],
+  ["html", fn(0, null, (args) => htmlEscape(printArgs(args)))],
+  ["js", fn(0, null, (args) => jsEscape(printArgs(args)))],
+  ["urlquery", fn(0, null, (args) => queryEscape(printArgs(args)))],
 ]);
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  "<": "&lt;",
+  ">": "&gt;",
+  "&": "&amp;",
+  "'": "&#39;",
+  '"': "&#34;",
+  "\0": "\uFFFD",
+};
+
+/** Go's `html` builtin (`template.HTMLEscapeString`). */
+function htmlEscape(text: string): string {
+  return text.replace(/[<>&'"\0]/g, (ch) => HTML_ESCAPES[ch] as string);
+}
+
+/** Go's `js` builtin (`template.JSEscapeString`). */
+function jsEscape(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (ch === "\\" || ch === "'" || ch === '"') out += `\\${ch}`;
+    else if (ch === "<" || ch === ">" || ch === "&" || ch === "=" || code < 0x20) {
+      out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    } else out += ch;
+  }
+  return out;
+}
+
+/** Go's `urlquery` builtin (`url.QueryEscape`): only `A-Za-z0-9-_.~` stay, space becomes `+`. */
+function queryEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (ch) => `%${(ch.codePointAt(0) as number).toString(16).toUpperCase()}`)
+    .replaceAll("%20", "+");
+}
 
 function removePrefix(value: string, prefix: string): string {
   return value.startsWith(prefix) ? value.slice(prefix.length) : value;

@@ -25,7 +25,7 @@ export interface Template {
 /**
  * Parses a Go `text/template`-compatible template: fields, variables, pipelines, `if`/`else if`/`with`/`range`
  * (with `break`/`continue`), trim markers and comments. Functions: `printf`, `print`, `println`, `len`, `index`,
- * `slice`, `eq`/`ne`/`lt`/`le`/`gt`/`ge`, `and`/`or`/`not`, and the Sprig helpers `join`, `lower`, `upper`,
+ * `slice`, `eq`/`ne`/`lt`/`le`/`gt`/`ge`, `and`/`or`/`not`, `html`, `js`, `urlquery`, and the Sprig helpers `join`, `lower`, `upper`,
  * `trunc`, `trim`, `trimPrefix`, `trimSuffix`, `replace`, `contains`, `hasPrefix`, `hasSuffix`, `quote`,
  * `default`, `keys`. Throws `TEMPLATE_INVALID` ({@link TemplateError}) with line:column when malformed.
  */

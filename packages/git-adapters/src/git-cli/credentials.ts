@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,12 +52,32 @@ export async function openAuthSession(repository: GitRepository, remote: ParsedR
   };
 }
 
+// Key files of sessions still open, removed synchronously if the process exits before their dispose() runs.
+const liveKeyDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function trackKeyDir(dir: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", () => {
+      for (const live of liveKeyDirs) rmSync(live, { recursive: true, force: true });
+    });
+  }
+  liveKeyDirs.add(dir);
+}
+
+async function removeKeyDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  liveKeyDirs.delete(dir);
+}
+
 async function sshSession(credentials: {
   readonly privateKey: string;
   readonly knownHosts?: string;
   readonly insecureIgnoreHostKey?: boolean;
 }): Promise<AuthSession> {
   const dir = await mkdtemp(join(tmpdir(), "image-updater-ssh-"));
+  trackKeyDir(dir);
   try {
     const keyPath = join(dir, "identity");
     const key = credentials.privateKey.endsWith("\n") ? credentials.privateKey : `${credentials.privateKey}\n`;
@@ -75,12 +96,10 @@ async function sshSession(credentials: {
     return {
       env: { GIT_SSH_COMMAND: ["ssh", ...options].map(shellQuote).join(" "), GIT_SSH_VARIANT: "ssh" },
       secrets: [credentials.privateKey],
-      async dispose() {
-        await rm(dir, { recursive: true, force: true });
-      },
+      dispose: () => removeKeyDir(dir),
     };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await removeKeyDir(dir);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { open, readFile, rm } from "node:fs/promises";
+import { open, readFile, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImageUpdaterError } from "@image-updater/core";
@@ -73,16 +73,19 @@ export async function withLockFile<T>(path: string, options: LockFileOptions, ta
   }
 }
 
+// A lock file without an owner is being written right now, unless it has been like that for this long.
+const UNOWNED_LOCK_STALE_MS = 30_000;
+
 async function isStale(path: string): Promise<boolean> {
   let text: string;
+  let modifiedAt: number;
   try {
-    text = await readFile(path, "utf8");
+    [text, modifiedAt] = await Promise.all([readFile(path, "utf8"), stat(path).then((s) => s.mtimeMs)]);
   } catch {
     return false;
   }
   const match = /^(?<pid>\d+)@(?<host>.*)$/.exec(text.trim());
-  // Being written right now, or written by something else: not ours to judge.
-  if (!match?.groups) return false;
+  if (!match?.groups) return Date.now() - modifiedAt > UNOWNED_LOCK_STALE_MS;
   if (match.groups.host !== hostname()) return false;
   const pid = Number(match.groups.pid);
   if (pid === process.pid) return false;

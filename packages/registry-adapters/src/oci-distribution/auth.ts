@@ -68,14 +68,13 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
   }
 
   async function fetchToken(scope: string, credentials: CredentialSource | undefined, options: RequestOptions) {
-    if (realm === undefined) throw new Error("no realm");
     let url: URL;
     try {
-      url = new URL(realm);
+      url = new URL(realm ?? "");
     } catch {
       throw new RegistryError(
         "REGISTRY_PROTOCOL",
-        `[${context.source}] ${context.registry}: token realm is not a URL`,
+        `[${context.source}] ${context.registry}: the Bearer challenge has no usable realm URL`,
         {
           registry: context.registry,
         },
@@ -195,6 +194,8 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
         scheme = nextScheme;
         realm = challenge.params.realm;
         service = challenge.params.service;
+        // Basic with nothing to send: asking again cannot help.
+        if (scheme === "basic" && request.credentials === undefined) return response;
         const askedScope = scheme === "bearer" ? challenge.params.scope : undefined;
         if (!challenged && (auth === undefined || changed || (askedScope !== undefined && askedScope !== scope))) {
           challenged = true;

@@ -1,5 +1,13 @@
-/** Which `registries.conf` entry serves an image, and the built-in defaults when none does. */
-import type { ImageRepository, RegistryEndpoint } from "@image-updater/core";
+/**
+ * Endpoint details the client adds on top of core's resolution (`resolveRegistryEndpoint`): Docker Hub's
+ * many names, and the token scope each registry wants.
+ */
+import {
+  type ImageRepository,
+  type RegistryEndpoint,
+  repositoryInRegistry,
+  resolveRegistryEndpoint,
+} from "@image-updater/core";
 
 const DOCKER_HUB_NAMES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
 
@@ -8,51 +16,17 @@ export function isDockerHub(registry: string): boolean {
   return DOCKER_HUB_NAMES.has(registry.toLowerCase());
 }
 
-/** Docker Hub as argocd-image-updater configures it built in (API host, `library/`, 10 requests/second). */
-export const DOCKER_HUB_ENDPOINT: RegistryEndpoint = {
-  name: "Docker Hub",
-  prefix: "docker.io",
-  apiUrl: "https://registry-1.docker.io",
-  defaultNamespace: "library",
-  tagSortMode: "none",
-  insecure: false,
-  limit: 10,
-  isDefault: false,
-};
-
-function matchesPrefix(prefix: string, registry: string, name: string): boolean {
-  if (prefix === "") return false;
-  if (isDockerHub(prefix) && isDockerHub(registry)) return true;
-  const full = `${registry}/${name}`;
-  return full === prefix || full.startsWith(`${prefix.replace(/\/+$/, "")}/`) || registry === prefix;
-}
-
 /**
- * The endpoint serving `repo`: the configured entry with the longest matching prefix; else, for Docker Hub
- * images, the `default: true` entry or the built-in Docker Hub; else `https://<registry>`.
+ * The endpoint serving `repo` and the repository path to request there, by core's rules (longest prefix,
+ * then Docker Hub's default, then `https://<registry>`). Docker Hub's other names count as `docker.io`.
  */
-export function resolveEndpoint(endpoints: readonly RegistryEndpoint[], repo: ImageRepository): RegistryEndpoint {
-  let best: RegistryEndpoint | undefined;
-  for (const endpoint of endpoints) {
-    if (!matchesPrefix(endpoint.prefix, repo.registry, repo.repository)) continue;
-    if (best === undefined || endpoint.prefix.length > best.prefix.length) best = endpoint;
-  }
-  if (best !== undefined) return best;
-  if (isDockerHub(repo.registry)) return endpoints.find((e) => e.isDefault) ?? DOCKER_HUB_ENDPOINT;
-  return {
-    name: repo.registry,
-    prefix: repo.registry,
-    apiUrl: `https://${repo.registry}`,
-    tagSortMode: "none",
-    insecure: false,
-    isDefault: false,
-  };
-}
-
-/** Repository path in the API: `nginx` becomes `library/nginx` where the endpoint has a default namespace. */
-export function repositoryPath(endpoint: RegistryEndpoint, repo: ImageRepository): string {
-  const ns = endpoint.defaultNamespace;
-  return ns !== undefined && ns !== "" && !repo.repository.includes("/") ? `${ns}/${repo.repository}` : repo.repository;
+export function endpointFor(
+  endpoints: readonly RegistryEndpoint[],
+  repo: ImageRepository,
+): { readonly endpoint: RegistryEndpoint; readonly path: string } {
+  const normalized = isDockerHub(repo.registry) ? { ...repo, registry: "docker.io" } : repo;
+  const endpoint = resolveRegistryEndpoint(endpoints, normalized);
+  return { endpoint, path: repositoryInRegistry(normalized, endpoint) };
 }
 
 /** Token scope actions for reading a repository. ACR refuses a tag listing without `metadata_read`. */

@@ -25,7 +25,7 @@ import { MANIFEST_ACCEPT } from "../manifest/media-types.js";
 import { isDigest, sha256Digest } from "../manifest/parse.js";
 import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
 import { type Authenticator, createAuthenticator } from "./auth.js";
-import { repositoryPath, resolveEndpoint, scopeActions } from "./endpoints.js";
+import { endpointFor, scopeActions } from "./endpoints.js";
 import {
   describe,
   type HttpResponse,
@@ -37,12 +37,15 @@ import {
 import { nextLink } from "./link.js";
 import { createEndpointAgent, needsOwnAgent } from "./tls.js";
 
-export { DOCKER_HUB_ENDPOINT, isDockerHub, repositoryPath, resolveEndpoint, scopeActions } from "./endpoints.js";
+export { endpointFor, isDockerHub, scopeActions } from "./endpoints.js";
 export type { RegistryRequestEvent, RegistryRequestKind } from "./http.js";
 
 /** Options of {@link createOciRegistryClient}. */
 export interface OciRegistryClientOptions {
-  /** `registries.conf` entries. Images no entry serves use `https://<registry>` (Docker Hub: its API host). */
+  /**
+   * `registries.conf` entries, resolved by core's `resolveRegistryEndpoint`: longest prefix, then the default
+   * entry or built-in Docker Hub for Docker Hub images, else `https://<registry>`.
+   */
   readonly endpoints?: readonly RegistryEndpoint[];
   /**
    * Fixed credentials per registry, keyed as images name the registry (`ghcr.io`, `127.0.0.1:5000`). Used when
@@ -166,8 +169,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
 
   /** Everything one call needs about the repository it is about. */
   function target(repo: ImageRepository, callOptions: RegistryRequestOptions | undefined) {
-    const endpoint = resolveEndpoint(endpoints, repo);
-    const path = repositoryPath(endpoint, repo);
+    const { endpoint, path } = endpointFor(endpoints, repo);
     if (!REPOSITORY.test(path)) {
       throw new RegistryError("REGISTRY_NOT_FOUND", `[${SOURCE}] ${JSON.stringify(path)} is not a repository name`, {
         registry: repo.registry,
@@ -272,7 +274,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     capabilities: { createdAt: true, platforms: true, labels: true },
 
     endpointFor(repo) {
-      return resolveEndpoint(endpoints, repo);
+      return endpointFor(endpoints, repo).endpoint;
     },
 
     async listTags(repo, callOptions) {
