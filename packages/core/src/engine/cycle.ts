@@ -216,7 +216,11 @@ async function writeArgocd(context: CycleContext, plans: readonly ApplicationPla
   }
 }
 
-async function writeGit(context: CycleContext, plans: readonly ApplicationPlan[]): Promise<CycleResult["commits"]> {
+async function writeGit(
+  context: CycleContext,
+  plans: readonly ApplicationPlan[],
+  views: BranchViews | undefined,
+): Promise<CycleResult["commits"]> {
   const { emitter, runId, options } = context;
   const byRef = new Map(plans.map((plan) => [`${plan.application.namespace}/${plan.application.name}`, plan]));
   if (options.git === undefined) {
@@ -245,6 +249,7 @@ async function writeGit(context: CycleContext, plans: readonly ApplicationPlan[]
     pullRequests: options.pullRequests,
     argocdNamespace: options.argocdNamespace,
     signal: options.signal,
+    ...(views === undefined ? {} : { views }),
   };
   const items: GitWriteItem[] = plans.map((plan) => ({
     application: plan.application,
@@ -435,6 +440,7 @@ export async function runCycle(context: CycleContext, run: RunOptions = {}): Pro
   const commits = await writeGit(
     context,
     writable.filter((plan) => plan.config.writeBack.method === "git"),
+    views,
   );
   return finish(plans, commits);
 }

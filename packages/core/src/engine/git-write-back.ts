@@ -11,6 +11,7 @@ import type { Application, ApplicationRef, ApplicationSourceSpec } from "../sour
 import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchName } from "../template/branch-name.js";
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
+import type { BranchViews } from "./live-images.js";
 import type { GitCredentialsRequest } from "./types.js";
 
 /** One application's changes bound for Git. */
@@ -44,6 +45,11 @@ export interface GitWriteContext {
   readonly pullRequests: ((repoUrl: string) => PullRequestProvider | undefined) | undefined;
   readonly argocdNamespace: string;
   readonly signal: AbortSignal | undefined;
+  /**
+   * The cycle's branch views, from which the live images were read. The base branch is planned against the
+   * same view (no second fetch); every planned change is an edit the writer re-applies on the fresh tip.
+   */
+  readonly views?: BranchViews;
 }
 
 interface Target {
@@ -165,7 +171,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
   try {
     const view =
       (first.branch !== first.base ? await context.git.openBranch(first.repository, first.branch, signal) : null) ??
-      (await context.git.openBranch(first.repository, first.base, signal));
+      (await (context.views?.open(first.repository, first.base) ??
+        context.git.openBranch(first.repository, first.base, signal)));
     if (view === null) {
       throw new GitWriteError(
         "GIT_FAILED",
