@@ -1,10 +1,12 @@
 /** `pnpm bench`: runs every benchmark in turn. Add a line per benchmark. */
+import { main as engine } from "./engine.js";
 import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
 
 const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["registry", registry],
   ["git", git],
+  ["engine", engine],
 ];
 
 for (const [name, run] of BENCHMARKS) {

@@ -70,6 +70,35 @@ describe("createCliGitWriter", () => {
     await writer.dispose?.();
   });
 
+  it("reads a view of 100 files with one ls-tree and one cat-file, whatever the number of reads", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) files[`apps/app-${i}/deployment.yaml`] = `image: app:${i}\n`;
+    await commitToBare(bare, "main", files, "fleet");
+    const writer = createCliGitWriter({ cacheDir: join(dir, "cache") });
+    const view = await writer.openBranch({ url }, "main");
+    const trace = join(dir, "trace.log");
+    process.env.GIT_TRACE = trace;
+    try {
+      const texts = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => view?.readFile(`apps/app-${i}/deployment.yaml`)),
+      );
+      const listed = await Promise.all([view?.listFiles("apps/app-7"), view?.listFiles("")]);
+      const again = await view?.readFile("./apps/app-3/deployment.yaml");
+      expect(texts).toEqual(Array.from({ length: 100 }, (_, i) => `image: app:${i}\n`));
+      expect(listed[0]).toEqual(["apps/app-7/deployment.yaml"]);
+      expect(listed[1]).toHaveLength(101);
+      expect(again).toBe("image: app:3\n");
+      expect(await view?.readFile("apps/app-3")).toBeNull();
+      expect(await view?.readFile("missing.yaml")).toBeNull();
+    } finally {
+      delete process.env.GIT_TRACE;
+    }
+    const commands = (await readFile(trace, "utf8")).split("\n").filter((line) => line.includes("trace: built-in:"));
+    expect(commands.filter((line) => / ls-tree /.test(line))).toHaveLength(1);
+    expect(commands.filter((line) => / cat-file /.test(line))).toHaveLength(1);
+    await writer.dispose?.();
+  });
+
   it("retries a push that lost a race: two fetches, two pushes, the other client's commit kept", async () => {
     const operations: string[] = [];
     let theirs: string | undefined;

@@ -1,18 +1,75 @@
 import type { RepositoryFiles } from "@image-updater/core";
 import { normalizeRepoPath } from "./paths.js";
-import { isRegularFile, listTree, readBlobs } from "./tree-entries.js";
+import { isRegularFile, listTree, readBlobs, type TreeEntry } from "./tree-entries.js";
 
-/** A read-only view of commit `revision` in the mirror, read with `ls-tree` and `cat-file`. */
+interface PendingBlob {
+  readonly resolve: (text: string) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * A read-only view of commit `revision` in the mirror. A commit never changes, so the whole tree is listed
+ * once (one `ls-tree -r`) and blobs are read once each; reads asked for in the same turn share one
+ * `cat-file --batch`. An engine checking a hundred applications of one repository spawns a handful of git
+ * processes instead of several per file.
+ */
 export function createRepositoryFiles(gitDir: string, revision: string): RepositoryFiles {
-  async function entry(path: string) {
-    const normalized = normalizeRepoPath(path);
-    const [found] = await listTree(gitDir, revision, [normalized]);
-    return found?.path === normalized ? found : undefined;
+  let tree: Promise<Map<string, TreeEntry>> | undefined;
+  const texts = new Map<string, Promise<string>>();
+  let queue: Map<string, PendingBlob[]> | undefined;
+
+  function entries(): Promise<Map<string, TreeEntry>> {
+    tree ??= listTree(gitDir, revision, [], { recursive: true }).then(
+      (list) => new Map(list.map((entry) => [entry.path, entry])),
+      (error: unknown) => {
+        tree = undefined;
+        throw error;
+      },
+    );
+    return tree;
   }
-  async function blobText(sha: string): Promise<string> {
-    const blobs = await readBlobs(gitDir, [sha]);
-    return (blobs.get(sha) ?? Buffer.alloc(0)).toString("utf8");
+
+  async function entry(path: string): Promise<TreeEntry | undefined> {
+    return (await entries()).get(normalizeRepoPath(path));
   }
+
+  function flush(): void {
+    const batch = queue;
+    queue = undefined;
+    if (batch === undefined) return;
+    readBlobs(gitDir, [...batch.keys()]).then(
+      (blobs) => {
+        for (const [sha, waiting] of batch) {
+          const text = (blobs.get(sha) ?? Buffer.alloc(0)).toString("utf8");
+          for (const pending of waiting) pending.resolve(text);
+        }
+      },
+      (error: unknown) => {
+        for (const [sha, waiting] of batch) {
+          texts.delete(sha);
+          for (const pending of waiting) pending.reject(error);
+        }
+      },
+    );
+  }
+
+  function blobText(sha: string): Promise<string> {
+    let text = texts.get(sha);
+    if (text === undefined) {
+      text = new Promise<string>((resolve, reject) => {
+        if (queue === undefined) {
+          queue = new Map();
+          setImmediate(flush);
+        }
+        const waiting = queue.get(sha) ?? [];
+        waiting.push({ resolve, reject });
+        queue.set(sha, waiting);
+      });
+      texts.set(sha, text);
+    }
+    return text;
+  }
+
   return {
     revision,
     async readFile(path) {
@@ -25,9 +82,8 @@ export function createRepositoryFiles(gitDir: string, revision: string): Reposit
     },
     async listFiles(dir) {
       const normalized = normalizeRepoPath(dir, true);
-      const entries = await listTree(gitDir, revision, normalized === "" ? [] : [normalized], { recursive: true });
       const prefix = normalized === "" ? "" : `${normalized}/`;
-      return entries
+      return [...(await entries()).values()]
         .filter((e) => isRegularFile(e.mode) && e.path.startsWith(prefix))
         .map((e) => e.path)
         .sort();
