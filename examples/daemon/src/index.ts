@@ -22,9 +22,25 @@ export {
   type RunOptions,
   resolveRunOptions,
 } from "./config/run-options.js";
+export { createOciLayoutWriter, type LayoutImage, type OciLayoutWriter } from "./demo/oci-layout-writer.js";
+export { type DemoOptions, type DemoOutcome, runDemo } from "./demo/run-demo.js";
+export { type ApplicationFilter, filterApplicationSource, matchesApplication } from "./filtered-source.js";
 export { type HttpServer, type RouteHandler, type RouteResponse, startHttpServer } from "./http/http-server.js";
 export { HINTS, logUpdaterEvents } from "./logging/event-log.js";
 export { createLogger, type LogFields, type Logger, type LoggerOptions, redactUrls } from "./logging/logger.js";
 export { createDaemonMetrics, type DaemonMetrics, type DaemonMetricsOptions } from "./metrics/metrics.js";
+export {
+  createDaemonRegistries,
+  type DaemonRegistries,
+  type DaemonRegistriesOptions,
+  describeRegistriesConfDiagnostics,
+  rewriteLayoutUrls,
+} from "./registries.js";
 export { daemonVersion } from "./version.js";
-export { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "./wiring.js";
+export {
+  createDaemonAdapters,
+  createDaemonUpdater,
+  type DaemonAdapters,
+  type DaemonConfig,
+  type DaemonUpdater,
+} from "./wiring.js";
