@@ -12,7 +12,6 @@ export { type TestImageDependencies, TestImageUsageError, testImage } from "./co
 export type { ConsideredTag, TestImageRequest, TestImageResult } from "./commands/test-image-types.js";
 export { readConfigDir } from "./config/config-dir.js";
 export { formatGoDuration, parseGoDuration } from "./config/duration.js";
-export { type LabelRequirement, type LabelSelector, parseLabelSelector } from "./config/label-selector.js";
 export {
   LOG_LEVELS,
   type LogFormat,
@@ -24,7 +23,6 @@ export {
 } from "./config/run-options.js";
 export { createOciLayoutWriter, type LayoutImage, type OciLayoutWriter } from "./demo/oci-layout-writer.js";
 export { type DemoOptions, type DemoOutcome, runDemo } from "./demo/run-demo.js";
-export { type ApplicationFilter, filterApplicationSource, matchesApplication } from "./filtered-source.js";
 export { type HttpServer, type RouteHandler, type RouteResponse, startHttpServer } from "./http/http-server.js";
 export { HINTS, logUpdaterEvents } from "./logging/event-log.js";
 export { createLogger, type LogFields, type Logger, type LoggerOptions, redactUrls } from "./logging/logger.js";

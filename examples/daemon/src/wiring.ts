@@ -13,6 +13,7 @@ import {
   type GitWriter,
   hasErrors,
   ImageUpdaterError,
+  type PullRequestProvider,
   parseTemplate,
   type RegistryRequestEvent,
   type RequestOptions,
@@ -22,7 +23,14 @@ import {
   type Updater,
   type UpdaterEvents,
 } from "@image-updater/core";
-import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
+import {
+  createCliGitWriter,
+  createGiteaPullRequestProvider,
+  createGitHubPullRequestProvider,
+  createGitLabPullRequestProvider,
+  createWebhookPullRequestProvider,
+  type GitOperationEvent,
+} from "@image-updater/git-adapters";
 import {
   createDirectoryApplicationWriter,
   createDirectoryGitCredentials,
@@ -30,8 +38,7 @@ import {
   createDirectorySource,
   type GitCredentialsResolver,
 } from "@image-updater/k8s-source";
-import type { LabelSelector } from "./config/label-selector.js";
-import { filterApplicationSource } from "./filtered-source.js";
+import type { PullRequestOptions } from "./config/run-options.js";
 import { createDaemonRegistries, type DaemonRegistries, describeRegistriesConfDiagnostics } from "./registries.js";
 
 /** Everything the engine needs, already read from files and validated. */
@@ -58,7 +65,10 @@ export interface DaemonConfig {
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
   readonly matchApplicationNames: readonly string[];
-  readonly matchApplicationLabel: LabelSelector | null;
+  /** Where pull requests for write branches are opened; absent: none. */
+  readonly pullRequests?: PullRequestOptions | null;
+  /** Label selector text (`team=a,tier!=db`), or `null` for every application. */
+  readonly matchApplicationLabel: string | null;
   /** Metadata cache and git mirrors live under it. */
   readonly cacheDir: string;
   /** Problems met while reading the applications or secrets folders, or `registries.conf`. */
@@ -80,7 +90,7 @@ export interface DaemonUpdater {
 
 /** The adapters the daemon hands to the engine. */
 export interface DaemonAdapters {
-  /** The applications folder, filtered by name globs and label selector. */
+  /** The applications folder (the engine applies the name globs and label selector). */
   readonly source: ApplicationSource;
   readonly secrets: SecretResolver | undefined;
   readonly registries: DaemonRegistries;
@@ -114,14 +124,11 @@ export function createDaemonAdapters(
         onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
       })
     : undefined;
-  const source = filterApplicationSource(
-    createDirectorySource({
-      dir: config.applicationsDir,
-      defaultNamespace: config.argocdNamespace,
-      onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
-    }),
-    { names: config.matchApplicationNames, selector: config.matchApplicationLabel },
-  );
+  const source = createDirectorySource({
+    dir: config.applicationsDir,
+    defaultNamespace: config.argocdNamespace,
+    onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
+  });
   const registries = createDaemonRegistries({
     registriesConf: config.registriesConf,
     ...(secrets ? { secrets } : {}),
@@ -162,6 +169,25 @@ export function createDaemonAdapters(
   };
 }
 
+/** The provider `--pull-request-provider` names, with the token from the environment. */
+export function createPullRequestProvider(options: PullRequestOptions): PullRequestProvider {
+  const token = options.token ?? "";
+  const apiUrl = options.apiUrl === null ? {} : { apiUrl: options.apiUrl };
+  switch (options.provider) {
+    case "github":
+      return createGitHubPullRequestProvider({ token, ...apiUrl });
+    case "gitlab":
+      return createGitLabPullRequestProvider({ token, ...apiUrl });
+    case "gitea":
+      return createGiteaPullRequestProvider({ token, ...apiUrl });
+    case "webhook":
+      return createWebhookPullRequestProvider({
+        url: options.webhookUrl ?? "",
+        ...(token === "" ? {} : { headers: { authorization: token } }),
+      });
+  }
+}
+
 async function* emptyIterable(): AsyncIterable<ApplicationEvent> {}
 
 /** Builds the engine for `config`: core's `createUpdater` over {@link createDaemonAdapters}. */
@@ -196,8 +222,11 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
       signOff: config.git.signOff,
       ...(config.git.signingKey ? { signing: { method: config.git.signingMethod, key: config.git.signingKey } } : {}),
     },
+    ...(config.pullRequests ? { pullRequests: createPullRequestProvider(config.pullRequests) } : {}),
     dryRun: config.dryRun,
     maxConcurrency: config.maxConcurrency,
+    matchApplicationName: config.matchApplicationNames,
+    ...(config.matchApplicationLabel === null ? {} : { matchApplicationLabel: config.matchApplicationLabel }),
     argocdNamespace: config.argocdNamespace,
   });
   const engine = updater;

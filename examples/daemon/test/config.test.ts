@@ -1,7 +1,7 @@
+import { matchesLabelSelector, parseLabelSelectorText } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { parseFlags } from "../src/cli/parse-flags.js";
 import { formatGoDuration, parseGoDuration } from "../src/config/duration.js";
-import { parseLabelSelector } from "../src/config/label-selector.js";
 import { RUN_FLAGS, resolveRunOptions } from "../src/config/run-options.js";
 
 describe("parseGoDuration()", () => {
@@ -32,7 +32,7 @@ describe("parseGoDuration()", () => {
   });
 });
 
-describe("parseLabelSelector()", () => {
+describe("--match-application-label selectors (core's parser)", () => {
   it.each([
     ["app=web", { app: "web" }, true],
     ["app==web", { app: "api" }, false],
@@ -42,13 +42,13 @@ describe("parseLabelSelector()", () => {
     ["!canary", {}, true],
     ["argocd-image-updater.argoproj.io/enabled=true", { "argocd-image-updater.argoproj.io/enabled": "true" }, true],
   ])("%s on %j → %s", (text, labels, expected) => {
-    const parsed = parseLabelSelector(text);
+    const parsed = parseLabelSelectorText(text);
 
-    expect("selector" in parsed && parsed.selector.matches(labels)).toBe(expected);
+    expect(typeof parsed !== "string" && matchesLabelSelector(parsed, labels)).toBe(expected);
   });
 
   it("explains what to write for a malformed selector", () => {
-    expect(parseLabelSelector("app=web,===")).toEqual({ error: expect.stringContaining("write key=value") });
+    expect(parseLabelSelectorText("app=web,===")).toEqual(expect.stringContaining("write `key=value`"));
   });
 });
 
@@ -155,12 +155,36 @@ describe("resolveRunOptions()", () => {
     [["--git-commit-signing-method", "x509"], [], "write one of openpgp, ssh"],
     [["--match-application-label", "a b c"], [], "--match-application-label"],
     [[], ["GIT_COMMIT_SIGN_OFF=maybe"], "GIT_COMMIT_SIGN_OFF: write true or false"],
+    [["--pull-request-provider", "github"], [], "needs an API token in the environment variable PULL_REQUEST_TOKEN"],
+    [["--pull-request-provider", "webhook"], [], "needs --pull-request-webhook-url URL"],
+    [["--pull-request-provider", "bitbucket"], ["PULL_REQUEST_TOKEN=t"], "write one of github, gitlab, gitea, webhook"],
+    [
+      ["--pull-request-provider", "gitea", "--pull-request-api-url", "gitea.local"],
+      ["PULL_REQUEST_TOKEN=t"],
+      'invalid value "gitea.local" for --pull-request-api-url: write an http(s) URL',
+    ],
   ])("%j %j is an error naming the source: %s", (args, envPairs, message) => {
     const env = Object.fromEntries(envPairs.map((p) => p.split("=") as [string, string]));
 
     const { errors } = resolve(args, env);
 
     expect(errors).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("reads the pull-request provider from flags and its token from the environment only", () => {
+    const { options, errors } = resolve(
+      ["--pull-request-provider", "gitlab", "--pull-request-api-url", "https://gitlab.example.test/api/v4"],
+      { PULL_REQUEST_TOKEN: "glpat-secret" },
+    );
+
+    expect(errors).toEqual([]);
+    expect(options.pullRequests).toEqual({
+      provider: "gitlab",
+      apiUrl: "https://gitlab.example.test/api/v4",
+      webhookUrl: null,
+      token: "glpat-secret",
+    });
+    expect(resolve([]).options.pullRequests).toBeNull();
   });
 
   it("names the config key of an invalid config-folder value", () => {

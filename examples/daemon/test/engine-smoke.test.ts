@@ -6,7 +6,9 @@ import { createUpdater } from "@image-updater/core";
 import { createCliGitWriter } from "@image-updater/git-adapters";
 import { createInMemoryRegistryClient } from "@image-updater/registry-adapters";
 import { createBareRepo, readBranchFiles, readBranchLog, tempDir } from "@image-updater/test/bench";
+import { startWebhookDouble } from "@image-updater/test/doubles";
 import { afterAll, describe, expect, it } from "vitest";
+import { createPullRequestProvider } from "../src/wiring.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 
@@ -96,5 +98,98 @@ describe("engine smoke", () => {
     expect(branch["production/deployment.yaml"]).toBe(deployment("1.3.0"));
     const log = await readBranchLog(bare, "main");
     expect(log[0]?.subject).toBe("build: automatic update of myapp-staging");
+  });
+});
+
+describe("engine application filters", () => {
+  function labelled(name: string, labels: Record<string, string>): Application {
+    return { ...app(name, ".", {}, "https://git.example.test/repo.git"), labels };
+  }
+  const applications = [
+    labelled("myapp-staging", { env: "staging" }),
+    labelled("myapp-production", { env: "prod" }),
+    labelled("other", {}),
+  ];
+
+  it.each([
+    [[], undefined, ["myapp-staging", "myapp-production", "other"]],
+    [["myapp-*"], undefined, ["myapp-staging", "myapp-production"]],
+    [["*-staging", "oth?r"], undefined, ["myapp-staging", "other"]],
+    [[], "env in (prod,staging)", ["myapp-staging", "myapp-production"]],
+    [["myapp-*"], "env!=prod", ["myapp-staging"]],
+  ])("names %j and selector %j check %j", async (names, label, expected) => {
+    const source: ApplicationSource = { id: "static", list: async () => applications };
+    const registry = createInMemoryRegistryClient({ images: [] });
+    const updater = createUpdater({
+      source,
+      registry,
+      matchApplicationName: names,
+      ...(label === undefined ? {} : { matchApplicationLabel: label }),
+    });
+    const checked: string[] = [];
+    updater.on("application:checking", (event) => checked.push(event.application.name));
+
+    const result = await updater.runOnce();
+    await updater.dispose();
+
+    expect(checked.sort()).toEqual([...expected].sort());
+    expect(result.applications).toBe(expected.length);
+  });
+});
+
+describe("pull requests for write branches", () => {
+  it("opens one through the webhook provider the daemon wires, with the commit message as title and body", async () => {
+    const root = tempDir("engine-pr");
+    const cache = mkdtempSync(join(tmpdir(), "engine-pr-cache-"));
+    const hook = await startWebhookDouble();
+    try {
+      const bare = await createBareRepo(root, "manifests", {
+        "production/deployment.yaml":
+          "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: docker.io/myorg/myapp:1.0.0\n",
+      });
+      const registry = createInMemoryRegistryClient({
+        images: [{ registry: "docker.io", repository: "myorg/myapp", tags: ["1.0.0", "1.3.0"] }],
+      });
+      const production = app(
+        "myapp-production",
+        "production",
+        {
+          [`${PREFIX}/app.update-strategy`]: "semver",
+          [`${PREFIX}/write-back-method`]: "git:branch",
+          [`${PREFIX}/git-branch`]: "main",
+          [`${PREFIX}/git-branch-prefix`]: "image-update/",
+        },
+        `file://${bare}`,
+      );
+      const updater = createUpdater({
+        source: { id: "static", list: async () => [production] },
+        registry,
+        git: createCliGitWriter({ cacheDir: cache }),
+        pullRequests: createPullRequestProvider({
+          provider: "webhook",
+          apiUrl: null,
+          webhookUrl: hook.url,
+          token: "Bearer hook-secret",
+        }),
+      });
+      const opened: string[] = [];
+      updater.on("pullrequest:opened", (event) => opened.push(`${event.branch} ${event.url}`));
+
+      const result = await updater.runOnce();
+      await updater.dispose();
+
+      expect(opened).toEqual(["image-update/myapp-1.3.0 https://prs.example.com/1"]);
+      expect(result.results[0]?.pullRequest).toBe("https://prs.example.com/1");
+      expect(hook.requests).toHaveLength(1);
+      expect(hook.requests[0]?.headers.authorization).toBe("Bearer hook-secret");
+      expect(hook.requests[0]?.body).toMatchObject({
+        head: "image-update/myapp-1.3.0",
+        base: "main",
+        title: "build: automatic update of myapp-production",
+      });
+    } finally {
+      await hook.stop();
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

@@ -142,6 +142,7 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     maxConcurrency: options.maxConcurrency,
     matchApplicationNames: options.matchApplicationNames,
     matchApplicationLabel: options.matchApplicationLabel,
+    pullRequests: options.pullRequests,
     cacheDir: options.cacheDir,
     onWarning: (message, fields) => logger.warn(message, fields),
     onGitOperation: (event) =>

@@ -1,10 +1,9 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { compileGlob } from "@image-updater/core";
+import { compileGlob, parseLabelSelectorText } from "@image-updater/core";
 import type { FlagSpec, ParsedFlags } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
 import { formatGoDuration, parseGoDuration } from "./duration.js";
-import { type LabelSelector, parseLabelSelector } from "./label-selector.js";
 
 /** Log levels, lowest first, as argocd-image-updater names them. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
@@ -42,7 +41,8 @@ export interface RunOptions {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   readonly matchApplicationNames: readonly string[];
-  readonly matchApplicationLabel: LabelSelector | null;
+  /** Label selector text, validated (`team=a,tier!=db`). */
+  readonly matchApplicationLabel: string | null;
   readonly applicationsDir: string | null;
   readonly secretsDir: string | null;
   readonly configDir: string | null;
@@ -51,9 +51,25 @@ export interface RunOptions {
   /** known_hosts file for SSH remotes, `null` for the system's. */
   readonly sshKnownHostsPath: string | null;
   readonly sshKnownHostsExplicit: boolean;
+  /** Where pull requests for write branches (`git:branch`) are opened; `null`: no pull requests. */
+  readonly pullRequests: PullRequestOptions | null;
   /** Flags accepted for compatibility that change nothing here. */
   readonly ignoredFlags: readonly string[];
 }
+
+/** Pull-request settings. The token is read from `PULL_REQUEST_TOKEN` only, never from a flag. */
+export interface PullRequestOptions {
+  readonly provider: "github" | "gitlab" | "gitea" | "webhook";
+  /** API base for self-hosted GitHub, GitLab or Gitea; `null` for the provider's default. */
+  readonly apiUrl: string | null;
+  /** Endpoint of the `webhook` provider. */
+  readonly webhookUrl: string | null;
+  /** From `PULL_REQUEST_TOKEN`; a secret: never logged. For the webhook it becomes the Authorization header. */
+  readonly token: string | null;
+}
+
+/** Environment variable holding the pull-request API token (or the webhook's Authorization header value). */
+export const PULL_REQUEST_TOKEN_ENV = "PULL_REQUEST_TOKEN";
 
 /** The `run` flags, names as argocd-image-updater spells them. */
 export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -127,6 +143,21 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: "string",
     placeholder: "SELECTOR",
     help: "only applications matching this label selector (app=web,tier!=db)",
+  },
+  "pull-request-provider": {
+    type: "string",
+    placeholder: "PROVIDER",
+    help: `open a pull request for each write branch: github, gitlab, gitea or webhook [PULL_REQUEST_PROVIDER]; token in ${"$"}PULL_REQUEST_TOKEN`,
+  },
+  "pull-request-api-url": {
+    type: "string",
+    placeholder: "URL",
+    help: "API base of a self-hosted GitHub, GitLab or Gitea [PULL_REQUEST_API_URL]",
+  },
+  "pull-request-webhook-url": {
+    type: "string",
+    placeholder: "URL",
+    help: "endpoint the webhook provider POSTs to [PULL_REQUEST_WEBHOOK_URL]",
   },
   "applications-dir": {
     type: "string",
@@ -243,6 +274,36 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     return lookup(flag, envName, ...keys)?.value ?? null;
   }
 
+  function pullRequestOptions(): PullRequestOptions | null {
+    const origin = lookup("pull-request-provider", "PULL_REQUEST_PROVIDER", "pull-request.provider");
+    if (!origin) return null;
+    const providers = ["github", "gitlab", "gitea", "webhook"] as const;
+    const provider = providers.find((name) => name === origin.value.toLowerCase());
+    if (provider === undefined) {
+      invalid(origin, `write one of ${providers.join(", ")}`);
+      return null;
+    }
+    const apiUrl = text("pull-request-api-url", "PULL_REQUEST_API_URL", "pull-request.api-url");
+    const webhookUrl = text("pull-request-webhook-url", "PULL_REQUEST_WEBHOOK_URL", "pull-request.webhook-url");
+    for (const [url, flag] of [
+      [apiUrl, "--pull-request-api-url"],
+      [webhookUrl, "--pull-request-webhook-url"],
+    ] as const) {
+      if (url !== null && !/^https?:\/\/[^\s/]+/.test(url))
+        errors.push(`invalid value "${url}" for ${flag}: write an http(s) URL`);
+    }
+    if (provider === "webhook" && webhookUrl === null) {
+      errors.push("--pull-request-provider webhook needs --pull-request-webhook-url URL (or PULL_REQUEST_WEBHOOK_URL)");
+    }
+    if (provider !== "webhook" && (env[PULL_REQUEST_TOKEN_ENV] ?? "") === "") {
+      errors.push(
+        `--pull-request-provider ${provider} needs an API token in the environment variable ${PULL_REQUEST_TOKEN_ENV}`,
+      );
+    }
+    const token = env[PULL_REQUEST_TOKEN_ENV] ?? "";
+    return { provider, apiUrl, webhookUrl, token: token === "" ? null : token };
+  }
+
   const once = bool("once");
   let intervalMs = 120_000;
   const intervalOrigin = lookup("interval", "IMAGE_UPDATER_INTERVAL", "interval");
@@ -297,13 +358,13 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
       );
     }
   }
-  let matchApplicationLabel: LabelSelector | null = null;
+  let matchApplicationLabel: string | null = null;
   const labelOrigin = lookup("match-application-label");
   if (labelOrigin) {
-    const parsed = parseLabelSelector(labelOrigin.value);
-    if ("error" in parsed)
-      errors.push(`invalid value "${labelOrigin.value}" for ${labelOrigin.where}: ${parsed.error}`);
-    else matchApplicationLabel = parsed.selector;
+    const parsed = parseLabelSelectorText(labelOrigin.value);
+    if (typeof parsed === "string")
+      errors.push(`invalid value "${labelOrigin.value}" for ${labelOrigin.where}: ${parsed}`);
+    else matchApplicationLabel = labelOrigin.value;
   }
 
   const explicitPorts = flags.values["health-port"] !== undefined || flags.values["metrics-port"] !== undefined;
@@ -351,6 +412,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     argocdNamespace: text("argocd-namespace", "ARGOCD_NAMESPACE", "argocd.namespace") ?? "argocd",
     sshKnownHostsPath: knownHostsFlag ?? (inputs.fileExists(DEFAULT_SSH_KNOWN_HOSTS) ? DEFAULT_SSH_KNOWN_HOSTS : null),
     sshKnownHostsExplicit: knownHostsFlag !== null,
+    pullRequests: pullRequestOptions(),
     ignoredFlags: ["warmup-cache", "disable-kube-events"].filter((f) => flags.values[f] !== undefined),
   };
   if (options.applicationsDir === null) {
