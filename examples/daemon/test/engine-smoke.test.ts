@@ -193,3 +193,56 @@ describe("pull requests for write branches", () => {
     }
   });
 });
+
+describe("engine scheduling", () => {
+  const watched = app("myapp", ".", {}, "https://git.example.test/repo.git");
+  const source: ApplicationSource = { id: "static", list: async () => [watched] };
+
+  it("trigger(image) checks only the applications watching that image", async () => {
+    const updater = createUpdater({ source, registry: createInMemoryRegistryClient({ images: [] }) });
+
+    const other = await updater.trigger("ghcr.io/someone/else");
+    const mine = await updater.trigger("myorg/myapp:9.9.9");
+    await updater.dispose();
+
+    expect(other.applications).toBe(0);
+    expect(mine.applications).toBe(1);
+  });
+
+  it("start() runs a cycle at once, never overlaps cycles, and stop() waits for the running one", async () => {
+    let listing = 0;
+    let overlapping = 0;
+    let calls = 0;
+    const slow: ApplicationSource = {
+      id: "slow",
+      list: async () => {
+        calls++;
+        listing++;
+        overlapping = Math.max(overlapping, listing);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        listing--;
+        return [watched];
+      },
+    };
+    const updater = createUpdater({
+      source: slow,
+      registry: createInMemoryRegistryClient({ images: [] }),
+      intervalMs: 10,
+    });
+    const finished = new Promise<void>((resolve) => updater.once("cycle:finished", () => resolve()));
+
+    updater.start();
+    const manual = updater.runOnce();
+    await finished;
+    await manual;
+    await updater.stop();
+    const afterStop = calls;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await updater.dispose();
+
+    expect(overlapping).toBe(1);
+    expect(afterStop).toBeGreaterThanOrEqual(2);
+    expect(calls).toBe(afterStop);
+    expect(updater.running).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
  * for registry webhooks), and reports every step through typed events.
  */
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import { runCycle } from "./cycle.js";
 import type { CycleStartedEvent, TypedEmitter, UpdaterEvents } from "./events.js";
 import { type ResolvedOptions, resolveOptions } from "./options.js";
@@ -22,6 +22,8 @@ export class Updater extends (EventEmitter as new () => TypedEmitter<UpdaterEven
   constructor(options: UpdaterOptions) {
     super();
     this.#options = options;
+    // Every in-flight request of every cycle listens on this one signal; dozens at once is expected.
+    setMaxListeners(0, this.#abort.signal);
     this.#resolved = resolveOptions(options, this.#abort.signal);
   }
 
