@@ -70,6 +70,8 @@ function sourceTypeOf(application: Application): ApplicationSourceType {
 /** The cycle's engine: options, the emitter, and a run id. */
 export interface CycleContext {
   readonly options: ResolvedOptions;
+  /** Git credentials looked up once per cycle per repository and source (a Secret read per app is waste). */
+  readonly gitCredentials?: ResolvedOptions["gitCredentials"];
   readonly emitter: TypedEmitter<UpdaterEvents>;
   readonly runId: string;
   readonly trigger: CycleStartedEvent["trigger"];
@@ -89,7 +91,11 @@ async function liveImages(
   const credentials =
     git === undefined
       ? undefined
-      : await context.options.gitCredentials({ application: plan.application, repoUrl: url, source: git.credentials });
+      : await (context.gitCredentials ?? context.options.gitCredentials)({
+          application: plan.application,
+          repoUrl: url,
+          source: git.credentials,
+        });
   const repository: GitRepository = { url, ...(credentials === undefined ? {} : { credentials }) };
   return liveImagesFromGit({
     application: plan.application,
@@ -245,7 +251,7 @@ async function writeGit(
     messageTemplate: options.messageTemplate,
     signOff: options.signOff,
     ...(options.signing === undefined ? {} : { signing: options.signing }),
-    gitCredentials: options.gitCredentials,
+    gitCredentials: context.gitCredentials ?? options.gitCredentials,
     pullRequests: options.pullRequests,
     argocdNamespace: options.argocdNamespace,
     signal: options.signal,
@@ -323,8 +329,22 @@ async function writeGit(
   return [...commits.values()];
 }
 
+function memoizeCredentials(lookup: ResolvedOptions["gitCredentials"]): ResolvedOptions["gitCredentials"] {
+  const known = new Map<string, ReturnType<ResolvedOptions["gitCredentials"]>>();
+  return (request) => {
+    const key = JSON.stringify([request.repoUrl, request.source]);
+    let pending = known.get(key);
+    if (pending === undefined) {
+      pending = lookup(request);
+      known.set(key, pending);
+    }
+    return pending;
+  };
+}
+
 /** Runs one cycle. Never throws: failures are events and counters. */
-export async function runCycle(context: CycleContext, run: RunOptions = {}): Promise<CycleResult> {
+export async function runCycle(base: CycleContext, run: RunOptions = {}): Promise<CycleResult> {
+  const context: CycleContext = { ...base, gitCredentials: memoizeCredentials(base.options.gitCredentials) };
   const { options, emitter, runId } = context;
   const startedAt = new Date();
   const started = Date.now();
