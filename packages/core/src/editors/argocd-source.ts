@@ -15,17 +15,17 @@ import type { ValueFor } from "./value-path.js";
 import {
   addItem,
   addPair,
-  entryLines,
+  appendTopLevel,
+  fieldScalar,
   fillEmpty,
   findPair,
   indentStyle,
   isEmptyValue,
   type NewValue,
   replaceScalar,
-  resolve,
   type YamlFile,
 } from "./yaml-doc.js";
-import { columnOf, lineEnding, type Splice, scalarText } from "./yaml-text.js";
+import { columnOf, type Splice, scalarText } from "./yaml-text.js";
 
 /** The Argo CD namespace argocd-image-updater assumes when none is configured. */
 export const DEFAULT_ARGOCD_NAMESPACE = "argocd";
@@ -90,10 +90,7 @@ function appendToSection(file: YamlFile, top: string, list: string, section: Sec
     }
     case "missing": {
       if (section.map === null) {
-        const eol = lineEnding(file.text);
-        const lines = entryLines(top, { [list]: [item] }, 0, style);
-        const lead = file.text === "" || file.text.endsWith("\n") ? "" : eol;
-        return [{ start: file.text.length, end: file.text.length, text: lead + lines.join(eol) + eol }];
+        return [appendTopLevel(file, top, { [list]: [item] }, style)];
       }
       if (section.level === "top") return [addPair(file, section.map, top, { [list]: [item] }, style)];
       return [addPair(file, section.map, list, [item], style)];
@@ -105,9 +102,7 @@ function appendToSection(file: YamlFile, top: string, list: string, section: Sec
 
 /** The scalar of `field` in a list entry, through an alias when it is one. */
 function entryField(file: YamlFile, item: unknown, field: string): Scalar | undefined {
-  if (!isMap(item)) return undefined;
-  const value = resolve(file.docs[0] as YamlFile["docs"][number], findPair(item, field)?.value);
-  return isScalar(value) ? (value as Scalar) : undefined;
+  return isMap(item) ? fieldScalar(file, item, field) : undefined;
 }
 
 /** A step setting the `value` of the `{name, value}` entry `entryName` in `<top>.<list>`. */

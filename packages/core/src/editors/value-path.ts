@@ -9,7 +9,7 @@ import { editDiagnostic } from "./diagnostic.js";
 import type { StepResult } from "./edit-runner.js";
 import {
   addPair,
-  entryLines,
+  appendTopLevel,
   fillEmpty,
   findPair,
   indentStyle,
@@ -19,7 +19,7 @@ import {
   resolve,
   type YamlFile,
 } from "./yaml-doc.js";
-import { columnOf, lineEnding, scalarText } from "./yaml-text.js";
+import { columnOf, scalarText } from "./yaml-text.js";
 
 /** Decides the new value from the current one (`undefined` when the key is missing); `null` leaves it. */
 export type ValueFor = (current: string | undefined) => string | null;
@@ -89,10 +89,7 @@ export function setValueAtPath(
     const wanted = valueFor(undefined);
     if (wanted === null) return { splices: [] };
     const [first, ...rest] = raw;
-    const eol = lineEnding(file.text);
-    const lines = entryLines(first as string, nest(rest, wanted), 0, style);
-    const lead = file.text === "" || file.text.endsWith("\n") ? "" : eol;
-    return { splices: [{ start: file.text.length, end: file.text.length, text: lead + lines.join(eol) + eol }] };
+    return { splices: [appendTopLevel(file, first as string, nest(rest, wanted), style)] };
   }
   let node: unknown = resolve(doc, doc.contents);
   let i = 0;
