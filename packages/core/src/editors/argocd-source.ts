@@ -9,6 +9,7 @@ import { editDiagnostic } from "./diagnostic.js";
 import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
 import { joinImage, sameImageName, splitImage } from "./image-match.js";
+import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
 import { parseKustomizeImageOverride } from "./kustomization.js";
 import type { ImageChange, ImageValueNames } from "./types.js";
 import type { ValueFor } from "./value-path.js";
@@ -167,22 +168,18 @@ function valueSteps(
 ): EditStep[] {
   const list = top === "helm" ? "parameters" : "env";
   const label = imageLabel(change);
-  const watched = splitImage(change.image).name;
   const group = `${label}@${top}`;
   if (names.spec) {
     return [
-      namedEntryStep(key, top, list, names.spec, label, group, (diagnostics) => (current) => {
-        const written = current === undefined ? undefined : splitImage(current);
-        const name = written !== undefined && sameImageName(written.name, watched) ? written.name : watched;
-        const digest = digestToWrite(
-          change,
-          written?.digest !== undefined,
-          `${key}:${top}.${list}`,
-          diagnostics,
-          label,
-        );
-        return joinImage(name, change.newTag, digest);
-      }),
+      namedEntryStep(
+        key,
+        top,
+        list,
+        names.spec,
+        label,
+        group,
+        (diagnostics) => (current) => imageSpecValue(change, current, `${key}:${top}.${list}`, diagnostics, label),
+      ),
     ];
   }
   const steps: EditStep[] = [];
@@ -190,29 +187,20 @@ function valueSteps(
   const tagKey = names.tag || defaults.tag;
   if (nameKey) {
     steps.push(
-      namedEntryStep(
-        key,
-        top,
-        list,
-        nameKey,
-        label,
-        group,
-        () => (current) => (current !== undefined && sameImageName(splitImage(current).name, watched) ? null : watched),
-      ),
+      namedEntryStep(key, top, list, nameKey, label, group, () => (current) => imageNameValue(change, current)),
     );
   }
   if (tagKey) {
     steps.push(
-      namedEntryStep(key, top, list, tagKey, label, group, (diagnostics) => (current) => {
-        const digest = digestToWrite(
-          change,
-          current?.includes("@") ?? false,
-          `${key}:${top}.${list}`,
-          diagnostics,
-          label,
-        );
-        return digest === undefined ? change.newTag : `${change.newTag}@${digest}`;
-      }),
+      namedEntryStep(
+        key,
+        top,
+        list,
+        tagKey,
+        label,
+        group,
+        (diagnostics) => (current) => imageTagValue(change, current, `${key}:${top}.${list}`, diagnostics, label),
+      ),
     );
   }
   return steps;
