@@ -12,7 +12,7 @@ import { joinImage, sameImageName, splitImage } from "./image-match.js";
 import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
 import { parseKustomizeImageOverride } from "./kustomization.js";
 import type { ImageChange, ImageValueNames } from "./types.js";
-import type { ValueFor } from "./value-path.js";
+import { type ValueFor, valueStep } from "./value-path.js";
 import {
   addItem,
   addPair,
@@ -116,47 +116,42 @@ function namedEntryStep(
   group: string,
   valueFor: (diagnostics: Diagnostic[]) => ValueFor,
 ): EditStep {
-  return {
-    image: label,
-    group,
-    run(file: YamlFile): StepResult {
-      const diagnostics: Diagnostic[] = [];
-      const where = `${key}:${top}.${list}[name=${entryName}]`;
-      const section = findSection(file, top, list);
-      if (section.kind === "invalid")
-        return { splices: [], diagnostics: [editDiagnostic("error", where, section.message, label)] };
-      const existing =
-        section.kind === "seq"
-          ? section.seq.items.find(
-              (item) =>
-                entryField(file, item, "name") !== undefined &&
-                scalarText(entryField(file, item, "name") as Scalar) === entryName,
-            )
-          : undefined;
-      const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
-      const current = valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
-      const wanted = valueFor(diagnostics)(current);
-      if (wanted === null || wanted === current) return { splices: [], diagnostics };
-      const style = indentStyle(file, false);
-      if (existing !== undefined && isMap(existing)) {
-        const splices: Splice[] = [];
-        if (valueNode === undefined) splices.push(addPair(file, existing, "value", wanted, style));
-        else if (isEmptyValue(valueNode)) splices.push(...fillEmpty(file, valueNode, wanted, 0, style));
-        else {
-          const splice = replaceScalar(valueNode, wanted);
-          if (splice !== null) splices.push(splice);
-        }
-        // Without forcestring Helm reads a tag such as 1.20 as the number 1.2.
-        if (top === "helm" && findPair(existing, "forcestring") === undefined) {
-          splices.push(addPair(file, existing, "forcestring", true, style));
-        }
-        return { splices, diagnostics };
+  return valueStep(label, group, valueFor, (file, decide) => {
+    const where = `${key}:${top}.${list}[name=${entryName}]`;
+    const section = findSection(file, top, list);
+    if (section.kind === "invalid")
+      return { splices: [], diagnostics: [editDiagnostic("error", where, section.message, label)] };
+    const existing =
+      section.kind === "seq"
+        ? section.seq.items.find(
+            (item) =>
+              entryField(file, item, "name") !== undefined &&
+              scalarText(entryField(file, item, "name") as Scalar) === entryName,
+          )
+        : undefined;
+    const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
+    const current = valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
+    const wanted = decide(current);
+    if (wanted === null || wanted === current) return { splices: [] };
+    const style = indentStyle(file, false);
+    if (existing !== undefined && isMap(existing)) {
+      const splices: Splice[] = [];
+      if (valueNode === undefined) splices.push(addPair(file, existing, "value", wanted, style));
+      else if (isEmptyValue(valueNode)) splices.push(...fillEmpty(file, valueNode, wanted, 0, style));
+      else {
+        const splice = replaceScalar(valueNode, wanted);
+        if (splice !== null) splices.push(splice);
       }
-      const item: NewValue =
-        top === "helm" ? { name: entryName, value: wanted, forcestring: true } : { name: entryName, value: wanted };
-      return { splices: appendToSection(file, top, list, section, item), diagnostics };
-    },
-  };
+      // Without forcestring Helm reads a tag such as 1.20 as the number 1.2.
+      if (top === "helm" && findPair(existing, "forcestring") === undefined) {
+        splices.push(addPair(file, existing, "forcestring", true, style));
+      }
+      return { splices };
+    }
+    const item: NewValue =
+      top === "helm" ? { name: entryName, value: wanted, forcestring: true } : { name: entryName, value: wanted };
+    return { splices: appendToSection(file, top, list, section, item) };
+  });
 }
 
 function valueSteps(

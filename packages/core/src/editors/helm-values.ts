@@ -8,8 +8,7 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import { type EditResult, type EditStep, imageLabel, runEdits } from "./edit-runner.js";
 import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
 import type { ImageChange } from "./types.js";
-import { setValueAtPath, type ValueFor } from "./value-path.js";
-import type { YamlFile } from "./yaml-doc.js";
+import { setValueAtPath, type ValueFor, valueStep } from "./value-path.js";
 
 /** Helm value key of the image name when `helm.image-name` is not set (argocd-image-updater's default). */
 export const DEFAULT_HELM_IMAGE_NAME_KEY = "image.name";
@@ -23,15 +22,7 @@ function step(
   group: string,
   valueFor: (diagnostics: Diagnostic[]) => ValueFor,
 ): EditStep {
-  return {
-    image: label,
-    group,
-    run(file: YamlFile) {
-      const diagnostics: Diagnostic[] = [];
-      const result = setValueAtPath(file, path, valueFor(diagnostics), key, label);
-      return { splices: result.splices, diagnostics: [...diagnostics, ...(result.diagnostics ?? [])] };
-    },
-  };
+  return valueStep(label, group, valueFor, (file, value) => setValueAtPath(file, path, value, key, label));
 }
 
 /** The steps writing one change into values at `names` (Helm keys or plugin-style names). */

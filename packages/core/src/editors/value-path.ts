@@ -6,7 +6,7 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from "yaml";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
-import type { StepResult } from "./edit-runner.js";
+import type { EditStep, StepResult } from "./edit-runner.js";
 import {
   addPair,
   appendTopLevel,
@@ -23,6 +23,27 @@ import { columnOf, scalarText } from "./yaml-text.js";
 
 /** Decides the new value from the current one (`undefined` when the key is missing); `null` leaves it. */
 export type ValueFor = (current: string | undefined) => string | null;
+
+/**
+ * A step writing one image value: `valueFor` decides it (adding its diagnostics to the list it is given) and
+ * `write` puts it in the file; the decision's diagnostics come before the write's.
+ */
+export function valueStep(
+  label: string,
+  group: string,
+  valueFor: (diagnostics: Diagnostic[]) => ValueFor,
+  write: (file: YamlFile, valueFor: ValueFor) => StepResult,
+): EditStep {
+  return {
+    image: label,
+    group,
+    run(file: YamlFile): StepResult {
+      const diagnostics: Diagnostic[] = [];
+      const result = write(file, valueFor(diagnostics));
+      return { splices: result.splices, diagnostics: [...diagnostics, ...(result.diagnostics ?? [])] };
+    },
+  };
+}
 
 interface PathPart {
   readonly key: string;
