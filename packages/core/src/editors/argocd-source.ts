@@ -9,23 +9,24 @@ import { editDiagnostic } from "./diagnostic.js";
 import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
 import { joinImage, sameImageName, splitImage } from "./image-match.js";
+import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
 import { parseKustomizeImageOverride } from "./kustomization.js";
 import type { ImageChange, ImageValueNames } from "./types.js";
-import type { ValueFor } from "./value-path.js";
+import { type ValueFor, valueStep } from "./value-path.js";
 import {
   addItem,
   addPair,
-  entryLines,
+  appendTopLevel,
+  fieldScalar,
   fillEmpty,
   findPair,
   indentStyle,
   isEmptyValue,
   type NewValue,
   replaceScalar,
-  resolve,
   type YamlFile,
 } from "./yaml-doc.js";
-import { columnOf, lineEnding, type Splice, scalarText } from "./yaml-text.js";
+import { columnOf, type Splice, scalarText } from "./yaml-text.js";
 
 /** The Argo CD namespace argocd-image-updater assumes when none is configured. */
 export const DEFAULT_ARGOCD_NAMESPACE = "argocd";
@@ -90,10 +91,7 @@ function appendToSection(file: YamlFile, top: string, list: string, section: Sec
     }
     case "missing": {
       if (section.map === null) {
-        const eol = lineEnding(file.text);
-        const lines = entryLines(top, { [list]: [item] }, 0, style);
-        const lead = file.text === "" || file.text.endsWith("\n") ? "" : eol;
-        return [{ start: file.text.length, end: file.text.length, text: lead + lines.join(eol) + eol }];
+        return [appendTopLevel(file, top, { [list]: [item] }, style)];
       }
       if (section.level === "top") return [addPair(file, section.map, top, { [list]: [item] }, style)];
       return [addPair(file, section.map, list, [item], style)];
@@ -105,9 +103,7 @@ function appendToSection(file: YamlFile, top: string, list: string, section: Sec
 
 /** The scalar of `field` in a list entry, through an alias when it is one. */
 function entryField(file: YamlFile, item: unknown, field: string): Scalar | undefined {
-  if (!isMap(item)) return undefined;
-  const value = resolve(file.docs[0] as YamlFile["docs"][number], findPair(item, field)?.value);
-  return isScalar(value) ? (value as Scalar) : undefined;
+  return isMap(item) ? fieldScalar(file, item, field) : undefined;
 }
 
 /** A step setting the `value` of the `{name, value}` entry `entryName` in `<top>.<list>`. */
@@ -120,47 +116,42 @@ function namedEntryStep(
   group: string,
   valueFor: (diagnostics: Diagnostic[]) => ValueFor,
 ): EditStep {
-  return {
-    image: label,
-    group,
-    run(file: YamlFile): StepResult {
-      const diagnostics: Diagnostic[] = [];
-      const where = `${key}:${top}.${list}[name=${entryName}]`;
-      const section = findSection(file, top, list);
-      if (section.kind === "invalid")
-        return { splices: [], diagnostics: [editDiagnostic("error", where, section.message, label)] };
-      const existing =
-        section.kind === "seq"
-          ? section.seq.items.find(
-              (item) =>
-                entryField(file, item, "name") !== undefined &&
-                scalarText(entryField(file, item, "name") as Scalar) === entryName,
-            )
-          : undefined;
-      const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
-      const current = valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
-      const wanted = valueFor(diagnostics)(current);
-      if (wanted === null || wanted === current) return { splices: [], diagnostics };
-      const style = indentStyle(file, false);
-      if (existing !== undefined && isMap(existing)) {
-        const splices: Splice[] = [];
-        if (valueNode === undefined) splices.push(addPair(file, existing, "value", wanted, style));
-        else if (isEmptyValue(valueNode)) splices.push(...fillEmpty(file, valueNode, wanted, 0, style));
-        else {
-          const splice = replaceScalar(valueNode, wanted);
-          if (splice !== null) splices.push(splice);
-        }
-        // Without forcestring Helm reads a tag such as 1.20 as the number 1.2.
-        if (top === "helm" && findPair(existing, "forcestring") === undefined) {
-          splices.push(addPair(file, existing, "forcestring", true, style));
-        }
-        return { splices, diagnostics };
+  return valueStep(label, group, valueFor, (file, decide) => {
+    const where = `${key}:${top}.${list}[name=${entryName}]`;
+    const section = findSection(file, top, list);
+    if (section.kind === "invalid")
+      return { splices: [], diagnostics: [editDiagnostic("error", where, section.message, label)] };
+    const existing =
+      section.kind === "seq"
+        ? section.seq.items.find(
+            (item) =>
+              entryField(file, item, "name") !== undefined &&
+              scalarText(entryField(file, item, "name") as Scalar) === entryName,
+          )
+        : undefined;
+    const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
+    const current = valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
+    const wanted = decide(current);
+    if (wanted === null || wanted === current) return { splices: [] };
+    const style = indentStyle(file, false);
+    if (existing !== undefined && isMap(existing)) {
+      const splices: Splice[] = [];
+      if (valueNode === undefined) splices.push(addPair(file, existing, "value", wanted, style));
+      else if (isEmptyValue(valueNode)) splices.push(...fillEmpty(file, valueNode, wanted, 0, style));
+      else {
+        const splice = replaceScalar(valueNode, wanted);
+        if (splice !== null) splices.push(splice);
       }
-      const item: NewValue =
-        top === "helm" ? { name: entryName, value: wanted, forcestring: true } : { name: entryName, value: wanted };
-      return { splices: appendToSection(file, top, list, section, item), diagnostics };
-    },
-  };
+      // Without forcestring Helm reads a tag such as 1.20 as the number 1.2.
+      if (top === "helm" && findPair(existing, "forcestring") === undefined) {
+        splices.push(addPair(file, existing, "forcestring", true, style));
+      }
+      return { splices };
+    }
+    const item: NewValue =
+      top === "helm" ? { name: entryName, value: wanted, forcestring: true } : { name: entryName, value: wanted };
+    return { splices: appendToSection(file, top, list, section, item) };
+  });
 }
 
 function valueSteps(
@@ -172,22 +163,18 @@ function valueSteps(
 ): EditStep[] {
   const list = top === "helm" ? "parameters" : "env";
   const label = imageLabel(change);
-  const watched = splitImage(change.image).name;
   const group = `${label}@${top}`;
   if (names.spec) {
     return [
-      namedEntryStep(key, top, list, names.spec, label, group, (diagnostics) => (current) => {
-        const written = current === undefined ? undefined : splitImage(current);
-        const name = written !== undefined && sameImageName(written.name, watched) ? written.name : watched;
-        const digest = digestToWrite(
-          change,
-          written?.digest !== undefined,
-          `${key}:${top}.${list}`,
-          diagnostics,
-          label,
-        );
-        return joinImage(name, change.newTag, digest);
-      }),
+      namedEntryStep(
+        key,
+        top,
+        list,
+        names.spec,
+        label,
+        group,
+        (diagnostics) => (current) => imageSpecValue(change, current, `${key}:${top}.${list}`, diagnostics, label),
+      ),
     ];
   }
   const steps: EditStep[] = [];
@@ -195,29 +182,20 @@ function valueSteps(
   const tagKey = names.tag || defaults.tag;
   if (nameKey) {
     steps.push(
-      namedEntryStep(
-        key,
-        top,
-        list,
-        nameKey,
-        label,
-        group,
-        () => (current) => (current !== undefined && sameImageName(splitImage(current).name, watched) ? null : watched),
-      ),
+      namedEntryStep(key, top, list, nameKey, label, group, () => (current) => imageNameValue(change, current)),
     );
   }
   if (tagKey) {
     steps.push(
-      namedEntryStep(key, top, list, tagKey, label, group, (diagnostics) => (current) => {
-        const digest = digestToWrite(
-          change,
-          current?.includes("@") ?? false,
-          `${key}:${top}.${list}`,
-          diagnostics,
-          label,
-        );
-        return digest === undefined ? change.newTag : `${change.newTag}@${digest}`;
-      }),
+      namedEntryStep(
+        key,
+        top,
+        list,
+        tagKey,
+        label,
+        group,
+        (diagnostics) => (current) => imageTagValue(change, current, `${key}:${top}.${list}`, diagnostics, label),
+      ),
     );
   }
   return steps;

@@ -6,9 +6,8 @@
 import { type Document, isMap, isPair, isScalar, isSeq, type Scalar } from "yaml";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
-import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits } from "./edit-runner.js";
-import { joinImage, sameImageName, splitImage } from "./image-match.js";
+import { imageNameValue, imageSpecValue } from "./image-value.js";
 import type { ImageChange } from "./types.js";
 import type { YamlFile } from "./yaml-doc.js";
 import { replaceScalar } from "./yaml-doc.js";
@@ -78,7 +77,6 @@ function markerValue(
 ): string | null {
   const current = scalarText(marker.node);
   const label = imageLabel(change);
-  const watched = splitImage(change.image).name;
   switch (marker.field) {
     case "tag":
       return change.newTag;
@@ -91,16 +89,9 @@ function markerValue(
       }
       return change.newDigest;
     case "name":
-      return sameImageName(current, watched) ? null : watched;
-    default: {
-      const written = splitImage(current);
-      const name = sameImageName(written.name, watched) ? written.name : watched;
-      return joinImage(
-        name,
-        change.newTag,
-        digestToWrite(change, written.digest !== undefined, where, diagnostics, label),
-      );
-    }
+      return imageNameValue(change, current);
+    default:
+      return imageSpecValue(change, current, where, diagnostics, label);
   }
 }
 

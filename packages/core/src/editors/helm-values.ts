@@ -5,12 +5,10 @@
  */
 
 import type { Diagnostic } from "../config/diagnostic.js";
-import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits } from "./edit-runner.js";
-import { joinImage, sameImageName, splitImage } from "./image-match.js";
+import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
 import type { ImageChange } from "./types.js";
-import { setValueAtPath, type ValueFor } from "./value-path.js";
-import type { YamlFile } from "./yaml-doc.js";
+import { setValueAtPath, type ValueFor, valueStep } from "./value-path.js";
 
 /** Helm value key of the image name when `helm.image-name` is not set (argocd-image-updater's default). */
 export const DEFAULT_HELM_IMAGE_NAME_KEY = "image.name";
@@ -24,15 +22,7 @@ function step(
   group: string,
   valueFor: (diagnostics: Diagnostic[]) => ValueFor,
 ): EditStep {
-  return {
-    image: label,
-    group,
-    run(file: YamlFile) {
-      const diagnostics: Diagnostic[] = [];
-      const result = setValueAtPath(file, path, valueFor(diagnostics), key, label);
-      return { splices: result.splices, diagnostics: [...diagnostics, ...(result.diagnostics ?? [])] };
-    },
-  };
+  return valueStep(label, group, valueFor, (file, value) => setValueAtPath(file, path, value, key, label));
 }
 
 /** The steps writing one change into values at `names` (Helm keys or plugin-style names). */
@@ -43,33 +33,29 @@ export function imageValueSteps(
 ): EditStep[] {
   const label = imageLabel(change);
   const group = `${label}@${names.spec ?? ""}|${names.name ?? ""}|${names.tag ?? ""}`;
-  const watched = splitImage(change.image).name;
   if (names.spec !== undefined && names.spec !== "") {
     const path = names.spec;
     return [
-      step(key, path, label, group, (diagnostics) => (current) => {
-        const written = current === undefined ? undefined : splitImage(current);
-        const name = written !== undefined && sameImageName(written.name, watched) ? written.name : watched;
-        const digest = digestToWrite(change, written?.digest !== undefined, `${key}:${path}`, diagnostics, label);
-        return joinImage(name, change.newTag, digest);
-      }),
+      step(
+        key,
+        path,
+        label,
+        group,
+        (diagnostics) => (current) => imageSpecValue(change, current, `${key}:${path}`, diagnostics, label),
+      ),
     ];
   }
   const namePath = names.name || DEFAULT_HELM_IMAGE_NAME_KEY;
   const tagPath = names.tag || DEFAULT_HELM_IMAGE_TAG_KEY;
   return [
+    step(key, namePath, label, group, () => (current) => imageNameValue(change, current)),
     step(
       key,
-      namePath,
+      tagPath,
       label,
       group,
-      () => (current) => (current !== undefined && sameImageName(splitImage(current).name, watched) ? null : watched),
+      (diagnostics) => (current) => imageTagValue(change, current, `${key}:${tagPath}`, diagnostics, label),
     ),
-    step(key, tagPath, label, group, (diagnostics) => (current) => {
-      const pinned = current?.includes("@") ?? false;
-      const digest = digestToWrite(change, pinned, `${key}:${tagPath}`, diagnostics, label);
-      return digest === undefined ? change.newTag : `${change.newTag}@${digest}`;
-    }),
   ];
 }
 

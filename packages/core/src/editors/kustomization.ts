@@ -12,7 +12,8 @@ import type { ImageChange } from "./types.js";
 import {
   addItem,
   addPair,
-  entryLines,
+  appendTopLevel,
+  fieldScalar,
   fillEmpty,
   findPair,
   indentStyle,
@@ -20,10 +21,9 @@ import {
   type NewValue,
   removePair,
   replaceScalar,
-  resolve,
   type YamlFile,
 } from "./yaml-doc.js";
-import { lineEnding, type Splice, scalarText } from "./yaml-text.js";
+import { type Splice, scalarText } from "./yaml-text.js";
 
 /** File names kustomize recognises, in its lookup order. */
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -75,12 +75,6 @@ function imagesSeq(file: YamlFile): { root?: YAMLMap; pairValue?: unknown; seq?:
   if (isSeq(pair.value)) return { root, seq: pair.value };
   if (isEmptyValue(pair.value)) return { root, pairValue: pair.value };
   return { problem: "`images` is not a list; write `images:` followed by `- name: …` entries" };
-}
-
-/** The scalar of `field`, through an alias when it is one (single-document file). */
-function fieldScalar(file: YamlFile, item: YAMLMap, field: string): Scalar | undefined {
-  const value = resolve(file.docs[0] as YamlFile["docs"][number], findPair(item, field)?.value);
-  return isScalar(value) ? (value as Scalar) : undefined;
 }
 
 function entryName(item: YAMLMap, field: string): string | undefined {
@@ -138,10 +132,7 @@ function entryStep(key: string, edit: EntryEdit): EditStep {
       const style = indentStyle(file, false);
       const entry = newEntry(edit.override);
       if (found.root === undefined) {
-        const eol = lineEnding(file.text);
-        const lines = entryLines("images", [entry], 0, style);
-        const lead = file.text === "" || file.text.endsWith("\n") ? "" : eol;
-        return { splices: [{ start: file.text.length, end: file.text.length, text: lead + lines.join(eol) + eol }] };
+        return { splices: [appendTopLevel(file, "images", [entry], style)] };
       }
       if (found.seq === undefined) {
         const images: NewValue = [entry];

@@ -83,6 +83,21 @@ interface Collected {
   readonly paths: string[];
 }
 
+/** The repository path `path` resolves to, or `undefined` with an error diagnostic when it is unsafe. */
+async function resolveOrReport(
+  request: WriteBackPlanRequest,
+  out: Collected,
+  path: string,
+): Promise<string | undefined> {
+  try {
+    return await resolveRepoPath(request.files, "", path);
+  } catch (error) {
+    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
+    out.diagnostics.push(editDiagnostic("error", path, error.message));
+    return undefined;
+  }
+}
+
 /** Plans one file: edits it now for diagnostics, and returns a replayable edit when it changes. */
 async function planFile(
   request: WriteBackPlanRequest,
@@ -91,14 +106,8 @@ async function planFile(
   edit: Editor,
   options: { readonly create: boolean },
 ): Promise<void> {
-  let real: string;
-  try {
-    real = await resolveRepoPath(request.files, "", path);
-  } catch (error) {
-    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
-    out.diagnostics.push(editDiagnostic("error", path, error.message));
-    return;
-  }
+  const real = await resolveOrReport(request, out, path);
+  if (real === undefined) return;
   out.paths.push(real);
   const current = await request.files.readFile(real);
   if (current === null && !options.create) {
@@ -140,14 +149,8 @@ async function planTree(
   edit: Editor,
   tree: { readonly matched: Set<string>; readonly expected: readonly ImageChange[]; readonly recurse: boolean },
 ): Promise<void> {
-  let root: string;
-  try {
-    root = await resolveRepoPath(request.files, "", path);
-  } catch (error) {
-    if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
-    out.diagnostics.push(editDiagnostic("error", path, error.message));
-    return;
-  }
+  const root = await resolveOrReport(request, out, path);
+  if (root === undefined) return;
   for (const file of await yamlFilesUnder(request.files, root, tree.recurse)) {
     const text = await request.files.readFile(file);
     if (text === null || !screen(text)) continue;

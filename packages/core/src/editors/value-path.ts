@@ -6,10 +6,10 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from "yaml";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
-import type { StepResult } from "./edit-runner.js";
+import type { EditStep, StepResult } from "./edit-runner.js";
 import {
   addPair,
-  entryLines,
+  appendTopLevel,
   fillEmpty,
   findPair,
   indentStyle,
@@ -19,10 +19,31 @@ import {
   resolve,
   type YamlFile,
 } from "./yaml-doc.js";
-import { columnOf, lineEnding, scalarText } from "./yaml-text.js";
+import { columnOf, scalarText } from "./yaml-text.js";
 
 /** Decides the new value from the current one (`undefined` when the key is missing); `null` leaves it. */
 export type ValueFor = (current: string | undefined) => string | null;
+
+/**
+ * A step writing one image value: `valueFor` decides it (adding its diagnostics to the list it is given) and
+ * `write` puts it in the file; the decision's diagnostics come before the write's.
+ */
+export function valueStep(
+  label: string,
+  group: string,
+  valueFor: (diagnostics: Diagnostic[]) => ValueFor,
+  write: (file: YamlFile, valueFor: ValueFor) => StepResult,
+): EditStep {
+  return {
+    image: label,
+    group,
+    run(file: YamlFile): StepResult {
+      const diagnostics: Diagnostic[] = [];
+      const result = write(file, valueFor(diagnostics));
+      return { splices: result.splices, diagnostics: [...diagnostics, ...(result.diagnostics ?? [])] };
+    },
+  };
+}
 
 interface PathPart {
   readonly key: string;
@@ -89,10 +110,7 @@ export function setValueAtPath(
     const wanted = valueFor(undefined);
     if (wanted === null) return { splices: [] };
     const [first, ...rest] = raw;
-    const eol = lineEnding(file.text);
-    const lines = entryLines(first as string, nest(rest, wanted), 0, style);
-    const lead = file.text === "" || file.text.endsWith("\n") ? "" : eol;
-    return { splices: [{ start: file.text.length, end: file.text.length, text: lead + lines.join(eol) + eol }] };
+    return { splices: [appendTopLevel(file, first as string, nest(rest, wanted), style)] };
   }
   let node: unknown = resolve(doc, doc.contents);
   let i = 0;

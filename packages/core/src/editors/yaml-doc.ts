@@ -134,6 +134,12 @@ export function flowText(value: NewValue): string {
     .join(", ")}}`;
 }
 
+/** The scalar of `field` in `map`, through an alias when it is one (single-document file). */
+export function fieldScalar(file: YamlFile, map: YAMLMap, field: string): Scalar | undefined {
+  const value = resolve(file.docs[0] as YamlFile["docs"][number], findPair(map, field)?.value);
+  return isScalar(value) ? (value as Scalar) : undefined;
+}
+
 /** Splice replacing a scalar's value, keeping its quoting style; `null` when it already holds `value`. */
 export function replaceScalar(node: Scalar, value: string): Splice | null {
   if (scalarText(node) === value && node.value !== null) return null;
@@ -147,6 +153,14 @@ function insertLines(text: string, end: number, lines: readonly string[]): Splic
   // A block collection's range ends after the line break of its last line, or at a final line without one.
   if (end > 0 && text[end - 1] !== "\n") return { start: end, end, text: eol + lines.join(eol) };
   return { start: end, end, text: lines.join(eol) + eol };
+}
+
+/** Splice appending a top-level `key: value` at the end of the file (after a line break it lacks). */
+export function appendTopLevel(file: YamlFile, key: string, value: NewValue, style: IndentStyle): Splice {
+  const eol = lineEnding(file.text);
+  const lines = entryLines(key, value, 0, style);
+  const lead = file.text === "" || file.text.endsWith("\n") ? "" : eol;
+  return { start: file.text.length, end: file.text.length, text: lead + lines.join(eol) + eol };
 }
 
 /** Splice adding `key: value` to `map` (block or flow), in the map's own indentation. */

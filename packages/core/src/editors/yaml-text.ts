@@ -60,20 +60,36 @@ export function isSafePlain(value: string): boolean {
   return PLAIN_SAFE.test(value) && !NUMBER_LIKE.test(value) && !KEYWORD.test(value) && !value.endsWith(":");
 }
 
-/** A YAML double-quoted scalar for `value`. */
-export function doubleQuoted(value: string): string {
+/** The backslash escapes YAML double-quoted scalars and Go's `strconv.Quote` both write. */
+const COMMON_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['"', '\\"'],
+  ["\\", "\\\\"],
+  ["\n", "\\n"],
+  ["\t", "\\t"],
+  ["\r", "\\r"],
+]);
+
+const NO_ESCAPES: ReadonlyMap<string, string> = new Map();
+
+/**
+ * `value` in double quotes: `"`, `\`, newline, tab, CR and the `named` escapes by name, other control
+ * characters as `\xNN`, everything else as is.
+ */
+export function escapedQuoted(value: string, named: ReadonlyMap<string, string> = NO_ESCAPES): string {
   let out = '"';
   for (const ch of value) {
     const code = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
+    const byName = COMMON_ESCAPES.get(ch) ?? named.get(ch);
+    if (byName !== undefined) out += byName;
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
     else out += ch;
   }
   return `${out}"`;
+}
+
+/** A YAML double-quoted scalar for `value`. */
+export function doubleQuoted(value: string): string {
+  return escapedQuoted(value);
 }
 
 /** Spelling of `value` in the style of the scalar it replaces (plain stays plain when safe, quotes stay). */

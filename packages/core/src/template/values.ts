@@ -1,4 +1,5 @@
 /** How template values print, compare and test true, following Go's `fmt` and `text/template`. */
+import { escapedQuoted } from "../editors/yaml-text.js";
 
 /** A plain object used as a Go map or struct. */
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -63,22 +64,15 @@ export function formatValue(value: unknown, nilText = "<nil>"): string {
   return String(value);
 }
 
+/** Go's escapes beyond the ones YAML double-quoted scalars share. */
+const GO_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ["\x07", "\\a"],
+  ["\b", "\\b"],
+  ["\f", "\\f"],
+  ["\v", "\\v"],
+]);
+
 /** Go's `strconv.Quote`: double quotes, Go escapes, printable Unicode kept. */
 export function goQuote(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\x07") out += "\\a";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (ch === "\v") out += "\\v";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
+  return escapedQuoted(text, GO_ESCAPES);
 }
