@@ -1,16 +1,9 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { type SshGitServer, startSshGitServer } from "@image-updater/test/bench";
 import { describeGitWriterConformance, type GitWriterCase, gitWriterCases } from "@image-updater/test/conformance";
 import { afterAll } from "vitest";
-import { createCliGitWriter } from "../src/index.js";
+import { createServedRemoteHarness } from "./served-remote-harness.js";
 
-const run = promisify(execFile);
 let server: SshGitServer | undefined;
-let cacheDir: string | undefined;
 let count = 0;
 
 afterAll(async () => {
@@ -35,35 +28,19 @@ for (const keyType of ["ed25519", "rsa"] as const) {
       : {};
   describeGitWriterConformance(
     `git-cli over SSH with an ${keyType} deploy key and known_hosts`,
-    {
-      async createRemote() {
-        server ??= await startSshGitServer();
-        cacheDir = await mkdtemp(join(tmpdir(), "git-cli-ssh-cache-"));
-        const name = `deploy-${keyType}-${++count}`;
-        const bare = join(server.root, `${name}.git`);
-        await run("git", ["init", "--quiet", "--bare", "--initial-branch=main", bare]);
-        const key = keyType === "rsa" ? server.rsaKey : server.deployKey;
-        return {
-          repository: {
-            url: server.repoUrl(name),
-            credentials: { kind: "ssh", privateKey: key.privateKey, knownHosts: server.knownHosts },
-          },
-          bare,
-        };
-      },
-      async createWriter(context) {
-        return createCliGitWriter({
-          cacheDir: cacheDir ?? tmpdir(),
-          env: context.env,
-          beforePush: context.beforePush,
-          maxAttempts: 3,
-        });
-      },
-      async cleanup() {
-        if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
-        cacheDir = undefined;
-      },
-    },
+    createServedRemoteHarness("git-cli-ssh-cache-", async () => {
+      server ??= await startSshGitServer();
+      const name = `deploy-${keyType}-${++count}`;
+      const key = keyType === "rsa" ? server.rsaKey : server.deployKey;
+      return {
+        root: server.root,
+        name,
+        repository: {
+          url: server.repoUrl(name),
+          credentials: { kind: "ssh", privateKey: key.privateKey, knownHosts: server.knownHosts },
+        },
+      };
+    }),
     { skip, timeoutMs: 180_000 },
   );
 }

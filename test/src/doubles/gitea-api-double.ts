@@ -4,15 +4,8 @@
  * and error bodies (`{ message, url }`; 409 "pull request already exists for these targets [...]"), per the
  * Gitea API swagger. It serves one repository; branches are not modelled.
  */
-import type { DoublePull } from "./github-api-double.js";
-import {
-  type DoubleResponse,
-  type HttpDouble,
-  linkHeader,
-  paginate,
-  type RecordedRequest,
-  startHttpDouble,
-} from "./http-double.js";
+import { type DoubleResponse, listPage, type RecordedRequest, startOriginDouble } from "./http-double.js";
+import { createPullStore, type DoublePull, type PullApiDouble } from "./pull-store.js";
 
 /** Options of {@link startGiteaApiDouble}. */
 export interface GiteaApiDoubleOptions {
@@ -24,24 +17,21 @@ export interface GiteaApiDoubleOptions {
   readonly maxPerPage?: number;
 }
 
-/** A running Gitea API double. */
-export interface GiteaApiDouble extends HttpDouble {
-  /** Base URL to hand the provider as `apiUrl` (`…/api/v1`). */
-  readonly url: string;
-  readonly pulls: DoublePull[];
-  /** Adds a pull request as if opened by someone else. */
-  seedPull(pull: { head: string; base: string; title?: string; state?: "open" | "closed" }): DoublePull;
-  /** Runs right before a create is processed (simulate a racing client). */
-  beforeCreate: (() => void) | undefined;
-}
+/** A running Gitea API double; its `url` ends in `/api/v1`. */
+export interface GiteaApiDouble extends PullApiDouble {}
 
 /** Starts a {@link GiteaApiDouble} on 127.0.0.1 with an ephemeral port. */
 export async function startGiteaApiDouble(options: GiteaApiDoubleOptions = {}): Promise<GiteaApiDouble> {
   const repository = options.repository ?? "org/deploy";
   const token = options.token ?? "gitea-double-token";
-  const pulls: DoublePull[] = [];
+  const store = createPullStore();
+  const { pulls, seedPull } = store;
   let origin = "";
   const swagger = () => `${origin}/api/swagger`;
+  const notFound = (): DoubleResponse => ({
+    status: 404,
+    body: { message: "The target couldn't be found.", url: swagger() },
+  });
 
   function toJson(pull: DoublePull) {
     return {
@@ -57,28 +47,13 @@ export async function startGiteaApiDouble(options: GiteaApiDoubleOptions = {}): 
     };
   }
 
-  function seedPull(input: { head: string; base: string; title?: string; state?: "open" | "closed" }): DoublePull {
-    const pull: DoublePull = {
-      number: pulls.length + 1,
-      title: input.title ?? `seeded ${input.head}`,
-      body: "",
-      head: input.head,
-      base: input.base,
-      state: input.state ?? "open",
-      labels: [],
-    };
-    pulls.push(pull);
-    return pull;
-  }
-
   function handle(request: RecordedRequest): DoubleResponse {
     const auth = request.headers.authorization ?? "";
     if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
       return { status: 401, body: { message: "token is required", url: swagger() } };
     }
     const prefix = `/api/v1/repos/${repository}`;
-    if (!request.path.startsWith(`${prefix}/`))
-      return { status: 404, body: { message: "The target couldn't be found.", url: swagger() } };
+    if (!request.path.startsWith(`${prefix}/`)) return notFound();
     const rest = request.path.slice(prefix.length);
     const body = (request.body ?? {}) as Record<string, unknown>;
 
@@ -88,13 +63,7 @@ export async function startGiteaApiDouble(options: GiteaApiDoubleOptions = {}): 
         .filter((pull) => state === "all" || pull.state === state)
         .sort((a, b) => b.number - a.number);
       const perPage = Math.min(Number(request.query.limit ?? 30), options.maxPerPage ?? 50);
-      const page = Number(request.query.page ?? 1);
-      const { items, lastPage } = paginate(matching, page, perPage);
-      const link = linkHeader(
-        new URL(`${origin}${request.path}?${new URLSearchParams(request.query)}`),
-        page,
-        lastPage,
-      );
+      const { items, link } = listPage(request, origin, matching, perPage);
       return {
         status: 200,
         body: items.map(toJson),
@@ -129,28 +98,24 @@ export async function startGiteaApiDouble(options: GiteaApiDoubleOptions = {}): 
     }
     const pullMatch = /^\/pulls\/(?<number>\d+)$/.exec(rest);
     if (pullMatch && request.method === "PATCH") {
-      const pull = pulls.find((candidate) => candidate.number === Number(pullMatch.groups?.number));
-      if (!pull) return { status: 404, body: { message: "The target couldn't be found.", url: swagger() } };
-      if (typeof body.title === "string") pull.title = body.title;
-      if (typeof body.body === "string") pull.body = body.body;
+      const pull = store.byNumber(pullMatch);
+      if (!pull) return notFound();
+      store.edit(pull, body);
       return { status: 201, body: toJson(pull) };
     }
     const labelMatch = /^\/issues\/(?<number>\d+)\/labels$/.exec(rest);
     if (labelMatch && request.method === "POST") {
-      const pull = pulls.find((candidate) => candidate.number === Number(labelMatch.groups?.number));
-      if (!pull) return { status: 404, body: { message: "The target couldn't be found.", url: swagger() } };
-      const labels = Array.isArray(body.labels) ? body.labels.map(String) : [];
-      pull.labels = [...new Set([...pull.labels, ...labels])];
+      const pull = store.byNumber(labelMatch);
+      if (!pull) return notFound();
+      store.addLabels(pull, body);
       return { status: 200, body: toJson(pull).labels };
     }
-    return { status: 404, body: { message: "The target couldn't be found.", url: swagger() } };
+    return notFound();
   }
 
-  const http = await startHttpDouble((request, currentOrigin) => {
-    origin = currentOrigin;
-    return handle(request);
-  });
-  origin = http.origin;
+  const http = await startOriginDouble((current) => {
+    origin = current;
+  }, handle);
   const double: GiteaApiDouble = { ...http, url: `${http.origin}/api/v1`, pulls, seedPull, beforeCreate: undefined };
   return double;
 }

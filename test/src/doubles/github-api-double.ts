@@ -4,25 +4,10 @@
  * 422 "Validation Failed" with "A pull request already exists for OWNER:BRANCH."), per docs.github.com/rest.
  * It serves one repository; branches are not modelled.
  */
-import {
-  type DoubleResponse,
-  type HttpDouble,
-  linkHeader,
-  paginate,
-  type RecordedRequest,
-  startHttpDouble,
-} from "./http-double.js";
+import { type DoubleResponse, listPage, type RecordedRequest, startOriginDouble } from "./http-double.js";
+import { createPullStore, type DoublePull, type PullApiDouble } from "./pull-store.js";
 
-/** A pull request held by a double. */
-export interface DoublePull {
-  readonly number: number;
-  title: string;
-  body: string;
-  readonly head: string;
-  readonly base: string;
-  state: "open" | "closed";
-  labels: string[];
-}
+export type { DoublePull } from "./pull-store.js";
 
 /** Options of {@link startGitHubApiDouble}. */
 export interface GitHubApiDoubleOptions {
@@ -35,14 +20,7 @@ export interface GitHubApiDoubleOptions {
 }
 
 /** A running GitHub API double. */
-export interface GitHubApiDouble extends HttpDouble {
-  /** Base URL to hand the provider as `apiUrl`. */
-  readonly url: string;
-  readonly pulls: DoublePull[];
-  /** Adds a pull request as if opened by someone else. */
-  seedPull(pull: { head: string; base: string; title?: string; state?: "open" | "closed" }): DoublePull;
-  /** Runs right before a create is processed (simulate a racing client). */
-  beforeCreate: (() => void) | undefined;
+export interface GitHubApiDouble extends PullApiDouble {
   /** Answers label calls with 403, as a token without issues scope gets. */
   failLabels: boolean;
 }
@@ -54,7 +32,8 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
   const repository = options.repository ?? "org/deploy";
   const owner = repository.split("/")[0] ?? "";
   const token = options.token ?? "ghp_double_token";
-  const pulls: DoublePull[] = [];
+  const store = createPullStore();
+  const { pulls, seedPull } = store;
   let origin = "";
 
   function toJson(pull: DoublePull) {
@@ -70,20 +49,6 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
       head: { label: `${owner}:${pull.head}`, ref: pull.head, repo: { full_name: repository } },
       base: { label: `${owner}:${pull.base}`, ref: pull.base, repo: { full_name: repository } },
     };
-  }
-
-  function seedPull(input: { head: string; base: string; title?: string; state?: "open" | "closed" }): DoublePull {
-    const pull: DoublePull = {
-      number: pulls.length + 1,
-      title: input.title ?? `seeded ${input.head}`,
-      body: "",
-      head: input.head,
-      base: input.base,
-      state: input.state ?? "open",
-      labels: [],
-    };
-    pulls.push(pull);
-    return pull;
   }
 
   function handle(request: RecordedRequest): DoubleResponse {
@@ -104,13 +69,7 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
         .filter((pull) => !request.query.base || pull.base === request.query.base)
         .sort((a, b) => b.number - a.number);
       const perPage = Math.min(Number(request.query.per_page ?? 30), 100, options.maxPerPage ?? 100);
-      const page = Number(request.query.page ?? 1);
-      const { items, lastPage } = paginate(matching, page, perPage);
-      const link = linkHeader(
-        new URL(`${origin}${request.path}?${new URLSearchParams(request.query)}`),
-        page,
-        lastPage,
-      );
+      const { items, link } = listPage(request, origin, matching, perPage);
       return { status: 200, body: items.map(toJson), ...(link ? { headers: { link } } : {}) };
     }
     if (rest === "/pulls" && request.method === "POST") {
@@ -129,10 +88,9 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
     }
     const pullMatch = /^\/pulls\/(?<number>\d+)$/.exec(rest);
     if (pullMatch && request.method === "PATCH") {
-      const pull = pulls.find((candidate) => candidate.number === Number(pullMatch.groups?.number));
+      const pull = store.byNumber(pullMatch);
       if (!pull) return notFound();
-      if (typeof body.title === "string") pull.title = body.title;
-      if (typeof body.body === "string") pull.body = body.body;
+      store.edit(pull, body);
       if (body.state === "open" || body.state === "closed") pull.state = body.state;
       return { status: 200, body: toJson(pull) };
     }
@@ -144,20 +102,17 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
           body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" },
         };
       }
-      const pull = pulls.find((candidate) => candidate.number === Number(labelMatch.groups?.number));
+      const pull = store.byNumber(labelMatch);
       if (!pull) return notFound();
-      const labels = Array.isArray(body.labels) ? body.labels.map(String) : [];
-      pull.labels = [...new Set([...pull.labels, ...labels])];
+      store.addLabels(pull, body);
       return { status: 200, body: toJson(pull).labels };
     }
     return notFound();
   }
 
-  const http = await startHttpDouble((request, currentOrigin) => {
-    origin = currentOrigin;
-    return handle(request);
-  });
-  origin = http.origin;
+  const http = await startOriginDouble((current) => {
+    origin = current;
+  }, handle);
   const double: GitHubApiDouble = {
     ...http,
     url: http.origin,

@@ -8,10 +8,9 @@
 import {
   type DoubleResponse,
   type HttpDouble,
-  linkHeader,
-  paginate,
+  listPage,
   type RecordedRequest,
-  startHttpDouble,
+  startOriginDouble,
 } from "./http-double.js";
 
 /** A merge request held by the double. */
@@ -113,13 +112,7 @@ export async function startGitLabApiDouble(options: GitLabApiDoubleOptions = {})
         .filter((mr) => !request.query.target_branch || mr.targetBranch === request.query.target_branch)
         .sort((a, b) => b.iid - a.iid);
       const perPage = Math.min(Number(request.query.per_page ?? 20), 100, options.maxPerPage ?? 100);
-      const page = Number(request.query.page ?? 1);
-      const { items, lastPage } = paginate(matching, page, perPage);
-      const link = linkHeader(
-        new URL(`${origin}${request.path}?${new URLSearchParams(request.query)}`),
-        page,
-        lastPage,
-      );
+      const { items, page, lastPage, link } = listPage(request, origin, matching, perPage);
       return {
         status: 200,
         body: items.map(toJson),
@@ -172,11 +165,9 @@ export async function startGitLabApiDouble(options: GitLabApiDoubleOptions = {})
     return { status: 404, body: { error: "404 Not Found" } };
   }
 
-  const http = await startHttpDouble((request, currentOrigin) => {
-    origin = currentOrigin;
-    return handle(request);
-  });
-  origin = http.origin;
+  const http = await startOriginDouble((current) => {
+    origin = current;
+  }, handle);
   const double: GitLabApiDouble = {
     ...http,
     url: `${http.origin}/api/v4`,

@@ -100,3 +100,32 @@ export function paginate<T>(items: readonly T[], page: number, perPage: number):
   const lastPage = Math.max(1, Math.ceil(items.length / perPage));
   return { items: items.slice((page - 1) * perPage, page * perPage), lastPage };
 }
+
+/** One page of a list request: `page` from the query, the page's items and its `Link` header, if any. */
+export function listPage<T>(
+  request: RecordedRequest,
+  origin: string,
+  matching: readonly T[],
+  perPage: number,
+): { items: T[]; page: number; lastPage: number; link: string | undefined } {
+  const page = Number(request.query.page ?? 1);
+  const { items, lastPage } = paginate(matching, page, perPage);
+  const link = linkHeader(new URL(`${origin}${request.path}?${new URLSearchParams(request.query)}`), page, lastPage);
+  return { items, page, lastPage, link };
+}
+
+/**
+ * Starts an HTTP double whose handler needs its own origin while building answers (absolute URLs in bodies).
+ * `handle` is called with the request only; `setOrigin` is told the origin before any request is served.
+ */
+export async function startOriginDouble(
+  setOrigin: (origin: string) => void,
+  handle: (request: RecordedRequest) => DoubleResponse,
+): Promise<HttpDouble> {
+  const http = await startHttpDouble((request, origin) => {
+    setOrigin(origin);
+    return handle(request);
+  });
+  setOrigin(http.origin);
+  return http;
+}

@@ -3,7 +3,8 @@
  * (adding labels) or create one with its labels in the same call.
  */
 import type { PullRequestProvider } from "@image-updater/core";
-import { createApiClient, errorText } from "./http.js";
+import { createApiClient } from "./http.js";
+import { openOrUpdateOnce } from "./open-or-update.js";
 import { repositoryCoordinates } from "./repository-path.js";
 
 /** Options of {@link createGitLabPullRequestProvider}. */
@@ -55,36 +56,28 @@ export function createGitLabPullRequestProvider(options: GitLabPullRequestProvid
         return response.body as GitLabMergeRequest;
       }
 
-      const existing = await findOpen();
-      if (existing) {
-        const mr = await update(existing);
-        return { url: mr.web_url, number: mr.iid, created: false };
-      }
-      try {
-        const response = await api.call(
-          {
-            method: "POST",
-            url: `${projectApi}/merge_requests`,
-            body: {
-              source_branch: request.head,
-              target_branch: request.base,
-              title: request.title,
-              description: request.body,
-              ...(labels ? { labels } : {}),
+      const { item: mr, created } = await openOrUpdateOnce({
+        findOpen,
+        update,
+        async create() {
+          const response = await api.call(
+            {
+              method: "POST",
+              url: `${projectApi}/merge_requests`,
+              body: {
+                source_branch: request.head,
+                target_branch: request.base,
+                title: request.title,
+                description: request.body,
+                ...(labels ? { labels } : {}),
+              },
             },
-          },
-          signalOption,
-        );
-        const mr = response.body as GitLabMergeRequest;
-        return { url: mr.web_url, number: mr.iid, created: true };
-      } catch (error) {
-        // 409 "Another open merge request already exists for this source branch": someone raced us.
-        if (!/already exists/i.test(errorText(error))) throw error;
-        const raced = await findOpen();
-        if (!raced) throw error;
-        const mr = await update(raced);
-        return { url: mr.web_url, number: mr.iid, created: false };
-      }
+            signalOption,
+          );
+          return response.body as GitLabMergeRequest;
+        },
+      });
+      return { url: mr.web_url, number: mr.iid, created };
     },
   };
 }
