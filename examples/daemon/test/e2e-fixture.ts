@@ -21,7 +21,14 @@ import {
   createDirectorySource,
 } from "@image-updater/k8s-source";
 import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
-import { tempDir } from "@image-updater/test/bench";
+import {
+  type GitHttpServer,
+  pushImages,
+  type RegistryServer,
+  startGitHttpServer,
+  startRegistry,
+  tempDir,
+} from "@image-updater/test/bench";
 import { stringify } from "yaml";
 
 export const PREFIX = "argocd-image-updater.argoproj.io";
@@ -80,6 +87,43 @@ export function secretManifest(
 /** Argo CD's repository Secret: what `write-back-method: git` (= `git:repocreds`) pushes with. */
 export function repositorySecret(name: string, url: string, data: Record<string, string>): string {
   return secretManifest(name, { url, type: "git", ...data }, { "argocd.argoproj.io/secret-type": "repository" });
+}
+
+/** The `registry-creds` Secret holding the bench registry's account, as `registries.conf` names it. */
+export function registryCredsSecret(registry: RegistryServer): string {
+  return secretManifest("registry-creds", { username: registry.username ?? "", password: registry.password ?? "" });
+}
+
+/** A `registries.conf` with the bench registry as its only entry, authenticated by {@link registryCredsSecret}. */
+export function benchRegistriesConf(registry: RegistryServer): string {
+  return `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  credentials: secret:argocd/registry-creds\n`;
+}
+
+/** An Application updating `image` by semver and committing to `main` of `repoUrl` (the repository Secret's). */
+export function semverGitApp(
+  name: string,
+  repoUrl: string,
+  path: string,
+  image: string,
+  extra: Record<string, string> = {},
+): string {
+  return applicationManifest(name, repoUrl, path, {
+    [`${PREFIX}/image-list`]: `app=${image}`,
+    [`${PREFIX}/app.update-strategy`]: "semver",
+    [`${PREFIX}/write-back-method`]: "git",
+    [`${PREFIX}/git-branch`]: "main",
+    ...extra,
+  });
+}
+
+/** A token-auth registry holding `myorg/myapp` 1.0.0 then 1.1.0, and an anonymous git http-backend. */
+export async function startTwoTagBench(): Promise<{ registry: RegistryServer; http: GitHttpServer }> {
+  const [registry, http] = await Promise.all([startRegistry({ auth: "token" }), startGitHttpServer()]);
+  await pushImages(registry, "myorg/myapp", [
+    { tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" },
+    { tags: ["1.1.0"], created: "2026-02-01T00:00:00Z" },
+  ]);
+  return { registry, http };
 }
 
 /** Writes `files` (relative paths) under `root`. */

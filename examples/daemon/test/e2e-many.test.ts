@@ -6,23 +6,21 @@ import {
   cleanupBench,
   createBareRepo,
   type GitHttpServer,
-  pushImages,
   type RegistryServer,
   readBranchFiles,
   readBranchLog,
-  startGitHttpServer,
-  startRegistry,
   tempDir,
 } from "@image-updater/test/bench";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
-  applicationManifest,
+  benchRegistriesConf,
   countOperations,
   countRequests,
   createE2eUpdater,
   deployment,
-  PREFIX,
-  secretManifest,
+  registryCredsSecret,
+  semverGitApp,
+  startTwoTagBench,
   writeTree,
 } from "./e2e-fixture.js";
 
@@ -33,11 +31,7 @@ let registry: RegistryServer;
 let http: GitHttpServer;
 
 beforeAll(async () => {
-  [registry, http] = await Promise.all([startRegistry({ auth: "token" }), startGitHttpServer()]);
-  await pushImages(registry, "myorg/myapp", [
-    { tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" },
-    { tags: ["1.1.0"], created: "2026-02-01T00:00:00Z" },
-  ]);
+  ({ registry, http } = await startTwoTagBench());
 }, 60_000);
 
 afterAll(cleanupBench, 60_000);
@@ -55,24 +49,16 @@ it("writes one commit for 100 applications of one repository and lists the share
   const repoUrl = http.repoUrl("fleet");
   const root = tempDir("e2e-many");
   const tree: Record<string, string> = {
-    "secrets/registry-creds.yaml": secretManifest("registry-creds", {
-      username: registry.username ?? "",
-      password: registry.password ?? "",
-    }),
+    "secrets/registry-creds.yaml": registryCredsSecret(registry),
   };
   names.forEach((name, i) => {
-    tree[`apps/${name}.yaml`] = applicationManifest(name, repoUrl, sourcePath(name, i), {
-      [`${PREFIX}/image-list`]: `app=${image}`,
-      [`${PREFIX}/app.update-strategy`]: "semver",
-      [`${PREFIX}/write-back-method`]: "git",
-      [`${PREFIX}/git-branch`]: "main",
-    });
+    tree[`apps/${name}.yaml`] = semverGitApp(name, repoUrl, sourcePath(name, i), image);
   });
   await writeTree(root, tree);
   const e2e = createE2eUpdater({
     appsDir: `${root}/apps`,
     secretsDir: `${root}/secrets`,
-    registriesConf: `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  credentials: secret:argocd/registry-creds\n`,
+    registriesConf: benchRegistriesConf(registry),
   });
   const before = await readBranchLog(bare, "main");
   let result: Awaited<ReturnType<typeof e2e.runOnce>>;

@@ -7,22 +7,21 @@ import {
   createBareRepo,
   type GitHttpServer,
   gitCommitExternal,
-  pushImages,
   type RegistryServer,
   readBranchFiles,
   readBranchLog,
-  startGitHttpServer,
-  startRegistry,
   tempDir,
 } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  applicationManifest,
+  benchRegistriesConf,
   countOperations,
   createE2eUpdater,
   deployment,
   PREFIX,
-  secretManifest,
+  registryCredsSecret,
+  semverGitApp,
+  startTwoTagBench,
   writeTree,
 } from "./e2e-fixture.js";
 
@@ -31,25 +30,11 @@ let http: GitHttpServer;
 let image: string;
 
 beforeAll(async () => {
-  [registry, http] = await Promise.all([startRegistry({ auth: "token" }), startGitHttpServer()]);
+  ({ registry, http } = await startTwoTagBench());
   image = `${registry.host}/myorg/myapp`;
-  await pushImages(registry, "myorg/myapp", [
-    { tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" },
-    { tags: ["1.1.0"], created: "2026-02-01T00:00:00Z" },
-  ]);
 }, 60_000);
 
 afterAll(cleanupBench, 60_000);
-
-function semverApp(name: string, repoUrl: string, imageName: string, extra: Record<string, string> = {}): string {
-  return applicationManifest(name, repoUrl, name, {
-    [`${PREFIX}/image-list`]: `app=${imageName}`,
-    [`${PREFIX}/app.update-strategy`]: "semver",
-    [`${PREFIX}/write-back-method`]: "git",
-    [`${PREFIX}/git-branch`]: "main",
-    ...extra,
-  });
-}
 
 async function setUp(repoName: string, apps: Record<string, { image: string; extra?: Record<string, string> }>) {
   const repoFiles: Record<string, string> = {};
@@ -60,20 +45,17 @@ async function setUp(repoName: string, apps: Record<string, { image: string; ext
   const repoUrl = http.repoUrl(repoName);
   const root = tempDir("e2e-robust");
   const tree: Record<string, string> = {
-    "secrets/registry-creds.yaml": secretManifest("registry-creds", {
-      username: registry.username ?? "",
-      password: registry.password ?? "",
-    }),
+    "secrets/registry-creds.yaml": registryCredsSecret(registry),
   };
   for (const [name, app] of Object.entries(apps)) {
-    tree[`apps/${name}.yaml`] = semverApp(name, repoUrl, app.image, app.extra);
+    tree[`apps/${name}.yaml`] = semverGitApp(name, repoUrl, name, app.image, app.extra);
   }
   await writeTree(root, tree);
   return {
     bare,
     repoFiles,
     dirs: { appsDir: `${root}/apps`, secretsDir: `${root}/secrets` },
-    registriesConf: `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  credentials: secret:argocd/registry-creds\n`,
+    registriesConf: benchRegistriesConf(registry),
   };
 }
 

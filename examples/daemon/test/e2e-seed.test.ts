@@ -25,8 +25,8 @@ import {
   createE2eUpdater,
   deployment,
   PREFIX,
+  registryCredsSecret,
   repositorySecret,
-  secretManifest,
   writeTree,
 } from "./e2e-fixture.js";
 
@@ -95,10 +95,7 @@ async function runSeedScenario(scenario: Scenario) {
       [`${PREFIX}/app.update-strategy`]: "semver",
       [`${PREFIX}/write-back-method`]: "git:noop",
     }),
-    "secrets/registry-creds.yaml": secretManifest("registry-creds", {
-      username: registry.username ?? "",
-      password: registry.password ?? "",
-    }),
+    "secrets/registry-creds.yaml": registryCredsSecret(registry),
     "secrets/repo-manifests.yaml": repositorySecret("repo-manifests", scenario.repoUrl, scenario.repoSecret),
   });
   const e2e = createE2eUpdater({

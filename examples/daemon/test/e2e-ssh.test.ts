@@ -3,10 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBareRepo, readBranchFiles, type SshGitServer, startSshGitServer } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/cli.js";
-import { seedApplications } from "../src/demo/applications.js";
 import { seedManifests } from "../src/demo/gitops-repo.js";
-import { createOciLayoutWriter } from "../src/demo/oci-layout-writer.js";
+import { runOnce, writeLayoutRegistry, writeSeedApplications } from "./cli-fixture.js";
 
 const IMAGE = "docker.io/myorg/myapp";
 
@@ -18,12 +16,10 @@ beforeAll(async () => {
   sshd = await startSshGitServer();
   bare = await createBareRepo(sshd.root, "manifests", seedManifests(IMAGE, "1.0.0"));
   const repoUrl = sshd.repoUrl("manifests");
-  await mkdir(join(dir, "applications"));
-  for (const [name, text] of Object.entries(seedApplications(repoUrl, IMAGE))) {
-    // Staging names its Secret, as the seed's `git-creds` deploy key; production uses Argo CD's repository Secret.
-    const staged = text.replace("write-back-method: git\n", "write-back-method: git:secret:argocd/git-creds\n");
-    await writeFile(join(dir, "applications", name), staged);
-  }
+  // Staging names its Secret, as the seed's `git-creds` deploy key; production uses Argo CD's repository Secret.
+  await writeSeedApplications(dir, repoUrl, IMAGE, (text) =>
+    text.replace("write-back-method: git\n", "write-back-method: git:secret:argocd/git-creds\n"),
+  );
   const key = sshd.deployKey.privateKey.replace(/\n/g, "\n    ");
   await mkdir(join(dir, "secrets"));
   await writeFile(
@@ -50,14 +46,11 @@ stringData:
     ${key}
 `,
   );
-  const layout = await createOciLayoutWriter(join(dir, "registry", "docker.io", "myorg", "myapp"));
-  await layout.push({ tag: "1.0.0", created: new Date("2026-01-01T00:00:00Z") });
-  await layout.push({ tag: "1.2.4-beta", created: new Date("2026-01-03T00:00:00Z") });
-  await layout.push({ tag: "1.3.0", created: new Date("2026-01-02T00:00:00Z") });
-  await writeFile(
-    join(dir, "registries.conf"),
-    `registries:\n- name: layout\n  prefix: docker.io\n  api_url: file://${join(dir, "registry")}\n`,
-  );
+  await writeLayoutRegistry(dir, [
+    { tag: "1.0.0", created: "2026-01-01T00:00:00Z" },
+    { tag: "1.2.4-beta", created: "2026-01-03T00:00:00Z" },
+    { tag: "1.3.0", created: "2026-01-02T00:00:00Z" },
+  ]);
 });
 afterAll(async () => {
   await sshd?.stop();
@@ -66,61 +59,25 @@ afterAll(async () => {
 
 describe("image-updater run --once over SSH with a deploy key", () => {
   it("pushes staging to main and production to image-update/myapp-1.3.0, checking the host key", async () => {
-    const out: string[] = [];
-
-    const code = await runCli(
-      [
-        "run",
-        "--once",
-        "--applications-dir",
-        join(dir, "applications"),
-        "--secrets-dir",
-        join(dir, "secrets"),
-        "--registries-conf-path",
-        join(dir, "registries.conf"),
-        "--cache-dir",
-        join(dir, "cache"),
-        "--ssh-known-hosts-path",
-        sshd.knownHostsPath,
-      ],
-      { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: { HOME: dir } },
-    );
+    const { code, text } = await runOnce(dir, ["--ssh-known-hosts-path", sshd.knownHostsPath]);
 
     expect(code).toBe(0);
     const main = await readBranchFiles(bare, "main");
     expect(main["staging/deployment.yaml"]).toContain(`image: ${IMAGE}:1.2.4-beta`);
     const branch = await readBranchFiles(bare, "image-update/myapp-1.3.0");
     expect(branch["production/deployment.yaml"]).toContain(`image: ${IMAGE}:1.3.0`);
-    expect(out.join("")).not.toContain("PRIVATE KEY");
-    expect(out.join("")).not.toContain('msg="Failed to commit"');
+    expect(text).not.toContain("PRIVATE KEY");
+    expect(text).not.toContain('msg="Failed to commit"');
   }, 120_000);
 
   it("refuses an unknown host key and says to check the Git key's access", async () => {
     await writeFile(join(dir, "empty_known_hosts"), "");
-    const out: string[] = [];
-
-    const code = await runCli(
-      [
-        "run",
-        "--once",
-        "--applications-dir",
-        join(dir, "applications"),
-        "--secrets-dir",
-        join(dir, "secrets"),
-        "--registries-conf-path",
-        join(dir, "registries.conf"),
-        "--cache-dir",
-        join(dir, "cache-2"),
-        "--ssh-known-hosts-path",
-        join(dir, "empty_known_hosts"),
-      ],
-      { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: { HOME: dir } },
-    );
+    const { code, text } = await runOnce(dir, ["--ssh-known-hosts-path", join(dir, "empty_known_hosts")], "cache-2");
 
     expect(code).toBe(0);
-    expect(out.join("")).toMatch(
+    expect(text).toMatch(
       /level=error msg="Could not process application" application=argocd\/myapp-staging .*code=GIT_AUTH .*hint="check that the Git key has write access/,
     );
-    expect(out.join("")).not.toContain("PRIVATE KEY");
+    expect(text).not.toContain("PRIVATE KEY");
   }, 120_000);
 });

@@ -12,9 +12,8 @@ import {
   startRegistry,
 } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/cli.js";
-import { seedApplications } from "../src/demo/applications.js";
 import { seedManifests } from "../src/demo/gitops-repo.js";
+import { runOnce, writeSeedApplications } from "./cli-fixture.js";
 
 const GIT_USER = { username: "gitops-bot", password: "git-s3cret-pass" };
 
@@ -26,33 +25,12 @@ let repoUrl: string;
 let image: string;
 
 async function daemon(extra: string[] = []) {
-  const out: string[] = [];
-  const code = await runCli(
-    [
-      "run",
-      "--once",
-      "--applications-dir",
-      join(dir, "applications"),
-      "--secrets-dir",
-      join(dir, "secrets"),
-      "--registries-conf-path",
-      join(dir, "registries.conf"),
-      "--cache-dir",
-      join(dir, "cache"),
-      "--logformat",
-      "json",
-      "--loglevel",
-      "trace",
-      ...extra,
-    ],
-    { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: { HOME: dir } },
-  );
-  const lines = out
-    .join("")
+  const { code, text } = await runOnce(dir, ["--logformat", "json", "--loglevel", "trace", ...extra]);
+  const lines = text
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown> & { msg: string });
-  return { code, lines, text: out.join("") };
+  return { code, lines, text };
 }
 
 beforeAll(async () => {
@@ -67,10 +45,7 @@ beforeAll(async () => {
     { tags: ["1.2.4-beta"], created: "2026-01-01T03:00:00Z", layerSeed: "c" },
     { tags: ["1.3.0"], created: "2026-01-01T04:00:00Z", layerSeed: "d" },
   ]);
-  await mkdir(join(dir, "applications"));
-  for (const [name, text] of Object.entries(seedApplications(repoUrl, image))) {
-    await writeFile(join(dir, "applications", name), text);
-  }
+  await writeSeedApplications(dir, repoUrl, image);
   await mkdir(join(dir, "secrets"));
   await writeFile(
     join(dir, "secrets", "secrets.yaml"),

@@ -6,6 +6,14 @@ function sample(text: string, name: string): string | undefined {
   return text.split("\n").find((line) => line.startsWith(name));
 }
 
+/**
+ * Softly expects the exposition line of `series` to read `${series} ${value}`. An unlabelled name is looked up
+ * with its trailing space so that it does not match a longer name sharing its prefix.
+ */
+function expectSample(text: string, series: string, value: string): void {
+  expect.soft(sample(text, series.endsWith("}") ? series : `${series} `)).toBe(`${series} ${value}`);
+}
+
 describe("createDaemonMetrics()", () => {
   it("counts every reference and seed metric from the engine's events", async () => {
     const events = createEventSource();
@@ -16,31 +24,15 @@ describe("createDaemonMetrics()", () => {
     emitSeedCycle(events, "run-2");
     const text = await metrics.text();
 
-    expect
-      .soft(sample(text, "argocd_image_updater_applications_watched_total "))
-      .toBe("argocd_image_updater_applications_watched_total 5");
-    expect
-      .soft(sample(text, "argocd_image_updater_applications_watched "))
-      .toBe("argocd_image_updater_applications_watched 5");
-    expect
-      .soft(sample(text, 'argocd_image_updater_images_watched_total{application="argocd/myapp-staging"}'))
-      .toBe('argocd_image_updater_images_watched_total{application="argocd/myapp-staging"} 1');
-    expect
-      .soft(sample(text, 'argocd_image_updater_images_updated_total{application="argocd/myapp-staging"}'))
-      .toBe('argocd_image_updater_images_updated_total{application="argocd/myapp-staging"} 2');
-    expect.soft(sample(text, "argocd_image_updater_images_updated ")).toBe("argocd_image_updater_images_updated 2");
-    expect
-      .soft(sample(text, 'argocd_image_updater_images_errors_total{application="argocd/broken"}'))
-      .toBe('argocd_image_updater_images_errors_total{application="argocd/broken"} 2');
-    expect
-      .soft(sample(text, 'argocd_image_updater_images_errors_total{application="argocd/myapp-production"}'))
-      .toBe('argocd_image_updater_images_errors_total{application="argocd/myapp-production"} 2');
-    expect
-      .soft(sample(text, 'argocd_image_updater_registry_requests_total{registry="docker.io"}'))
-      .toBe('argocd_image_updater_registry_requests_total{registry="docker.io"} 2');
-    expect
-      .soft(sample(text, 'argocd_image_updater_registry_requests_failed_total{registry="ghcr.io"}'))
-      .toBe('argocd_image_updater_registry_requests_failed_total{registry="ghcr.io"} 2');
+    expectSample(text, "argocd_image_updater_applications_watched_total", "5");
+    expectSample(text, "argocd_image_updater_applications_watched", "5");
+    expectSample(text, 'argocd_image_updater_images_watched_total{application="argocd/myapp-staging"}', "1");
+    expectSample(text, 'argocd_image_updater_images_updated_total{application="argocd/myapp-staging"}', "2");
+    expectSample(text, "argocd_image_updater_images_updated", "2");
+    expectSample(text, 'argocd_image_updater_images_errors_total{application="argocd/broken"}', "2");
+    expectSample(text, 'argocd_image_updater_images_errors_total{application="argocd/myapp-production"}', "2");
+    expectSample(text, 'argocd_image_updater_registry_requests_total{registry="docker.io"}', "2");
+    expectSample(text, 'argocd_image_updater_registry_requests_failed_total{registry="ghcr.io"}', "2");
     expect
       .soft(sample(text, 'argocd_image_updater_registry_requests_failed_total{registry="docker.io"}'))
       .toBeUndefined();
@@ -52,12 +44,8 @@ describe("createDaemonMetrics()", () => {
         ),
       )
       .toMatch(/ 2$/);
-    expect
-      .soft(sample(text, 'argocd_image_updater_registry_response_time_count{registry="docker.io"}'))
-      .toBe('argocd_image_updater_registry_response_time_count{registry="docker.io"} 2');
-    expect
-      .soft(sample(text, 'argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"}'))
-      .toBe('argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"} 2');
+    expectSample(text, 'argocd_image_updater_registry_response_time_count{registry="docker.io"}', "2");
+    expectSample(text, 'argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"}', "2");
   });
 
   it("keeps its own registry: two instances do not share values", async () => {
