@@ -21,6 +21,12 @@ export async function writeSeedApplications(
   }
 }
 
+/** Writes Secret `manifests` as one multi-document file into `dir/secrets`. */
+export async function writeSecrets(dir: string, manifests: readonly string[]): Promise<void> {
+  await mkdir(join(dir, "secrets"));
+  await writeFile(join(dir, "secrets", "secrets.yaml"), manifests.join("---\n"));
+}
+
 /** One image pushed by {@link writeLayoutRegistry}. */
 export interface LayoutImage {
   readonly tag: string;

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBareRepo, readBranchFiles, type SshGitServer, startSshGitServer } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedManifests } from "../src/demo/gitops-repo.js";
-import { runOnce, writeLayoutRegistry, writeSeedApplications } from "./cli-fixture.js";
+import { runOnce, writeLayoutRegistry, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
+import { secretManifest } from "./e2e-fixture.js";
 
 const IMAGE = "docker.io/myorg/myapp";
 
@@ -20,32 +21,15 @@ beforeAll(async () => {
   await writeSeedApplications(dir, repoUrl, IMAGE, (text) =>
     text.replace("write-back-method: git\n", "write-back-method: git:secret:argocd/git-creds\n"),
   );
-  const key = sshd.deployKey.privateKey.replace(/\n/g, "\n    ");
-  await mkdir(join(dir, "secrets"));
-  await writeFile(
-    join(dir, "secrets", "git.yaml"),
-    `apiVersion: v1
-kind: Secret
-metadata:
-  name: git-creds
-  namespace: argocd
-stringData:
-  sshPrivateKey: |
-    ${key}
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: manifests-repo
-  namespace: argocd
-  labels:
-    argocd.argoproj.io/secret-type: repository
-stringData:
-  url: ${repoUrl}
-  sshPrivateKey: |
-    ${key}
-`,
-  );
+  const key = sshd.deployKey.privateKey;
+  await writeSecrets(dir, [
+    secretManifest("git-creds", { sshPrivateKey: key }),
+    secretManifest(
+      "manifests-repo",
+      { url: repoUrl, sshPrivateKey: key },
+      { "argocd.argoproj.io/secret-type": "repository" },
+    ),
+  ]);
   await writeLayoutRegistry(dir, [
     { tag: "1.0.0", created: "2026-01-01T00:00:00Z" },
     { tag: "1.2.4-beta", created: "2026-01-03T00:00:00Z" },

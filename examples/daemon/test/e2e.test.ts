@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -13,7 +13,8 @@ import {
 } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedManifests } from "../src/demo/gitops-repo.js";
-import { runOnce, writeSeedApplications } from "./cli-fixture.js";
+import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
+import { registryCredsSecret, secretManifest } from "./e2e-fixture.js";
 
 const GIT_USER = { username: "gitops-bot", password: "git-s3cret-pass" };
 
@@ -46,31 +47,14 @@ beforeAll(async () => {
     { tags: ["1.3.0"], created: "2026-01-01T04:00:00Z", layerSeed: "d" },
   ]);
   await writeSeedApplications(dir, repoUrl, image);
-  await mkdir(join(dir, "secrets"));
-  await writeFile(
-    join(dir, "secrets", "secrets.yaml"),
-    `apiVersion: v1
-kind: Secret
-metadata:
-  name: registry-creds
-  namespace: argocd
-stringData:
-  username: ${registry.username}
-  password: ${registry.password}
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: manifests-repo
-  namespace: argocd
-  labels:
-    argocd.argoproj.io/secret-type: repository
-stringData:
-  url: ${repoUrl}
-  username: ${GIT_USER.username}
-  password: ${GIT_USER.password}
-`,
-  );
+  await writeSecrets(dir, [
+    registryCredsSecret(registry),
+    secretManifest(
+      "manifests-repo",
+      { url: repoUrl, username: GIT_USER.username, password: GIT_USER.password },
+      { "argocd.argoproj.io/secret-type": "repository" },
+    ),
+  ]);
   await writeFile(
     join(dir, "registries.conf"),
     `registries:
