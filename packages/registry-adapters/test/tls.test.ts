@@ -1,16 +1,14 @@
 /** TLS settings of an endpoint (`insecure`, `ca_file`, `ca_data`) against a loopback HTTPS server. */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { RegistryEndpoint } from "@image-updater/core";
+import { createSelfSignedCertificate } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOciRegistryClient } from "../src/index.js";
 
-const exec = promisify(execFile);
 let dir = "";
 let server: Server | undefined;
 let host = "";
@@ -19,27 +17,9 @@ let cert = "";
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "tls-"));
   // A self-signed certificate for 127.0.0.1: trusted only when given as the endpoint's CA.
-  await exec("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1",
-    "-keyout",
-    join(dir, "key.pem"),
-    "-out",
-    join(dir, "cert.pem"),
-  ]);
-  cert = await readFile(join(dir, "cert.pem"), "utf8");
-  const key = await readFile(join(dir, "key.pem"), "utf8");
+  const made = await createSelfSignedCertificate(dir, { commonName: "127.0.0.1", days: 1, ipAddress: "127.0.0.1" });
+  cert = made.certificate;
+  const key = made.key;
   // Serves one tag list: enough to prove the TLS handshake, which is all this file tests.
   const https = createServer({ key, cert }, (request, response) => {
     if (request.url?.startsWith("/v2/team/app/tags/list")) {
@@ -82,7 +62,7 @@ async function listWith(extra: Partial<RegistryEndpoint>): Promise<readonly stri
 describe("TLS", () => {
   it.each([
     ["ca_data", () => ({ caData: cert })],
-    ["ca_file", () => ({ caFile: join(dir, "cert.pem") })],
+    ["ca_file", () => ({ caFile: join(dir, "cert-cert.pem") })],
     ["insecure", () => ({ insecure: true })],
   ])("trusts a private certificate with %s", async (_name, extra) => {
     expect(await listWith(extra())).toEqual(["1.0.0"]);

@@ -3,6 +3,11 @@
  * pusher, a scripted registry for what Distribution 2.8 cannot do, and git servers over HTTP and SSH.
  * Everything binds 127.0.0.1 on ephemeral ports and is cleaned up by PID and temp dir on stop().
  */
+export {
+  createSelfSignedCertificate,
+  type SelfSignedCertificate,
+  type SelfSignedCertificateOptions,
+} from "./certificate.js";
 export { BenchError } from "./errors.js";
 export { BENCH_GIT_AUTHOR, benchGitEnv } from "./git-env.js";
 export {

@@ -1,9 +1,6 @@
-import { createPrivateKey, type KeyObject, randomUUID, sign, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createPrivateKey, randomUUID, sign, X509Certificate } from "node:crypto";
+import { createSelfSignedCertificate } from "./certificate.js";
 import { listenLoopback, parseBasicAuth } from "./http-server.js";
-import { runCommand } from "./run-command.js";
-import { requireBinary } from "./service-process.js";
 
 /** One access entry of a registry token (`repository:<name>:<actions>`). */
 export interface TokenAccess {
@@ -59,34 +56,16 @@ function parseScope(scope: string): TokenAccess | undefined {
   return { type, name: parts.slice(1, -1).join(":"), actions };
 }
 
-async function makeSigningCertificate(dir: string): Promise<{ key: KeyObject; certificatePath: string }> {
-  const openssl = requireBinary("openssl", "openssl");
-  const keyPath = join(dir, "token-key.pem");
-  const certificatePath = join(dir, "token-cert.pem");
-  await runCommand(openssl, [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-days",
-    "3650",
-    "-subj",
-    "/CN=image-updater-bench-token-issuer",
-    "-keyout",
-    keyPath,
-    "-out",
-    certificatePath,
-  ]);
-  return { key: createPrivateKey(readFileSync(keyPath)), certificatePath };
-}
-
 /** Starts a token server on 127.0.0.1 with a fresh P-256 key and self-signed certificate. */
 export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
-  const { key, certificatePath } = await makeSigningCertificate(options.dir);
-  const certificate = new X509Certificate(readFileSync(certificatePath)).raw.toString("base64");
+  const signing = await createSelfSignedCertificate(options.dir, {
+    commonName: "image-updater-bench-token-issuer",
+    days: 3650,
+    name: "token",
+  });
+  const certificatePath = signing.certificatePath;
+  const key = createPrivateKey(signing.key);
+  const certificate = new X509Certificate(signing.certificate).raw.toString("base64");
   const expiresIn = options.expiresIn ?? 300;
   const grants: TokenGrant[] = [];
   let requests = 0;
