@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Application, ApplicationSource } from "@image-updater/core";
 import { createUpdater } from "@image-updater/core";
-import { createCliGitWriter } from "@image-updater/git-adapters";
+import { createCliGitWriter, createPullRequestProvider } from "@image-updater/git-adapters";
 import { createInMemoryRegistryClient } from "@image-updater/registry-adapters";
 import { createBareRepo, readBranchFiles, readBranchLog, tempDir } from "@image-updater/test/bench";
 import { startWebhookDouble } from "@image-updater/test/doubles";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPullRequestProvider } from "../src/wiring.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 

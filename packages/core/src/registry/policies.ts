@@ -24,8 +24,38 @@ import type {
   MetadataOptions,
   RegistryClient,
   RegistryEndpoint,
+  RegistryHttpRequest,
+  RegistryRequestEvent,
   RegistryRequestOptions,
 } from "./types.js";
+
+/** Error codes as `registry:request` outcomes name them. */
+const OUTCOMES: Readonly<Record<string, string>> = {
+  REGISTRY_AUTH: "auth",
+  CREDENTIALS_UNAVAILABLE: "auth",
+  REGISTRY_NOT_FOUND: "not-found",
+  REGISTRY_RATE_LIMITED: "rate-limited",
+  REGISTRY_UNAVAILABLE: "unavailable",
+  REGISTRY_CIRCUIT_OPEN: "unavailable",
+  TIMEOUT: "unavailable",
+  REGISTRY_PROTOCOL: "protocol",
+  ABORTED: "aborted",
+};
+
+function outcomeOfError(error: unknown): string {
+  return error instanceof ImageUpdaterError ? (OUTCOMES[error.code] ?? "protocol") : "protocol";
+}
+
+/** The outcome of one HTTP request: its status class, or its error. */
+function outcomeOfHttp(request: RegistryHttpRequest): string {
+  if (request.error !== undefined) return OUTCOMES[request.error] ?? "protocol";
+  const status = request.status ?? 0;
+  if (status === 404) return "not-found";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 429) return "rate-limited";
+  if (status >= 500 || status === 408) return "unavailable";
+  return status >= 200 && status < 400 ? "ok" : "protocol";
+}
 
 /** Options of {@link withRegistryPolicies}. Every policy has a sane default; `false` turns one off. */
 export interface RegistryPolicyOptions {
@@ -48,6 +78,11 @@ export interface RegistryPolicyOptions {
   readonly onWarning?: (message: string) => void;
   /** Every counted call, for metrics. */
   readonly onCall?: (event: RegistryCallEvent) => void;
+  /**
+   * Every HTTP request the client sent and every call answered from a cache, in the engine's
+   * `registry:request` shape. A call's own `onRequest` option (the engine installs one) is told as well.
+   */
+  readonly onRequest?: (event: RegistryRequestEvent) => void;
   /** Clock, sleep and randomness, replaceable in tests. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -88,6 +123,17 @@ function credentialKey(reference: CredentialReference | undefined): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(",");
+}
+
+/** The options the raw client gets: the call's own, this layer's signal and observer, never `onRequest` (told here). */
+function downstream<O extends RegistryRequestOptions>(
+  callOptions: O | undefined,
+  signal: AbortSignal,
+  onHttpRequest: (request: RegistryHttpRequest) => void,
+  pace: (signal?: AbortSignal) => Promise<void>,
+): O {
+  const { onRequest: _told, ...rest } = callOptions ?? ({} as O);
+  return { ...rest, signal, onHttpRequest, pace } as unknown as O;
 }
 
 function isCache(value: MetadataCacheOptions | MetadataCache): value is MetadataCache {
@@ -146,12 +192,58 @@ export function withRegistryPolicies(
     });
   }
 
+  function tell(callOptions: RegistryRequestOptions | undefined, event: RegistryRequestEvent): void {
+    options.onRequest?.(event);
+    callOptions?.onRequest?.(event);
+  }
+
+  /**
+   * Runs one raw call with an HTTP observer installed, so each request it sends is one `registry:request`.
+   * A client that reports no request (memory, an image layout, a third-party client) counts as one.
+   */
+  async function observed<T>(
+    repo: ImageRepository,
+    method: RegistryCallMethod,
+    callOptions: RegistryRequestOptions | undefined,
+    call: (onHttpRequest: (request: RegistryHttpRequest) => void) => Promise<T>,
+  ): Promise<T> {
+    let reported = false;
+    const onHttpRequest = (request: RegistryHttpRequest): void => {
+      reported = true;
+      callOptions?.onHttpRequest?.(request);
+      tell(callOptions, {
+        registry: repo.registry,
+        method,
+        outcome: outcomeOfHttp(request),
+        durationMs: request.durationMs,
+        kind: request.kind,
+        ...(request.status === undefined ? {} : { status: request.status }),
+      });
+    };
+    const started = now();
+    const told = (outcome: string) => {
+      if (!reported) tell(callOptions, { registry: repo.registry, method, outcome, durationMs: now() - started });
+    };
+    try {
+      const value = await call(onHttpRequest);
+      told(value === null ? "not-found" : "ok");
+      return value;
+    } catch (error) {
+      told(outcomeOfError(error));
+      throw error;
+    }
+  }
+
+  function cachedCall(repo: ImageRepository, method: RegistryCallMethod, callOptions?: RegistryRequestOptions): void {
+    tell(callOptions, { registry: repo.registry, method, outcome: "cached", durationMs: 0 });
+  }
+
   /** One raw call behind the breaker, limiter, rate limit and retries; counted once. */
   async function guarded<T>(
     repo: ImageRepository,
     method: RegistryCallMethod,
     signal: AbortSignal,
-    call: () => Promise<T>,
+    call: (pace: (signal?: AbortSignal) => Promise<void>) => Promise<T>,
   ): Promise<T> {
     const state = stateOf(repo.registry);
     try {
@@ -167,7 +259,16 @@ export function withRegistryPolicies(
             return await state.limit(async () => {
               if (signal.aborted) throw new ImageUpdaterError("ABORTED", "aborted", { cause: signal.reason });
               await state.rate?.acquire(signal);
-              return call();
+              // The call's first HTTP request spent the token above; each further one waits for its own.
+              let first = true;
+              const pace = async (requestSignal?: AbortSignal): Promise<void> => {
+                if (first) {
+                  first = false;
+                  return;
+                }
+                await state.rate?.acquire(requestSignal ?? signal);
+              };
+              return call(pace);
             });
           } catch (raw) {
             throw normalize(raw, repo.registry, method);
@@ -204,9 +305,17 @@ export function withRegistryPolicies(
         keyOf("listTags", repo, "", callOptions?.credentials),
         callOptions?.signal,
         true,
-        (signal) => guarded(repo, "listTags", signal, () => client.listTags(repo, { ...callOptions, signal })),
+        (signal) =>
+          guarded(repo, "listTags", signal, (pace) =>
+            observed(repo, "listTags", callOptions, (onHttpRequest) =>
+              client.listTags(repo, downstream(callOptions, signal, onHttpRequest, pace)),
+            ),
+          ),
       );
-      if (joined) count(repo.registry, "listTags", "shared");
+      if (joined) {
+        count(repo.registry, "listTags", "shared");
+        cachedCall(repo, "listTags", callOptions);
+      }
       return result;
     },
 
@@ -217,15 +326,20 @@ export function withRegistryPolicies(
         callOptions?.signal,
         true,
         async (signal) => {
-          const digest = await guarded(repo, "getDigest", signal, () =>
-            client.getDigest(repo, tag, { ...callOptions, signal }),
+          const digest = await guarded(repo, "getDigest", signal, (pace) =>
+            observed(repo, "getDigest", callOptions, (onHttpRequest) =>
+              client.getDigest(repo, tag, downstream(callOptions, signal, onHttpRequest, pace)),
+            ),
           );
           // A moved tag (e.g. `latest`) must not keep answering with the old image's metadata.
           if (digest !== null) cache?.noteDigest(`${repo.registry}/${repo.repository}`, tag, digest);
           return digest;
         },
       );
-      if (joined) count(repo.registry, "getDigest", "shared");
+      if (joined) {
+        count(repo.registry, "getDigest", "shared");
+        cachedCall(repo, "getDigest", callOptions);
+      }
       return result;
     },
 
@@ -239,6 +353,7 @@ export function withRegistryPolicies(
           : cache.getByTag(name, reference, platforms);
         if (hit !== undefined) {
           count(repo.registry, "getMetadata", "cached");
+          cachedCall(repo, "getMetadata", callOptions);
           return hit;
         }
       }
@@ -247,14 +362,19 @@ export function withRegistryPolicies(
         callOptions?.signal,
         false,
         async (signal) => {
-          const metadata = await guarded(repo, "getMetadata", signal, () =>
-            client.getMetadata(repo, reference, { ...callOptions, signal }),
+          const metadata = await guarded(repo, "getMetadata", signal, (pace) =>
+            observed(repo, "getMetadata", callOptions, (onHttpRequest) =>
+              client.getMetadata(repo, reference, downstream(callOptions, signal, onHttpRequest, pace)),
+            ),
           );
           if (metadata !== null) cache?.set(name, reference, platforms, metadata);
           return metadata;
         },
       );
-      if (joined) count(repo.registry, "getMetadata", "shared");
+      if (joined) {
+        count(repo.registry, "getMetadata", "shared");
+        cachedCall(repo, "getMetadata", callOptions);
+      }
       return result;
     },
 
