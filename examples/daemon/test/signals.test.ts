@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 
 const DAEMON_DIR = join(import.meta.dirname, "..");
 
@@ -76,4 +78,76 @@ describe("image-updater run, as a process", () => {
     expect(code).toBe(0);
     expect(output.text).toContain('msg="Received termination signal, shutting down"');
   });
+
+  it("exits 0 within 10 s on SIGTERM while a registry that never answers holds the cycle", async () => {
+    const sockets = new Set<Socket>();
+    const blackhole = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const port = (blackhole.address() as { port: number }).port;
+    const image = `127.0.0.1:${port}/myorg/myapp`;
+    await writeFile(
+      join(dir, "registries.conf"),
+      `registries:\n- name: silent\n  prefix: 127.0.0.1:${port}\n  api_url: http://127.0.0.1:${port}\n  insecure: yes\n`,
+    );
+    await writeFile(
+      join(dir, "myapp.yaml"),
+      stringify({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Application",
+        metadata: {
+          name: "myapp",
+          namespace: "argocd",
+          annotations: { "argocd-image-updater.argoproj.io/image-list": `app=${image}` },
+        },
+        spec: { source: { repoURL: "https://git.invalid/repo.git", path: "app" } },
+        status: { summary: { images: [`${image}:1.0.0`] } },
+      }),
+    );
+    try {
+      child = spawn(
+        process.execPath,
+        [
+          "--conditions=@image-updater/source",
+          "--import",
+          "tsx",
+          "src/main.ts",
+          "run",
+          "--applications-dir",
+          dir,
+          "--registries-conf-path",
+          join(dir, "registries.conf"),
+          "--cache-dir",
+          join(dir, ".cache"),
+          "--health-port",
+          "0",
+          "--metrics-port",
+          "0",
+          "--interval",
+          "1h",
+        ],
+        { cwd: DAEMON_DIR, stdio: ["ignore", "ignore", "pipe"] },
+      );
+      const output = { text: "" };
+      child.stderr?.setEncoding("utf8");
+      child.stderr?.on("data", (chunk: string) => {
+        output.text += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+      while (sockets.size === 0) {
+        if (child.exitCode !== null) throw new Error(`exited early: ${output.text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+
+      const signalled = Date.now();
+      child.kill("SIGTERM");
+      const code = await exited;
+
+      expect(code).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(output.text).toContain('msg="Received termination signal, shutting down"');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackhole.close(resolve));
+    }
+  }, 60_000);
 });

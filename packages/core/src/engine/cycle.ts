@@ -478,6 +478,8 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
       .filter((plan) => plan.config.updatable)
       .map((plan) =>
         limit(async () => {
+          // Aborted (stop, dispose, the run's signal): what was not started is not started.
+          if (options.signal?.aborted) return;
           if (budget?.aborted) return deferPlan(plan);
           await checkApplication(context, plan, imageContext, views);
           if (budget?.aborted && !options.signal?.aborted && plan.aborted) deferPlan(plan);
@@ -493,6 +495,8 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
     });
   }
 
+  // Nothing is written after an abort: a write either completes before it or never begins.
+  if (options.signal?.aborted) return finish(plans, []);
   const withChanges = plans.filter((plan) => plan.changes.length > 0);
   const dryRun = withChanges.filter((plan) => options.dryRun || plan.config.writeBack.method === "git:noop");
   for (const plan of dryRun) {
