@@ -34,44 +34,37 @@ function waitFor(output: { text: string }, stream: NodeJS.ReadableStream, patter
   });
 }
 
+/** Starts `image-updater run` on `dir` (1 h interval, ephemeral ports) and collects its standard error. */
+function startRun(extra: readonly string[]) {
+  const node = ["--conditions=@image-updater/source", "--import", "tsx", "src/main.ts"];
+  const run = ["run", "--applications-dir", dir, "--cache-dir", join(dir, ".cache"), "--interval", "1h"];
+  const ports = ["--health-port", "0", "--metrics-port", "0"];
+  const started = spawn(process.execPath, [...node, ...run, ...ports, ...extra], {
+    cwd: DAEMON_DIR,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child = started;
+  const output = { text: "" };
+  started.stderr?.setEncoding("utf8");
+  started.stderr?.on("data", (chunk: string) => {
+    output.text += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => started.once("exit", (code) => resolve(code)));
+  return { output, exited };
+}
+
 describe("image-updater run, as a process", () => {
   it.each(["SIGTERM", "SIGINT"] as const)("stops gracefully on %s with exit code 0", async (signal) => {
-    child = spawn(
-      process.execPath,
-      [
-        "--conditions=@image-updater/source",
-        "--import",
-        "tsx",
-        "src/main.ts",
-        "run",
-        "--applications-dir",
-        dir,
-        "--cache-dir",
-        join(dir, ".cache"),
-        "--health-port",
-        "0",
-        "--metrics-port",
-        "0",
-        "--interval",
-        "1h",
-      ],
-      { cwd: DAEMON_DIR, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    const output = { text: "" };
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
-      output.text += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+    const { output, exited } = startRun([]);
 
     const [, port] = await waitFor(
       output,
-      child.stderr as NodeJS.ReadableStream,
+      child?.stderr as NodeJS.ReadableStream,
       /msg="Starting health probe server" port=(\d+)/,
     );
-    await waitFor(output, child.stderr as NodeJS.ReadableStream, /msg="Processing results: applications=0/);
+    await waitFor(output, child?.stderr as NodeJS.ReadableStream, /msg="Processing results: applications=0/);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-    child.kill(signal);
+    child?.kill(signal);
     const code = await exited;
 
     expect(ready.status).toBe(200);
@@ -104,42 +97,14 @@ describe("image-updater run, as a process", () => {
       }),
     );
     try {
-      child = spawn(
-        process.execPath,
-        [
-          "--conditions=@image-updater/source",
-          "--import",
-          "tsx",
-          "src/main.ts",
-          "run",
-          "--applications-dir",
-          dir,
-          "--registries-conf-path",
-          join(dir, "registries.conf"),
-          "--cache-dir",
-          join(dir, ".cache"),
-          "--health-port",
-          "0",
-          "--metrics-port",
-          "0",
-          "--interval",
-          "1h",
-        ],
-        { cwd: DAEMON_DIR, stdio: ["ignore", "ignore", "pipe"] },
-      );
-      const output = { text: "" };
-      child.stderr?.setEncoding("utf8");
-      child.stderr?.on("data", (chunk: string) => {
-        output.text += chunk;
-      });
-      const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+      const { output, exited } = startRun(["--registries-conf-path", join(dir, "registries.conf")]);
       while (sockets.size === 0) {
-        if (child.exitCode !== null) throw new Error(`exited early: ${output.text}`);
+        if (child?.exitCode !== null) throw new Error(`exited early: ${output.text}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
 
       const signalled = Date.now();
-      child.kill("SIGTERM");
+      child?.kill("SIGTERM");
       const code = await exited;
 
       expect(code).toBe(0);

@@ -158,11 +158,14 @@ describe("Updater.start()", () => {
     expect(await first).toEqual({ applications: 2, trigger: "interval" });
     while (watched.listeners() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     registry.calls.length = 0;
+    const changed: string[] = [];
+    updater.on("application:changed", (e) => changed.push(`${e.change} ${e.application.name} ${e.checking}`));
     const second = nextCycle(updater);
     watched.change(app("b", B, "1.0.0"));
 
     expect(await second).toEqual({ applications: 1, trigger: "watch" });
     expect(registry.calls).toEqual([B]);
+    expect(changed).toEqual(["upsert b true"]);
   });
 
   it("stops following the watch on stop()", async () => {

@@ -54,6 +54,11 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
         { run: e.runId, applications: e.applications.map(app).join(",") },
       );
     },
+    "application:changed": (e) => {
+      const fields = { application: app(e.application), change: e.change };
+      if (e.checking) logger.info("Application changed, running a cycle", fields);
+      else logger.debug("Application changed", fields);
+    },
     "source:watch-failed": (e) => {
       logger.warn("Stopped watching the applications; changes wait for the next interval", errorFields(e.error));
     },

@@ -155,6 +155,12 @@ export type UpdaterEvents = {
   "writeback:failed": (event: WritebackFailedEvent) => void;
   "pullrequest:opened": (event: PullRequestOpenedEvent) => void;
   "registry:request": (event: RegistryRequestEvent) => void;
+  /** The source's watch reported a change; `checking`: a cycle for it is queued (upserts). */
+  "application:changed": (event: {
+    readonly application: ApplicationRef;
+    readonly change: "upsert" | "delete";
+    readonly checking: boolean;
+  }) => void;
   /** The source's watch ended with an error; polling goes on, changes wait for the next interval. */
   "source:watch-failed": (event: { readonly error: ImageUpdaterError }) => void;
 };

@@ -169,10 +169,11 @@ export class Updater extends (EventEmitter as new () => TypedEmitter<UpdaterEven
   }
 
   #changed(change: ApplicationEvent): void {
+    const { namespace, name } = change.type === "upsert" ? change.application : change.ref;
     // A deleted application has nothing to check; its absence is seen by the next cycle.
-    if (change.type !== "upsert") return;
-    const { namespace, name } = change.application;
-    this.#join("watch").applications.push({ namespace, name });
+    const checking = change.type === "upsert";
+    this.emit("application:changed", { application: { namespace, name }, change: change.type, checking });
+    if (checking) this.#join("watch").applications.push({ namespace, name });
   }
 
   /**
