@@ -7,10 +7,6 @@ import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promise
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createUpdater, type RegistryRequestEvent, type Updater, type UpdaterEvents } from "@image-updater/core";
-import { createCliGitWriter } from "@image-updater/git-adapters";
-import { createDirectorySource } from "@image-updater/k8s-source";
-import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import {
   createBareRepo,
   type GitHttpServer,
@@ -19,7 +15,11 @@ import {
   readBranchFiles,
   startGitHttpServer,
   startRegistry,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
+import { createUpdater, type RegistryRequestEvent, type Updater, type UpdaterEvents } from "@image-updater/core";
+import { createCliGitWriter } from "@image-updater/git-adapters";
+import { createDirectorySource } from "@image-updater/k8s-source";
+import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applicationManifest, deployment, PREFIX } from "./e2e-fixture.js";
 

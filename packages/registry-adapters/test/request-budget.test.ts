@@ -6,12 +6,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  type ImageRepository,
-  type PolicyRegistryClient,
-  type RegistryHttpRequest,
-  withRegistryPolicies,
-} from "@image-updater/core";
-import {
   cleanupBench,
   type ImageSpec,
   pushImages,
@@ -19,7 +13,13 @@ import {
   type ScriptedRegistryScript,
   startRegistry,
   startScriptedRegistry,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
+import {
+  type ImageRepository,
+  type PolicyRegistryClient,
+  type RegistryHttpRequest,
+  withRegistryPolicies,
+} from "@image-updater/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createOciRegistryClient } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";
