@@ -17,7 +17,7 @@ import {
   type RegistryEndpoint,
   type RegistryHttpRequest,
   type RegistryPolicyOptions,
-  rateLimitsFromEndpoints,
+  rateLimitOfEndpoints,
   type SecretResolver,
   withRegistryPolicies,
 } from "@image-updater/core";
@@ -94,7 +94,7 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
   const cache = options.policies?.metadataCache;
   const client = withRegistryPolicies(router, {
     ...options.policies,
-    rateLimits: rateLimitsFromEndpoints(endpoints),
+    rateLimits: rateLimitOfEndpoints(endpoints),
     metadataCache:
       cache === false || (cache !== undefined && "getByDigest" in cache)
         ? cache

@@ -9,6 +9,7 @@ export {
 export {
   type PolicyRegistryClient,
   type RegistryPolicyOptions,
+  rateLimitOfEndpoints,
   rateLimitsFromEndpoints,
   withRegistryPolicies,
 } from "./policies.js";

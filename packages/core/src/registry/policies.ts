@@ -4,6 +4,7 @@
  * breaker, sharing of identical calls, a per-cycle tag-list cache, a metadata cache, and request counters.
  */
 import pLimit from "p-limit";
+import { resolveRegistryEndpoint } from "../config/registry-endpoint.js";
 import { ImageUpdaterError, RegistryError } from "../errors.js";
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from "./circuit-breaker.js";
 import { createMetadataCache, type MetadataCache, type MetadataCacheOptions, platformKey } from "./metadata-cache.js";
@@ -59,8 +60,11 @@ function outcomeOfHttp(request: RegistryHttpRequest): string {
 
 /** Options of {@link withRegistryPolicies}. Every policy has a sane default; `false` turns one off. */
 export interface RegistryPolicyOptions {
-  /** Calls per second per registry host (`limit` of `registries.conf`); see {@link rateLimitsFromEndpoints}. */
-  readonly rateLimits?: Readonly<Record<string, number>>;
+  /**
+   * Requests per second per registry host (`limit` of `registries.conf`): a table (see
+   * {@link rateLimitsFromEndpoints}) or a function of the host (see {@link rateLimitOfEndpoints}).
+   */
+  readonly rateLimits?: Readonly<Record<string, number>> | ((registry: string) => number | undefined);
   /** Calls in flight per registry host. @default 8 */
   readonly concurrency?: number;
   /** Retries of retryable failures (429, 5xx, network, timeouts). @default 3 retries */
@@ -117,6 +121,14 @@ export function rateLimitsFromEndpoints(endpoints: readonly RegistryEndpoint[]):
   return limits;
 }
 
+/**
+ * The `limit` of the endpoint serving each registry host, as `resolveRegistryEndpoint` picks it: a configured
+ * entry's (none: unlimited), Docker Hub's, or the inferred endpoint's for registries the file does not name.
+ */
+export function rateLimitOfEndpoints(endpoints: readonly RegistryEndpoint[]): (registry: string) => number | undefined {
+  return (registry) => resolveRegistryEndpoint(endpoints, { registry, repository: "" }).limit;
+}
+
 function credentialKey(reference: CredentialReference | undefined): string {
   if (reference === undefined) return "";
   return Object.entries(reference)
@@ -170,7 +182,8 @@ export function withRegistryPolicies(
   function stateOf(registry: string): RegistryState {
     let state = registries.get(registry);
     if (state === undefined) {
-      const rps = options.rateLimits?.[registry];
+      const limits = options.rateLimits;
+      const rps = typeof limits === "function" ? limits(registry) : limits?.[registry];
       state = {
         limit: pLimit(Math.max(1, options.concurrency ?? 8)),
         ...(rps !== undefined && rps > 0 ? { rate: createRateLimiter({ requestsPerSecond: rps, now, sleep }) } : {}),
