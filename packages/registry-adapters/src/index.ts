@@ -1,16 +1,8 @@
 /**
- * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout, in-memory) and the
+ * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout) and the
  * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
  */
 export * from "./credentials/index.js";
-export {
-  createInMemoryRegistryClient,
-  type InMemoryCallCounts,
-  type InMemoryImage,
-  type InMemoryPlatformImage,
-  type InMemoryRegistryClient,
-  type InMemoryRegistryClientOptions,
-} from "./in-memory.js";
 export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
