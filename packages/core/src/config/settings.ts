@@ -60,10 +60,9 @@ export function parseStrategyName(
 
 /**
  * Parses `allow-tags`: `any`, or `regexp:<expression>` (prefix case-insensitive, unanchored match). The
- * expression is RE2 (Go) syntax, translated to JavaScript (`(?P<n>`, a leading `(?i)`, `\\A`, `\\z`, `\\Q…\\E`,
- * POSIX classes) and kept as `written` for messages. Features
- * JavaScript has but RE2 rejects (look-around, back-references) are refused, so a configuration means the
- * same here as in argocd-image-updater. Anything invalid fails closed (`none`) with an error diagnostic.
+ * expression is RE2 (Go) syntax, evaluated by an RE2 engine in linear time. Features other engines have but
+ * RE2 rejects (look-around, back-references) are refused with a hint, so a configuration means the same here
+ * as in argocd-image-updater. Anything invalid fails closed (`none`) with an error diagnostic.
  */
 export function parseAllowTags(text: string, context: SettingContext): Setting<TagMatcher> {
   const written = String(text).trim();
@@ -86,7 +85,7 @@ export function parseAllowTags(text: string, context: SettingContext): Setting<T
     return none(`allow-tags expression \`${expression}\` is invalid: ${compiled.error}`);
   }
   return {
-    value: { kind: "regexp", pattern: compiled.regexp.source, flags: compiled.regexp.flags, written: expression },
+    value: { kind: "regexp", pattern: expression, written: expression },
     diagnostics: [],
   };
 }
