@@ -214,6 +214,21 @@ describe("per-image keys", () => {
     expect(img.strategy).toBe(expected);
   });
 
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "update-strategy %j is an unknown name, with the normal diagnostic",
+    (written) => {
+      const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": written });
+      expect(img.strategy).toBe("semver");
+      expect(diagnostics).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          key: `${P}/a.update-strategy`,
+          message: expect.stringContaining(`unknown update strategy \`${written}\``),
+        }),
+      ]);
+    },
+  );
+
   it("unknown strategy warns with the names to use", () => {
     const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" });
     expect(diagnostics[0]).toMatchObject({ severity: "warning", key: `${P}/a.update-strategy`, image: "a" });

@@ -7,12 +7,12 @@ import {
   type ImageMetadata,
   type ImageRepository,
   type ManifestMetadata,
+  matchesPlatform,
   type Platform,
   type RegistryClient,
   RegistryError,
   type RequestOptions,
 } from "@image-updater/core";
-import { matchesPlatform } from "./manifest/platform.js";
 
 /** One platform of a multi-platform image. */
 export interface InMemoryPlatformImage extends Platform {
@@ -188,7 +188,7 @@ export function createInMemoryRegistryClient(options: InMemoryRegistryClientOpti
       if (!("metadata" in found)) return found;
       const { metadata } = found;
       if (metadata.children === undefined) return metadata;
-      const children = metadata.children.filter((c) => matchesPlatform(c.platform, requestOptions?.platforms));
+      const children = metadata.children.filter((c) => matchesPlatform(requestOptions?.platforms ?? [], c.platform));
       let newest: ImageMetadata | undefined;
       for (const child of children) {
         if (newest === undefined || (child.createdAt?.getTime() ?? -1) > (newest.createdAt?.getTime() ?? -1)) {

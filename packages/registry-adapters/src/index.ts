@@ -11,7 +11,6 @@ export {
   type InMemoryRegistryClient,
   type InMemoryRegistryClientOptions,
 } from "./in-memory.js";
-export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
   endpointFor,

@@ -11,7 +11,9 @@ import type { TagMatcher } from "./types.js";
 export const BUILT_IN_STRATEGIES: readonly string[] = ["semver", "newest-build", "alphabetical", "digest", "numerical"];
 
 /** Deprecated spellings and what they mean. */
-export const STRATEGY_ALIASES: Readonly<Record<string, string>> = { latest: "newest-build", name: "alphabetical" };
+export const STRATEGY_ALIASES: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, { latest: "newest-build", name: "alphabetical" }),
+);
 
 /** Where a setting came from, for diagnostics. */
 export interface SettingContext {
@@ -42,7 +44,8 @@ export function parseStrategyName(
   const custom = known.find((name) => name.toLowerCase() === lower);
   if (custom !== undefined) return { value: custom.toLowerCase(), diagnostics: [] };
   if (BUILT_IN_STRATEGIES.includes(lower)) return { value: lower, diagnostics: [] };
-  const alias = STRATEGY_ALIASES[lower];
+  // Own keys only: `__proto__` or `constructor` must read as an unknown name, not as Object.prototype's.
+  const alias = Object.hasOwn(STRATEGY_ALIASES, lower) ? STRATEGY_ALIASES[lower] : undefined;
   if (alias !== undefined) {
     return {
       value: alias,
