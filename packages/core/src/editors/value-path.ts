@@ -203,6 +203,21 @@ export function setValueAtPath(
   return { splices: [], diagnostics };
 }
 
+/** The scalar at `path` (`undefined` when missing, empty or not a scalar), found as {@link setValueAtPath} finds it. */
+export function readValueAtPath(file: YamlFile, path: string, key: string): string | undefined {
+  let found: string | undefined;
+  setValueAtPath(
+    file,
+    path,
+    (current) => {
+      found = current;
+      return null;
+    },
+    key,
+  );
+  return found;
+}
+
 function describe(node: unknown): string {
   if (isMap(node)) return "map";
   if (isSeq(node)) return "list";
