@@ -7,7 +7,7 @@
 
 import type { Diagnostic } from "../config/diagnostic.js";
 import { type EditResult, type EditStep, imageLabel, runEdits } from "./edit-runner.js";
-import { imageNameValue, imageRegistryValue, imageSpecValue, imageTagValue } from "./image-value.js";
+import { imageNameValue, imageRegistryValue, imageSpecValue, imageTagValue, registryBeside } from "./image-value.js";
 import type { ImageChange } from "./types.js";
 import { readValueAtPath, setValueAtPath, type ValueFor, valueStep } from "./value-path.js";
 import type { YamlFile } from "./yaml-doc.js";
@@ -77,14 +77,6 @@ export function imageValueSteps(
       (diagnostics) => (current) => imageTagValue(change, current, `${key}:${tagPath}`, diagnostics, label),
     ),
   ];
-}
-
-/** `a.image.registry` for `a.image.repository`: the key a split chart keeps the registry in. */
-export function registryBeside(namePath: string): string | undefined {
-  const dot = namePath.lastIndexOf(".");
-  const last = namePath.slice(dot + 1);
-  if (last === "registry" || /[[\]]/.test(last)) return undefined;
-  return dot === -1 ? "registry" : `${namePath.slice(0, dot)}.registry`;
 }
 
 /**

@@ -63,3 +63,11 @@ export function imageTagValue(
   const digest = digestToWrite(change, current?.includes("@") ?? false, where, diagnostics, label);
   return digest === undefined ? change.newTag : `${change.newTag}@${digest}`;
 }
+
+/** `a.image.registry` for `a.image.repository`: the key a split chart keeps the registry in. */
+export function registryBeside(namePath: string): string | undefined {
+  const dot = namePath.lastIndexOf(".");
+  const last = namePath.slice(dot + 1);
+  if (last === "registry" || /[[\]]/.test(last)) return undefined;
+  return dot === -1 ? "registry" : `${namePath.slice(0, dot)}.registry`;
+}
