@@ -29,6 +29,7 @@ export {
   BUILT_IN_STRATEGIES,
   parseAllowTags,
   parseBooleanSetting,
+  parseFluxPolicy,
   parseGlobList,
   parseIgnoreTags,
   parseStrategyName,

@@ -104,6 +104,21 @@ function re2Problem(pattern: string): string | undefined {
   return undefined;
 }
 
+const NAMESPACE = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const OBJECT_NAME = "[a-z0-9]([-.a-z0-9]*[a-z0-9])?";
+const FLUX_POLICY = new RegExp(`^${NAMESPACE}:${OBJECT_NAME}$`);
+
+/**
+ * Parses `flux-policy`: the Flux `ImagePolicy` `<namespace>:<name>` as setter markers name it
+ * (`# {"$imagepolicy": "flux-system:myapp"}`). Invalid: no value and an error diagnostic.
+ */
+export function parseFluxPolicy(text: string, context: SettingContext): Setting<string | undefined> {
+  const written = String(text).trim();
+  if (FLUX_POLICY.test(written)) return { value: written, diagnostics: [] };
+  const message = `flux-policy \`${written}\` is not \`<namespace>:<name>\` of an ImagePolicy; write e.g. \`flux-system:myapp\`, as the \`$imagepolicy\` markers name it`;
+  return { value: undefined, diagnostics: [diag(context, "error", `${message}; no marker is written for this image`)] };
+}
+
 /** Parses a comma-separated glob list (`latest, dev-*`): entries trimmed, empty ones dropped. */
 export function parseIgnoreTags(text: string, context: SettingContext): Setting<readonly string[]> {
   return parseGlobList(String(text).split(","), context);

@@ -70,6 +70,11 @@ export interface ImageUpdateConfig {
   readonly kustomize: KustomizeImageSettings;
   /** Present when a CR set `manifestTargets.plugin`. */
   readonly plugin?: PluginImageParameters;
+  /**
+   * Flux `ImagePolicy` (`<namespace>:<name>`) whose `$imagepolicy` setter markers this image fills with the
+   * `flux` write-back target (`<alias>.flux-policy`).
+   */
+  readonly fluxPolicy?: string;
   /** Set when a CR chose the target with `manifestTargets`; absent: follow the application's source type. */
   readonly manifestTarget?: ManifestTargetKind;
 }
