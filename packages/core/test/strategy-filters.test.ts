@@ -45,11 +45,17 @@ describe("matchesGlob (Go filepath.Match semantics)", () => {
     ["?", "é", true],
     ["{a,b}", "a", false],
     ["!latest", "dev", false],
+    // Go negates with `^` only: `[!a]` is the class of `!` and `a` (minimatch would negate it).
+    ["[!a]", "b", false],
+    ["[!a]", "!", true],
+    ["[/]", "/", true],
+    ["**", "a", true],
+    ["a**b", "ab", true],
   ])("%j matches %j: %s", (pattern, name, expected) => {
     expect(matchesGlob(pattern, name)).toBe(expected);
   });
 
-  it.each(["[", "[a", "[]", "[]a]", "[-a]", "[a-]", "abc\\", "[^]", "[a-\\"])(
+  it.each(["[", "[a", "a[", "[]", "[]a]", "[-a]", "[a-]", "abc\\", "[^]", "[a-\\"])(
     "%j is malformed and matches nothing",
     (pattern) => {
       const compiled = compileGlob(pattern);

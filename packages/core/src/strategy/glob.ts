@@ -3,9 +3,9 @@
  * `ignore-tags`: `*` (any run of characters but `/`), `?` (one character but `/`), `[abc]`, `[a-z]`, `[^a-z]`,
  * and `\` to escape. A malformed pattern matches nothing, as in argocd-image-updater (Match returns an error
  * and the tag is not ignored).
- * Our own matcher, not minimatch: minimatch compiles to a backtracking RegExp (exponential on `*a*a*…b`) and
- * its `!`, brace and extglob syntax would change meanings; this one simulates the pattern as an automaton, so a
- * match costs at most (name length × pattern length) steps.
+ * Our own matcher, not minimatch: minimatch reads `[!a]` as a negation and an unclosed `[` as a literal (Go: a
+ * literal `!`, and an error), and its backtracking RegExps carry no linear bound; this one runs the pattern as an
+ * automaton, so a match costs at most (name length × pattern length) steps.
  */
 
 /** A compiled glob, or why the pattern is malformed. */
