@@ -2,8 +2,9 @@
  * Decisions made over the OCI client against a real docker-registry: the cases where what the registry holds
  * (a deleted tag, images that record no variant) decides what core's strategies may choose.
  */
+
+import { cleanupBench, pushImages, type RegistryServer, startRegistry } from "@image-updater/bench";
 import { decideUpdate, type ImageRepository, type Platform, parsePlatform } from "@image-updater/core";
-import { cleanupBench, pushImages, type RegistryServer, startRegistry } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOciRegistryClient } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";
