@@ -8,34 +8,11 @@ import {
   type RepositoryFiles,
   readCurrentImages,
 } from "../src/index.js";
-import { fixture } from "./editors-fixtures.js";
+import { apply, fixture, repository } from "./editors-fixtures.js";
 
 const P = "argocd-image-updater.argoproj.io";
 const APP = { namespace: "argocd", name: "podinfo" };
 const DIGEST = `sha256:${"b".repeat(64)}`;
-
-/** A repository view over plain data (no service involved). */
-function repository(files: Record<string, string>): RepositoryFiles {
-  return {
-    revision: "0000000000000000000000000000000000000000",
-    async readFile(path) {
-      return Object.hasOwn(files, path) ? (files[path] as string) : null;
-    },
-    async listFiles(dir) {
-      return Object.keys(files)
-        .filter((path) => dir === "" || path.startsWith(`${dir}/`))
-        .sort();
-    },
-    async readLink() {
-      return null;
-    },
-  };
-}
-
-function apply(change: FileChange | undefined, current: string): string | null {
-  if (change?.type !== "edit") throw new Error("expected an edit");
-  return change.apply(current);
-}
 
 function configOf(annotations: Record<string, string>) {
   return parseApplicationAnnotations(annotations, { application: APP });
