@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  type FileChange,
   type ImageChange,
   isImageUpdaterError,
   joinRepoPath,
   planWriteBack,
-  type RepositoryFiles,
   readCurrentImages,
   resolveRepoPath,
   type WriteBackPlanRequest,

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseApplicationAnnotations } from "../src/config/annotations.js";
 import { watchedImage } from "../src/engine/check-image.js";
-import {
-  type FileChange,
-  type ImageChange,
-  planWriteBack,
-  type RepositoryFiles,
-  readCurrentImages,
-} from "../src/index.js";
+import { type ImageChange, planWriteBack, readCurrentImages } from "../src/index.js";
 import { apply, fixture, repository } from "./editors-fixtures.js";
 
 const P = "argocd-image-updater.argoproj.io";
