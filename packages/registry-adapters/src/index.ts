@@ -1,25 +1,19 @@
 /**
- * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout, in-memory) and the
+ * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout) and the
  * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
  */
+
+export {
+  type ConfiguredRegistry,
+  type ConfiguredRegistryOptions,
+  createConfiguredRegistry,
+  describeRegistriesConfDiagnostics,
+} from "./configured.js";
 export * from "./credentials/index.js";
 export {
-  createInMemoryRegistryClient,
-  type InMemoryCallCounts,
-  type InMemoryImage,
-  type InMemoryPlatformImage,
-  type InMemoryRegistryClient,
-  type InMemoryRegistryClientOptions,
-} from "./in-memory.js";
-export { matchesPlatform } from "./manifest/platform.js";
-export {
   createOciRegistryClient,
-  endpointFor,
-  isDockerHub,
   type OciRegistryClient,
   type OciRegistryClientOptions,
-  type RegistryRequestEvent,
-  type RegistryRequestKind,
   scopeActions,
 } from "./oci-distribution/index.js";
 export { createOciLayoutClient, type OciLayoutClientOptions, tagOfRefName } from "./oci-layout.js";

@@ -64,6 +64,12 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     labelNames: ["application"],
     registers,
   });
+  const imagesVanished = new Counter({
+    name: "argocd_image_updater_images_vanished_total",
+    help: "Times a running tag was no longer listed by its registry (deleted or moved)",
+    labelNames: ["application"],
+    registers,
+  });
   const registryRequests = new Counter({
     name: "argocd_image_updater_registry_requests_total",
     help: "The number of requests to the registry API",
@@ -87,6 +93,11 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     help: "Registry response time in seconds",
     labelNames: ["registry"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const deferredApplications = new Counter({
+    name: "argocd_image_updater_cycle_deferred_applications_total",
+    help: "Applications whose check was deferred to the next cycle because a cycle spent its budget (--cycle-budget)",
     registers,
   });
   const cycles = new Counter({
@@ -123,6 +134,9 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
         applicationsWatchedSeed.set(e.applications);
         imagesByRun.set(e.runId, new Map());
       },
+      "cycle:deferred": (e) => {
+        deferredApplications.inc(e.applications.length);
+      },
       "cycle:finished": (e) => {
         cycles.inc();
         cycleDuration.set(e.durationMs / 1000);
@@ -136,6 +150,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
       "image:up-to-date": (e) => seen(e.runId, e.application, e.alias),
       "image:no-candidate": (e) => seen(e.runId, e.application, e.alias),
       "image:skipped": (e) => seen(e.runId, e.application, e.alias),
+      "image:vanished": (e) => imagesVanished.inc({ application: `${e.application.namespace}/${e.application.name}` }),
       "image:failed": (e) => {
         seen(e.runId, e.application, e.alias);
         imageErrors.inc({ application: `${e.application.namespace}/${e.application.name}` });
