@@ -16,7 +16,7 @@ import { sameImageName, splitImage } from "./image-match.js";
 import { parseKustomizeImageOverride } from "./kustomization.js";
 import { containerImages, mayHoldWorkloads } from "./manifests.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
-import { parsePlanTarget, type WriteBackPlanRequest } from "./plan.js";
+import { collectPolicies, policyOf, requestTarget, type WriteBackPlanRequest } from "./plan.js";
 import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
 import type { ImageChange } from "./types.js";
 import { setValueAtPath } from "./value-path.js";
@@ -92,8 +92,11 @@ function readManifests(text: string, path: string, images: readonly WatchedImage
 function readFlux(text: string, path: string, images: readonly WatchedImage[], found: Found): void {
   const parsed = parseYaml(text).file;
   if (parsed === undefined) return;
+  const all = setterMarkers(parsed);
+  const policies = collectPolicies(all);
   for (const image of images) {
-    const markers = setterMarkers(parsed).filter((marker) => marker.policy === image.imagePolicy);
+    const policy = image.imagePolicy ?? policyOf(image, policies);
+    const markers = all.filter((marker) => marker.policy === policy);
     const full = markers.find((marker) => marker.field === "full");
     const tag = markers.find((marker) => marker.field === "tag");
     const digest = markers.find((marker) => marker.field === "digest");
@@ -182,8 +185,10 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
   const { files, images } = request;
   try {
     const sourcePath = joinRepoPath("", request.sourcePath ?? primarySource(request)?.path ?? "");
-    const target =
-      typeof request.target === "string" ? parsePlanTarget(request.target) : (request.target ?? { kind: "default" });
+    const parsed = requestTarget(request.target);
+    diagnostics.push(...parsed.diagnostics);
+    const target = parsed.target;
+    if (target === undefined) return { images: found, diagnostics };
     const readOne = async (path: string, reader: typeof readManifests): Promise<void> => {
       const real = await resolveRepoPath(files, "", path);
       const text = await files.readFile(real);

@@ -27,7 +27,6 @@ export { editManifests, MANIFEST_WORKLOAD_KINDS, mayHoldWorkloads } from "./mani
 export { joinRepoPath, resolveRepoPath } from "./path-safety.js";
 export {
   type PlanTarget,
-  parsePlanTarget,
   planWriteBack,
   type WriteBackPlan,
   type WriteBackPlanRequest,
