@@ -9,6 +9,12 @@ export * from "./errors.js";
 export type * from "./git/types.js";
 export * from "./image/index.js";
 export * from "./registry/index.js";
+export {
+  declaredSourceType,
+  parameterSource,
+  sourcesOf,
+  writeBackSource,
+} from "./source/application-sources.js";
 export type * from "./source/types.js";
 export * from "./strategy/index.js";
 export * from "./template/index.js";

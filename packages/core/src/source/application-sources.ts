@@ -67,6 +67,11 @@ export function writeBackSource(
   return sources.find((source) => source.ref !== undefined && refValueFile(application, source.ref)) ?? first;
 }
 
+/** The source the `argocd` write-back method sets parameters on: the first, as argocd-image-updater does. */
+export function parameterSource(application: Pick<Application, "spec">): ApplicationSourceSpec | undefined {
+  return sourcesOf(application)[0];
+}
+
 /**
  * How Argo CD renders `source`, when the spec or status says so: `status.sourceType` (single-source only, as
  * Argo CD records it), else the source's explicit `helm`/`chart`, `kustomize`, `plugin` or `directory` field.
