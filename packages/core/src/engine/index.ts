@@ -8,7 +8,7 @@ export {
   readApplicationImages,
 } from "./live-images.js";
 export { DEFAULT_COMMIT_AUTHOR } from "./options.js";
-export { applyChangesToSource } from "./source-spec.js";
+export { applyChangesToSource, kustomizeImageKey } from "./source-spec.js";
 export type * from "./types.js";
 export { createUpdater, Updater } from "./updater.js";
 export { locateWriteBack, type WriteBackLocation } from "./write-back-location.js";
