@@ -40,12 +40,15 @@ export function setListInPlace(
   const seq = resolve(doc, doc.getIn(path, true));
   if (!isSeq(seq) || seq.items.length === 0 || seq.range === undefined || seq.range === null) return null;
   const style = indentStyle(file);
+  // New lines take the list's own line ending (a file may mix them, as a hand-joined manifest does).
+  const eol = text.slice(seq.range[0], seq.range[2]).includes("\r\n") ? "\r\n" : "\n";
+  const inserted = (splice: Splice): Splice => ({ ...splice, text: splice.text.replace(/\r?\n/g, eol) });
   const existing = seq.items.map((item) => ({ node: resolve(doc, item), key: keyOf(plainValue(doc, item)) }));
   const splices: Splice[] = [];
   for (const item of items) {
     const found = existing.find((entry) => entry.key === keyOf(item));
     if (found === undefined) {
-      splices.push(addItem(file, seq, item as NewValue, style));
+      splices.push(inserted(addItem(file, seq, item as NewValue, style)));
       continue;
     }
     if (typeof item === "string") {
@@ -59,7 +62,7 @@ export function setListInPlace(
     for (const [field, value] of Object.entries(item)) {
       const pair = findPair(map, field);
       const node = resolve(doc, pair?.value);
-      if (pair === undefined) splices.push(addPair(file, map, field, value, style));
+      if (pair === undefined) splices.push(inserted(addPair(file, map, field, value, style)));
       else if (!isScalar(node)) return null;
       else if (typeof value === "boolean") {
         // Booleans are written bare: a quoted `"true"` would be a string to Argo CD.
