@@ -6,6 +6,7 @@ export * from "./config/index.js";
 export * from "./editors/index.js";
 export * from "./engine/index.js";
 export * from "./errors.js";
+export { repositoryKey } from "./git/repository-url.js";
 export type * from "./git/types.js";
 export * from "./image/index.js";
 export * from "./registry/index.js";

@@ -6,6 +6,7 @@ import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
 import { GitWriteError, ImageUpdaterError } from "../errors.js";
+import { repositoryKey } from "../git/repository-url.js";
 import type { GitCredentials, GitRepository, GitWriter, PullRequestProvider, RepositoryFiles } from "../git/types.js";
 import type { Application, ApplicationRef } from "../source/types.js";
 import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchName } from "../template/branch-name.js";
@@ -252,7 +253,8 @@ export async function writeBackToGit(
   for (const item of items) {
     try {
       const target = await resolveTarget(context, item, defaults);
-      const key = JSON.stringify([target.repository.url, target.branch, target.base]);
+      // One commit per repository and branch, however the applications spell the repository's URL.
+      const key = JSON.stringify([repositoryKey(target.repository.url), target.branch, target.base]);
       const group = groups.get(key) ?? [];
       group.push(target);
       groups.set(key, group);

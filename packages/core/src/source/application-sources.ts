@@ -2,6 +2,7 @@
  * Which source of an Application its images are written in, and how Argo CD renders a source: one rule each,
  * for single and multi-source Applications alike.
  */
+import { repositoryKey } from "../git/repository-url.js";
 import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "./types.js";
 
 /** Every source of the Application, in spec order (`spec.sources`, else `spec.source`). */
@@ -9,18 +10,6 @@ export function sourcesOf(application: Pick<Application, "spec">): readonly Appl
   const { source, sources } = application.spec;
   if (sources !== undefined && sources.length > 0) return sources;
   return source === undefined ? [] : [source];
-}
-
-/** A repository URL reduced to what identifies the repository (`https://h/o/r.git/` ≡ `https://H/o/r`). */
-export function repositoryKey(url: string): string {
-  const trimmed = url
-    .trim()
-    .replace(/\/+$/, "")
-    .replace(/\.git$/, "");
-  const scheme = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)(.*)$/i.exec(trimmed);
-  if (scheme === null) return trimmed;
-  const host = (scheme[2] ?? "").replace(/^[^@]*@/, "").toLowerCase();
-  return `${(scheme[1] ?? "").toLowerCase()}${host}${scheme[3] ?? ""}`;
 }
 
 /** `$<ref>/<path>` value files: the ref name and the repository-relative path. */
