@@ -6,25 +6,12 @@ import {
   type BranchViews,
   declaredSourceType,
   locateWriteBack,
-  type RepositoryFiles,
   readApplicationImages,
   writeBackSource,
 } from "../src/index.js";
+import { memoryFiles } from "./memory-files.js";
 
 const P = "argocd-image-updater.argoproj.io";
-
-/** An in-memory branch: plain data behind `RepositoryFiles` (no service involved). */
-function files(tree: Record<string, string>): RepositoryFiles {
-  return {
-    revision: "0".repeat(40),
-    readFile: async (path) => tree[path] ?? null,
-    listFiles: async (dir) =>
-      Object.keys(tree)
-        .filter((path) => dir === "" || path.startsWith(`${dir}/`))
-        .sort(),
-    readLink: async () => null,
-  };
-}
 
 /** Branch views over in-memory repositories, recording which (repository, branch) was opened. */
 function views(repositories: Record<string, Record<string, string>>, opened: string[] = []): BranchViews {
@@ -32,7 +19,7 @@ function views(repositories: Record<string, Record<string, string>>, opened: str
     async open(repository, branch) {
       opened.push(`${repository.url}@${branch}`);
       const tree = repositories[repository.url];
-      return tree === undefined ? null : files(tree);
+      return tree === undefined ? null : memoryFiles(tree);
     },
   };
 }

@@ -2,26 +2,21 @@ import { describe, expect, it } from "vitest";
 import { parseApplicationAnnotations } from "../src/config/annotations.js";
 import { watchedImage } from "../src/engine/check-image.js";
 import { type GitWriteItem, writeBackToGit } from "../src/engine/git-write-back.js";
-import type { Application, CommitRequest, GitWriter, ImageChange, RepositoryFiles } from "../src/index.js";
+import type { Application, CommitRequest, GitWriter, ImageChange } from "../src/index.js";
+import { memoryFiles } from "./memory-files.js";
 
 const P = "argocd-image-updater.argoproj.io";
 
 /** A git writer double over in-memory trees, one per repository URL as given; it records every commit request. */
 function recordingWriter(trees: Record<string, Record<string, string>>): GitWriter & { commits: CommitRequest[] } {
   const commits: CommitRequest[] = [];
-  const view = (tree: Record<string, string>): RepositoryFiles => ({
-    revision: "0".repeat(40),
-    readFile: async (path) => tree[path] ?? null,
-    listFiles: async (dir) => Object.keys(tree).filter((path) => dir === "" || path.startsWith(`${dir}/`)),
-    readLink: async () => null,
-  });
   return {
     id: "recording-double",
     commits,
     defaultBranch: async () => "main",
     openBranch: async (repository) => {
       const tree = trees[repository.url];
-      return tree === undefined ? null : view(tree);
+      return tree === undefined ? null : memoryFiles(tree);
     },
     async commit(request) {
       commits.push(request);

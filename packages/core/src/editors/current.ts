@@ -49,6 +49,15 @@ export interface CurrentImagesResult {
 
 type Found = Map<string, TargetImage>;
 
+/** What a reader gets: one file's text and path, the watched images, the results so far and the parse cache. */
+interface ReadInput {
+  readonly text: string;
+  readonly path: string;
+  readonly images: readonly WatchedImage[];
+  readonly found: Found;
+  readonly yaml: ParsedFiles;
+}
+
 function remember(
   found: Found,
   image: WatchedImage,
@@ -69,13 +78,7 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function readManifests(
-  text: string,
-  path: string,
-  images: readonly WatchedImage[],
-  found: Found,
-  yaml: ParsedFiles,
-): void {
+function readManifests({ text, path, images, found, yaml }: ReadInput): void {
   const parsed = yaml.parse(text);
   if (parsed === undefined) return;
   for (const container of containerImages(parsed)) {
@@ -89,7 +92,7 @@ function readManifests(
   }
 }
 
-function readFlux(text: string, path: string, images: readonly WatchedImage[], found: Found, yaml: ParsedFiles): void {
+function readFlux({ text, path, images, found, yaml }: ReadInput): void {
   const parsed = yaml.parse(text);
   if (parsed === undefined) return;
   const all = setterMarkers(parsed);
@@ -109,13 +112,7 @@ function readFlux(text: string, path: string, images: readonly WatchedImage[], f
   }
 }
 
-function readKustomization(
-  text: string,
-  path: string,
-  images: readonly WatchedImage[],
-  found: Found,
-  yaml: ParsedFiles,
-): void {
+function readKustomization({ text, path, images, found, yaml }: ReadInput): void {
   const entries = list(record(yaml.data(text)[0]).images).map(record);
   for (const image of images) {
     const name = image.kustomizeImageName ?? splitImage(image.image).name;
@@ -127,13 +124,7 @@ function readKustomization(
   }
 }
 
-function readHelmValues(
-  text: string,
-  path: string,
-  images: readonly WatchedImage[],
-  found: Found,
-  yaml: ParsedFiles,
-): void {
+function readHelmValues({ text, path, images, found, yaml }: ReadInput): void {
   const parsed = yaml.parse(text);
   if (parsed === undefined) return;
   const read = (key: string): string | undefined => {
@@ -163,13 +154,7 @@ function readHelmValues(
   }
 }
 
-function readArgocdSource(
-  text: string,
-  path: string,
-  images: readonly WatchedImage[],
-  found: Found,
-  yaml: ParsedFiles,
-): void {
+function readArgocdSource({ text, path, images, found, yaml }: ReadInput): void {
   const data = record(yaml.data(text)[0]);
   const params = new Map<string, string>();
   for (const entry of [...list(record(data.helm).parameters), ...list(record(data.plugin).env)].map(record)) {
@@ -211,7 +196,7 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
     const readOne = async (path: string, reader: typeof readManifests): Promise<void> => {
       const real = await resolveRepoPath(files, "", path);
       const text = await files.readFile(real);
-      if (text !== null) reader(text, real, images, found, yaml);
+      if (text !== null) reader({ text, path: real, images, found, yaml });
     };
     const readTree = async (
       path: string,
@@ -222,7 +207,7 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
       const root = await resolveRepoPath(files, "", path);
       for (const file of await yamlFilesUnder(files, root, recurse)) {
         const text = await files.readFile(file);
-        if (text !== null && screen(text)) reader(text, file, images, found, yaml);
+        if (text !== null && screen(text)) reader({ text, path: file, images, found, yaml });
       }
     };
     const type =
