@@ -91,15 +91,15 @@ function readImages(context: CycleContext, plan: ApplicationPlan, views: BranchV
 async function checkApplication(
   context: CycleContext,
   plan: ApplicationPlan,
-  checks: ImageCheckContext,
+  images: ImageCheckContext,
   views: BranchViews | undefined,
 ): Promise<void> {
   const { emitter, runId } = context;
   const application = refOf(plan.application);
   emitter.emit("application:checking", { runId, application });
-  let images: ApplicationImages;
+  let model: ApplicationImages;
   try {
-    images = await readImages(context, plan, views);
+    model = await readImages(context, plan, views);
   } catch (error) {
     const typed = asError(error);
     plan.errors++;
@@ -108,7 +108,7 @@ async function checkApplication(
     return;
   }
   for (const image of plan.config.images) {
-    const check = await checkImage(checks, image, images.running, images.spec);
+    const check = await checkImage(images, image, model.running, model.spec);
     plan.images.push(check.result);
     const base = { runId, application, alias: check.result.alias, image: check.result.image };
     switch (check.result.outcome) {
