@@ -17,7 +17,7 @@ function setHelmParameter(parameters: HelmParameter[], name: string, value: stri
   else parameters[index] = entry;
 }
 
-/** The image a `kustomize.images` entry overrides (`name=new:tag`, `name:tag`), normalised: its key in the list. */
+/** The image a `kustomize.images` entry is about (`name=new:tag` or `name:tag`), normalized: the key entries merge by. */
 export function kustomizeImageKey(entry: string): string {
   const equals = entry.indexOf("=");
   const name = equals === -1 ? entry : entry.slice(0, equals);
