@@ -6,7 +6,6 @@ export * from "./config/index.js";
 export * from "./editors/index.js";
 export * from "./engine/index.js";
 export * from "./errors.js";
-export { repositoryKey } from "./git/repository-url.js";
 export type * from "./git/types.js";
 export * from "./image/index.js";
 export * from "./registry/index.js";
@@ -19,3 +18,4 @@ export {
 export type * from "./source/types.js";
 export * from "./strategy/index.js";
 export * from "./template/index.js";
+export { repositoryKey } from "./git/repository-url.js";
