@@ -12,10 +12,10 @@ export * from "./registry/index.js";
 export {
   declaredSourceType,
   parameterSource,
+  repositoryKey,
   sourcesOf,
   writeBackSource,
 } from "./source/application-sources.js";
 export type * from "./source/types.js";
 export * from "./strategy/index.js";
 export * from "./template/index.js";
-export { repositoryKey } from "./git/repository-url.js";

@@ -5,6 +5,8 @@
 import { repositoryKey } from "../git/repository-url.js";
 import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "./types.js";
 
+export { repositoryKey };
+
 /** Every source of the Application, in spec order (`spec.sources`, else `spec.source`). */
 export function sourcesOf(application: Pick<Application, "spec">): readonly ApplicationSourceSpec[] {
   const { source, sources } = application.spec;
