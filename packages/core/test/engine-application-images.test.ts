@@ -100,6 +100,13 @@ describe("locateWriteBack", () => {
     });
   });
 
+  it("a `ref` source that also renders its own path keeps the usual default", () => {
+    const rendering = { ...valuesSource, path: "apps/web" };
+    const app = application({ sources: [chartSource, rendering] }, helmAnnotations);
+
+    expect(locateWriteBack(app, configOf(app))).toMatchObject({ source: rendering, target: { kind: "default" } });
+  });
+
   it("keeps an explicit target and git-repository", () => {
     const app = application(
       { sources: [chartSource, valuesSource] },

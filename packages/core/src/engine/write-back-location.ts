@@ -17,7 +17,7 @@ export interface WriteBackLocation {
   readonly baseBranch: string;
   /** Directory of the source in the repository (`""` for the root). */
   readonly sourcePath: string;
-  /** The write-back target; a values-only (`ref`) source's `$ref` values file fills a bare `helmvalues`/default. */
+  /** The write-back target; a values-only source's `$ref` values file fills a bare `helmvalues` or the default. */
   readonly target: WriteBackTarget;
 }
 
@@ -35,14 +35,17 @@ export function locateWriteBack(application: Application, config: ApplicationUpd
   };
 }
 
-/** A bare `helmvalues` (or the default) of a `ref` source names the values file other sources read from it. */
+/**
+ * A bare `helmvalues` (or the default) of a values-only source (`ref` and no `path`: Argo CD renders nothing
+ * from it) names the values file other sources read from it.
+ */
 function withRefValues(
   application: Application,
   source: ApplicationSourceSpec | undefined,
   target: WriteBackTarget,
 ): WriteBackTarget {
   const bare = target.kind === "default" || (target.kind === "helmvalues" && target.path === undefined);
-  if (!bare || source?.ref === undefined || source.chart !== undefined) return target;
+  if (!bare || source?.ref === undefined || source.path !== undefined || source.chart !== undefined) return target;
   const path = refValueFile(application, source.ref);
   return path === undefined ? target : { kind: "helmvalues", path: `/${path}` };
 }
