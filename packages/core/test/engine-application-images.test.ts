@@ -146,6 +146,37 @@ describe("readApplicationImages", () => {
     expect(images.running[0]).toEqual({ registry: "ghcr.io", repository: "org/web", tag: "1.20" });
   });
 
+  it("reads nothing past the write-back target when it holds every image", async () => {
+    const app = application({ sources: [chartSource, valuesSource] }, helmAnnotations);
+    const tree = memoryFiles({
+      "apps/web/values.yaml": "image:\n  repository: ghcr.io/org/web\n  tag: 1.0.0\n",
+      "other/deployment.yaml": "kind: Pod\nspec:\n  containers:\n    - image: ghcr.io/org/web:0.1.0\n",
+    });
+    const reads: string[] = [];
+    const counted = {
+      ...tree,
+      readFile: (path: string) => {
+        reads.push(path);
+        return tree.readFile(path);
+      },
+      listFiles: (dir: string) => {
+        reads.push(`list ${dir}`);
+        return tree.listFiles(dir);
+      },
+    };
+
+    const images = await readApplicationImages({
+      application: app,
+      config: configOf(app),
+      views: { open: async () => counted },
+      repository: async () => ({ url: VALUES }),
+      argocdNamespace: "argocd",
+    });
+
+    expect(images.running).toEqual([{ registry: "ghcr.io", repository: "org/web", tag: "1.0.0" }]);
+    expect(reads).toEqual(["apps/web/values.yaml"]);
+  });
+
   it("status.summary.images first: Git is not read and no credentials are looked up", async () => {
     const app = application({ source: { repoURL: VALUES, path: "web" } }, helmAnnotations, {
       summary: { images: ["ghcr.io/org/web:1.0.0"] },

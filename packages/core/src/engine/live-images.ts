@@ -137,23 +137,25 @@ async function imagesInGit(
     parsed,
   });
   const found: LiveImage[] = [];
-  for (const image of config.images) {
+  const missing = config.images.filter((image) => {
     const watched = watchedImage(image);
     const current = precise.images.get(watched.alias ?? watched.image);
-    if (current === undefined) continue;
+    if (current === undefined) return true;
     found.push({
       registry: image.image.registry,
       repository: image.image.repository,
       ...(current.tag === undefined ? {} : { tag: current.tag }),
       ...(current.digest === undefined ? {} : { digest: current.digest }),
     });
-  }
-  // The target may not exist yet (no override file before the first write): then what the source's own
-  // kustomization, values and manifests hold is what runs.
+    return false;
+  });
+  if (missing.length === 0) return found;
+  // The target may not hold an image yet (no override file before the first write): then what the source's
+  // own kustomization, values and manifests hold is what runs.
   const fallback = await readDeployedImages({
     files,
     application,
-    images: config.images,
+    images: missing,
     sourcePath,
     overrideFile: target.kind === "file" ? target.path : argocdSourceFileName(application, input.argocdNamespace),
     ...(targetPath === undefined ? {} : { targetPath }),
