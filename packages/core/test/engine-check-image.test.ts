@@ -29,7 +29,6 @@ function context(registry: RegistryClient): ImageCheckContext {
     endpoints: [],
     strategies: undefined,
     defaultPlatforms: [],
-    tagLists: new Map(),
     signal: undefined,
   };
 }
