@@ -6,8 +6,10 @@ export * from "./config/index.js";
 export * from "./editors/index.js";
 export * from "./engine/index.js";
 export * from "./errors.js";
+export { type CommitParent, type CommitParentState, chooseCommitParent } from "./git/commit-parent.js";
 export type * from "./git/types.js";
 export * from "./image/index.js";
+export * from "./memory/index.js";
 export * from "./registry/index.js";
 export {
   declaredSourceType,
