@@ -11,6 +11,13 @@ export type * from "./git/types.js";
 export * from "./image/index.js";
 export * from "./memory/index.js";
 export * from "./registry/index.js";
+export {
+  declaredSourceType,
+  parameterSource,
+  repositoryKey,
+  sourcesOf,
+  writeBackSource,
+} from "./source/application-sources.js";
 export type * from "./source/types.js";
 export * from "./strategy/index.js";
 export * from "./template/index.js";

@@ -416,6 +416,16 @@ describe("write-back", () => {
       { "write-back-method": "git", "write-back-target": "overrides/params.yaml" },
       { git: { target: { kind: "file", path: "overrides/params.yaml" } } },
     ],
+    [{ "write-back-method": "git", "write-back-target": "flux" }, { git: { target: { kind: "flux" } } }],
+    [
+      { "write-back-method": "git", "write-back-target": "flux:clusters/prod" },
+      { git: { target: { kind: "flux", path: "clusters/prod" } } },
+    ],
+    [{ "write-back-method": "git", "write-back-target": "manifests" }, { git: { target: { kind: "manifests" } } }],
+    [
+      { "write-back-method": "git", "write-back-target": "manifests:/deploy/app.yaml" },
+      { git: { target: { kind: "manifests", path: "/deploy/app.yaml" } } },
+    ],
     [{ "write-back-method": "git", "git-branch": "main" }, { git: { baseBranch: "main" } }],
     [
       { "write-back-method": "git", "git-branch": "main:image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}" },
@@ -444,6 +454,9 @@ describe("write-back", () => {
     ["write-back-method", "git:secret:a/b/c"],
     ["write-back-target", "overlays/prod/kustomization.yaml"],
     ["write-back-target", "Kustomization"],
+    ["write-back-target", "fluxx"],
+    ["write-back-target", "helm-values:values.yaml"],
+    ["write-back-target", "overrides/params"],
   ])("%s %j makes the application not updatable", (key, value) => {
     const { config, diagnostics } = parseWith({ "image-list": "a=nginx", "write-back-method": "git", [key]: value });
     expect(config.updatable).toBe(false);
@@ -458,6 +471,26 @@ describe("write-back", () => {
       "write-back-target": "overlays/prod/kustomization.yaml",
     });
     expect(diagnostics[0]?.message).toContain("`kustomization:overlays/prod`");
+  });
+
+  it("a made-up target names the key and every allowed form, and is never taken for a file", () => {
+    const { config, diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "write-back-target": "flux2",
+    });
+    expect(config.writeBack.git).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]?.key).toBe(`${P}/write-back-target`);
+    for (const form of [
+      "`kustomization[:<dir>]`",
+      "`helmvalues[:<file>]`",
+      "`manifests[:<dir or file>]`",
+      "`flux[:<dir or file>]`",
+      "`.argocd-source-<app>.yaml`",
+    ]) {
+      expect(diagnostics[0]?.message).toContain(form);
+    }
   });
 
   it("git:secret:<name> needs the application's namespace", () => {

@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import type { CommitRequest } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { finalMessage } from "../src/git-cli/build-commit.js";
 import { isPushRace, toGitWriteError } from "../src/git-cli/classify.js";
@@ -8,7 +7,6 @@ import { normalizeRepoPath } from "../src/git-cli/paths.js";
 import { mirrorKey, parseRemoteUrl } from "../src/git-cli/remote-url.js";
 import { GitCommandError } from "../src/git-cli/run-git.js";
 import { scrubSecrets } from "../src/git-cli/scrub.js";
-import { groupCommitRequests, mergeCommitRequests } from "../src/index.js";
 
 describe("parseRemoteUrl", () => {
   it.each([
@@ -181,58 +179,5 @@ describe("openAuthSession", () => {
         parseRemoteUrl("https://h/r.git"),
       ),
     ).rejects.toMatchObject({ code: "GIT_AUTH" });
-  });
-});
-
-describe("mergeCommitRequests", () => {
-  function app(name: string, overrides: Partial<CommitRequest> = {}): CommitRequest {
-    return {
-      repository: { url: "https://h/r.git" },
-      branch: "main",
-      message: `build: automatic update of ${name}`,
-      author: { name: "bot", email: "bot@example.com" },
-      changes: [{ type: "write", path: `${name}/values.yaml`, contents: name }],
-      ...overrides,
-    };
-  }
-
-  it("concatenates changes in order and covers every message", () => {
-    const merged = mergeCommitRequests([app("a"), app("b"), app("c")]);
-
-    expect(merged.changes.map((change) => change.path)).toEqual(["a/values.yaml", "b/values.yaml", "c/values.yaml"]);
-    expect(merged.message).toBe(
-      "build: automatic update of 3 applications\n\nbuild: automatic update of a\n\nbuild: automatic update of b\n\nbuild: automatic update of c",
-    );
-  });
-
-  it("keeps a message all requests share, and an explicit one", () => {
-    expect(mergeCommitRequests([app("a", { message: "m" }), app("b", { message: "m" })]).message).toBe("m");
-    expect(mergeCommitRequests([app("a"), app("b")], { message: "custom" }).message).toBe("custom");
-  });
-
-  it.each([
-    ["branch", { branch: "other" }],
-    ["repository", { repository: { url: "https://h/other.git" } }],
-    ["base branch", { baseBranch: "main" }],
-    ["author", { author: { name: "x", email: "x@example.com" } }],
-  ])("rejects requests that differ in %s", (_, overrides: Partial<CommitRequest>) => {
-    expect(() => mergeCommitRequests([app("a"), app("b", overrides)])).toThrow(
-      expect.objectContaining({ code: "GIT_FAILED" }),
-    );
-  });
-
-  it("treats URLs that differ only in userinfo as one repository", () => {
-    expect(() =>
-      mergeCommitRequests([app("a"), app("b", { repository: { url: "https://u:p@h/r.git" } })]),
-    ).not.toThrow();
-  });
-
-  it("groups requests by repository and branch", () => {
-    const groups = groupCommitRequests([app("a"), app("b", { branch: "dev" }), app("c"), app("d", { branch: "dev" })]);
-
-    expect(groups.map((group) => [group.branch, group.changes.length])).toEqual([
-      ["main", 2],
-      ["dev", 2],
-    ]);
   });
 });
