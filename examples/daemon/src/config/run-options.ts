@@ -18,6 +18,8 @@ export interface RunCommandOptions {
   readonly cycleBudgetMs: number;
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
+  /** Image metadata entries held in memory; the rest stays in the cache directory. */
+  readonly metadataCacheEntries: number;
   /** Path of `registries.conf` to read, or `null` when the config folder supplies the text (or none exists). */
   readonly registriesConfPath: string | null;
   /** `registries.conf` text from the config folder, when no path flag overrides it. */
@@ -92,6 +94,11 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "applications checked in parallel, 1..100 [MAX_CONCURRENT_APPS] (default 10)",
   },
   "max-concurrent-apps": { type: "string", placeholder: "N", help: "same as --max-concurrency (newer name)" },
+  "metadata-cache-entries": {
+    type: "string",
+    placeholder: "N",
+    help: "image metadata entries kept in memory; the rest is read from --cache-dir [IMAGE_UPDATER_METADATA_CACHE_ENTRIES] (default 10000)",
+  },
   "registries-conf-path": {
     type: "string",
     placeholder: "PATH",
@@ -342,6 +349,15 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunComman
     } else maxConcurrency = value;
   }
 
+  let metadataCacheEntries = 10_000;
+  const entriesOrigin = lookup("metadata-cache-entries", "IMAGE_UPDATER_METADATA_CACHE_ENTRIES");
+  if (entriesOrigin) {
+    const value = Number(entriesOrigin.value);
+    if (!/^\d+$/.test(entriesOrigin.value) || value < 1) {
+      invalid(entriesOrigin, "write a whole number of entries, at least 1 (default 10000)");
+    } else metadataCacheEntries = value;
+  }
+
   const registriesFlag = text("registries-conf-path");
   const registriesFromConfig = configDir["registries.conf"];
   const registriesConfPath =
@@ -392,6 +408,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunComman
     once: once || intervalMs === 0,
     dryRun: bool("dry-run"),
     maxConcurrency,
+    metadataCacheEntries,
     registriesConfPath,
     registriesConfText: registriesFlag === null ? (registriesFromConfig ?? null) : null,
     registriesConfExplicit: registriesFlag !== null,
