@@ -29,6 +29,7 @@ export function createDiskStore(directory: string): DiskStore {
   const pending = new Map<string, string>();
   const writes = new Set<Promise<void>>();
   const made = new Set<string>();
+  const reads = new Map<string, Promise<string | undefined>>();
   let failure: unknown;
 
   function pathOf(key: string): { dir: string; file: string } {
@@ -48,23 +49,33 @@ export function createDiskStore(directory: string): DiskStore {
     await rename(temp, file);
   }
 
+  async function readEntry(key: string): Promise<string | undefined> {
+    let text: string;
+    try {
+      text = await limit(() => readFile(pathOf(key).file, "utf8"));
+    } catch {
+      return undefined;
+    }
+    try {
+      const entry = JSON.parse(text) as StoredEntry;
+      // A hash collision or a foreign file: not ours, so a miss.
+      return entry.key === key && typeof entry.value === "string" ? entry.value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
-    async get(key) {
+    get(key) {
       const queued = pending.get(key);
-      if (queued !== undefined) return queued;
-      let text: string;
-      try {
-        text = await limit(() => readFile(pathOf(key).file, "utf8"));
-      } catch {
-        return undefined;
+      if (queued !== undefined) return Promise.resolve(queued);
+      // Many applications ask for the same entry at once: one read serves them all.
+      let read = reads.get(key);
+      if (read === undefined) {
+        read = readEntry(key).finally(() => reads.delete(key));
+        reads.set(key, read);
       }
-      try {
-        const entry = JSON.parse(text) as StoredEntry;
-        // A hash collision or a foreign file: not ours, so a miss.
-        return entry.key === key && typeof entry.value === "string" ? entry.value : undefined;
-      } catch {
-        return undefined;
-      }
+      return read;
     },
     put(key, value) {
       pending.set(key, value);
