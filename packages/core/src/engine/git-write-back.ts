@@ -2,6 +2,7 @@
  * The `git` write-back: group the cycle's changes per (repository, branch), plan every application's file
  * edits against the branch, and push exactly one commit per group; then open a pull request when asked.
  */
+import pLimit from "p-limit";
 import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
@@ -49,6 +50,8 @@ export interface GitWriteContext {
   readonly signal: AbortSignal | undefined;
   /** Branch views of the cycle, shared with the live-image reading. */
   readonly views?: BranchViews;
+  /** Repositories written at the same time. @default 4 */
+  readonly repositoryConcurrency?: number;
 }
 
 interface Target {
@@ -241,7 +244,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
 
 /**
  * Writes every item's changes: one commit per (repository, push branch, base branch). Groups of one
- * repository run one after another (the writer serialises per repository anyway); never throws.
+ * repository run one after another (the writer serialises per repository anyway); different repositories
+ * are written a few at a time. Never throws.
  */
 export async function writeBackToGit(
   context: GitWriteContext,
@@ -271,6 +275,21 @@ export async function writeBackToGit(
       });
     }
   }
-  for (const group of groups.values()) outcomes.push(...(await writeGroup(context, group)));
-  return outcomes;
+  const byRepository = new Map<string, Target[][]>();
+  for (const group of groups.values()) {
+    const key = repositoryKey(group[0]?.repository.url ?? "");
+    byRepository.set(key, [...(byRepository.get(key) ?? []), group]);
+  }
+  const limit = pLimit(Math.max(1, context.repositoryConcurrency ?? 4));
+  const written = await Promise.all(
+    [...byRepository.values()].map((repositoryGroups) =>
+      limit(async () => {
+        const done: GitWriteOutcome[] = [];
+        for (const group of repositoryGroups) done.push(...(await writeGroup(context, group)));
+        return done;
+      }),
+    ),
+  );
+  // Outcomes by repository in the order repositories were first met, whichever finished first.
+  return [...outcomes, ...written.flat()];
 }
