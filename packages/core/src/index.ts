@@ -8,6 +8,7 @@ export * from "./engine/index.js";
 export * from "./errors.js";
 export type * from "./git/types.js";
 export * from "./image/index.js";
+export * from "./redact.js";
 export * from "./registry/index.js";
 export type * from "./source/types.js";
 export * from "./strategy/index.js";

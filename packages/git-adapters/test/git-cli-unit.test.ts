@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { CommitRequest } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { finalMessage } from "../src/git-cli/build-commit.js";
@@ -149,30 +149,39 @@ describe("openAuthSession", () => {
   it.each([
     [false, "StrictHostKeyChecking=yes"],
     [true, "StrictHostKeyChecking=no"],
-  ])("writes an ssh key to a 0600 file, insecureIgnoreHostKey=%s → %s", async (insecure, expected) => {
-    const session = await openAuthSession(
-      {
-        url: "ssh://git@h/r.git",
-        credentials: {
-          kind: "ssh",
-          privateKey: "KEY",
-          knownHosts: "h ssh-ed25519 AAAA",
-          insecureIgnoreHostKey: insecure,
+  ])(
+    "hands an ssh key to a private agent through the environment, never a file, insecureIgnoreHostKey=%s → %s",
+    async (insecure, expected) => {
+      const session = await openAuthSession(
+        {
+          url: "ssh://git@h/r.git",
+          credentials: {
+            kind: "ssh",
+            privateKey: "KEY-MATERIAL",
+            knownHosts: "h ssh-ed25519 AAAA",
+            insecureIgnoreHostKey: insecure,
+          },
         },
-      },
-      parseRemoteUrl("ssh://git@h/r.git"),
-    );
-    const keyPath = /-i (?<path>\S+)/.exec(session.env.GIT_SSH_COMMAND ?? "")?.groups?.path ?? "";
+        parseRemoteUrl("ssh://git@h/r.git"),
+        7_000,
+      );
+      const command = session.env.GIT_SSH_COMMAND ?? "";
+      const files = /UserKnownHostsFile=(?<path>\S+)/.exec(command)?.groups?.path;
 
-    try {
-      expect(session.env.GIT_SSH_COMMAND).toContain(expected);
-      expect(session.env.GIT_SSH_COMMAND).toContain("IdentitiesOnly=yes");
-      expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
-    } finally {
-      await session.dispose();
-    }
-    await expect(stat(keyPath)).rejects.toThrow();
-  });
+      try {
+        expect(command).toContain(expected);
+        expect(command).toMatch(/^ssh-agent sh -c /);
+        expect(command).toContain("ConnectTimeout=7");
+        expect(command).not.toMatch(/ -i /);
+        expect(session.env.IMAGE_UPDATER_SSH_KEY).toBe("KEY-MATERIAL\n");
+        if (files !== undefined && files !== "/dev/null") {
+          expect(await readFile(files, "utf8")).not.toContain("KEY-MATERIAL");
+        }
+      } finally {
+        await session.dispose();
+      }
+    },
+  );
 
   it("refuses an ssh key for an https URL with GIT_AUTH", async () => {
     await expect(

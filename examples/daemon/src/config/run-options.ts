@@ -36,6 +36,10 @@ export interface RunOptions {
   };
   /** Port of `/healthz` and `/readyz`; 0 picks a free port; `null` disables. */
   readonly healthPort: number | null;
+  /** Address the health server binds (`--health-probe-bind-address`); `null`: every interface. */
+  readonly healthHost: string | null;
+  /** Address the metrics server binds (`--metrics-bind-address`); `null`: every interface. */
+  readonly metricsHost: string | null;
   /** Port of `/metrics`; 0 picks a free port; `null` disables. */
   readonly metricsPort: number | null;
   readonly logLevel: LogLevel;
@@ -126,6 +130,16 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: "string",
     placeholder: "PORT",
     help: "port of /metrics; 0 = any free port, off = disabled (default 8081)",
+  },
+  "health-probe-bind-address": {
+    type: "string",
+    placeholder: "[HOST]:PORT",
+    help: "address of /healthz and /readyz, e.g. 127.0.0.1:8080 or :8080; overrides --health-port",
+  },
+  "metrics-bind-address": {
+    type: "string",
+    placeholder: "[HOST]:PORT",
+    help: "address of /metrics, e.g. 127.0.0.1:8081 or :8081, 0 = disabled; overrides --metrics-port",
   },
   loglevel: {
     type: "string",
@@ -270,6 +284,24 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     return value;
   }
 
+  /** `[host]:port` as controller-runtime writes it (`:8081`, `127.0.0.1:8081`, `[::1]:8081`); `0` is off. */
+  function bindAddress(
+    flag: string,
+    fallback: { host: string | null; port: number | null },
+  ): { host: string | null; port: number | null } {
+    const origin = lookup(flag);
+    if (!origin) return fallback;
+    if (origin.value === "0") return { host: null, port: null };
+    const match = /^(?:\[(?<v6>[0-9A-Fa-f:.]+)\]|(?<host>[^:[\]]*)):(?<port>\d{1,5})$/.exec(origin.value);
+    const portNumber = Number(match?.groups?.port);
+    if (!match?.groups || portNumber > 65535) {
+      invalid(origin, "write [HOST]:PORT such as :8080, 127.0.0.1:8080 or [::1]:8080, or 0 to disable");
+      return fallback;
+    }
+    const host = match.groups.v6 ?? match.groups.host ?? "";
+    return { host: host === "" ? null : host, port: portNumber };
+  }
+
   function text(flag: string, envName?: string, ...keys: string[]): string | null {
     return lookup(flag, envName, ...keys)?.value ?? null;
   }
@@ -367,10 +399,24 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     else matchApplicationLabel = labelOrigin.value;
   }
 
-  const explicitPorts = flags.values["health-port"] !== undefined || flags.values["metrics-port"] !== undefined;
+  const explicitPorts = ["health-port", "metrics-port", "health-probe-bind-address", "metrics-bind-address"].some(
+    (flag) => flags.values[flag] !== undefined,
+  );
   const serversOff = once && !explicitPorts;
   const xdgCache =
     env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), ".cache");
+
+  function servers() {
+    const health = bindAddress("health-probe-bind-address", {
+      host: null,
+      port: serversOff ? port("health-port", null) : port("health-port", 8080),
+    });
+    const metrics = bindAddress("metrics-bind-address", {
+      host: null,
+      port: serversOff ? port("metrics-port", null) : port("metrics-port", 8081),
+    });
+    return { healthPort: health.port, healthHost: health.host, metricsPort: metrics.port, metricsHost: metrics.host };
+  }
 
   const options: RunOptions = {
     intervalMs,
@@ -399,8 +445,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
       messageTemplateText: messageFlag === null ? (messageFromConfig ?? null) : null,
       messagePathExplicit: messageFlag !== null,
     },
-    healthPort: serversOff ? port("health-port", null) : port("health-port", 8080),
-    metricsPort: serversOff ? port("metrics-port", null) : port("metrics-port", 8081),
+    ...servers(),
     logLevel: choice(lookup("loglevel", "IMAGE_UPDATER_LOGLEVEL", "log.level"), LOG_LEVELS, "info"),
     logFormat: choice(lookup("logformat", "IMAGE_UPDATER_LOGFORMAT", "log.format"), ["text", "json"] as const, "text"),
     matchApplicationNames: Array.isArray(names) ? names : [],

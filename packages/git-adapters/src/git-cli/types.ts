@@ -37,6 +37,14 @@ export interface CliGitWriterOptions {
   readonly fetchReuseMs?: number;
   /** Kills a network git command (fetch, push, ls-remote) after this long, rejecting with `TIMEOUT`. @default 300000 */
   readonly timeoutMs?: number;
+  /**
+   * A network git command whose transfer moves no byte for this long is cut (HTTP: `http.lowSpeedTime`; ssh:
+   * `ConnectTimeout` and server keep-alives), so a remote that accepts and never answers fails in seconds.
+   * @default 30000
+   */
+  readonly stallTimeoutMs?: number;
+  /** Files larger than this are refused by `RepositoryFiles.readFile` with `LIMIT_EXCEEDED`. @default 8 MiB */
+  readonly maxFileBytes?: number;
   /** How long to wait for another process holding the mirror's lock before `GIT_UNAVAILABLE`. @default 600000 */
   readonly lockTimeoutMs?: number;
   /** Extra environment for every git process, e.g. `GNUPGHOME` for signing or `GIT_SSL_CAINFO`. Not for secrets. */

@@ -36,6 +36,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const timeoutMs = options.timeoutMs ?? 300_000;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const extraEnv = options.env ?? {};
   const mutex = createKeyedMutex();
   const lastFetch = new Map<string, number>();
@@ -79,6 +80,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       env: { ...extraEnv, ...session.auth.env },
       secrets: session.auth.secrets,
       timeoutMs,
+      stallTimeoutMs,
       ...(signal ? { signal } : {}),
     };
   }
@@ -100,7 +102,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           location.lockPath,
           { timeoutMs: options.lockTimeoutMs ?? 600_000, ...(signal ? { signal } : {}) },
           async () => {
-            const auth = await openAuthSession(repository, remote);
+            const auth = await openAuthSession(repository, remote, stallTimeoutMs);
             try {
               await ensureMirror(location, remote.url);
               return await task({ location, auth, remote });
@@ -142,13 +144,14 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     const signal = requestOptions?.signal;
     let auth: AuthSession | undefined;
     try {
-      auth = await openAuthSession(repository, remote);
+      auth = await openAuthSession(repository, remote, stallTimeoutMs);
       const session = auth;
       const { stdout } = await measure("ls-remote", remote.url, undefined, () =>
         runGit(["ls-remote", "--symref", remote.url, "HEAD"], {
           env: { ...extraEnv, ...session.env },
           secrets: session.secrets,
           timeoutMs,
+          stallTimeoutMs,
           ...(signal ? { signal } : {}),
         }),
       );
@@ -176,7 +179,13 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     return withMirror(repository, "open", name, signal, async (session) => {
       await fetchMirror(session, signal);
       const sha = await tip(session, name);
-      return sha === null ? null : createRepositoryFiles(session.location.gitDir, sha);
+      return sha === null
+        ? null
+        : createRepositoryFiles(
+            session.location.gitDir,
+            sha,
+            options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes },
+          );
     });
   }
 

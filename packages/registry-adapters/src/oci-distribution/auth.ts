@@ -16,6 +16,8 @@ export interface AuthContext {
   readonly source: string;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
+  /** Most bytes read from one response. @default 32 MiB */
+  readonly maxBodyBytes?: number;
   readonly limiter?: RateLimiter;
   readonly onRequest?: (event: RegistryRequestEvent) => void;
 }
@@ -95,6 +97,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
       registry: context.registry,
       dispatcher: context.dispatcher,
       timeoutMs: context.timeoutMs,
+      ...(context.maxBodyBytes === undefined ? {} : { maxBodyBytes: context.maxBodyBytes }),
       source: context.source,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(context.onRequest ? { onRequest: context.onRequest } : {}),
@@ -181,6 +184,8 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
           registry: context.registry,
           dispatcher: context.dispatcher,
           timeoutMs: context.timeoutMs,
+          ...(context.maxBodyBytes === undefined ? {} : { maxBodyBytes: context.maxBodyBytes }),
+          ...(context.maxBodyBytes === undefined ? {} : { maxBodyBytes: context.maxBodyBytes }),
           source: context.source,
           ...(request.signal ? { signal: request.signal } : {}),
           ...(context.onRequest ? { onRequest: context.onRequest } : {}),
