@@ -19,6 +19,7 @@ import {
   createOciRegistryClient,
   type RegistryRequestEvent,
 } from "@image-updater/registry-adapters";
+import { PULL_REQUEST_TOKEN_ENV } from "./config/run-options.js";
 
 /** Host standing for "an OCI image layout on disk" once a `file://` api_url went through the https-only parser. */
 const LAYOUT_HOST = "oci-layout.invalid";
@@ -28,6 +29,10 @@ export interface DaemonRegistriesOptions {
   /** `registries.conf` text, `null` for the built-in defaults. */
   readonly registriesConf: string | null;
   readonly secrets?: SecretResolver;
+  /** Deadline of one registry request (a registries.conf `timeout` wins). */
+  readonly timeoutMs?: number;
+  /** Longest silence of a registry. */
+  readonly stallTimeoutMs?: number;
   /** Image metadata is cached on disk under it, so a restart spends no request on known digests. */
   readonly cacheDir?: string;
   readonly onWarning?: (message: string) => void;
@@ -109,6 +114,10 @@ export function createDaemonRegistries(options: DaemonRegistriesOptions): Daemon
   const endpoints = parsed.endpoints;
   const oci = createOciRegistryClient({
     endpoints: endpoints.filter((e) => layoutRoot(e) === null),
+    // ext: scripts never see the pull-request token.
+    hiddenVariables: [PULL_REQUEST_TOKEN_ENV],
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),

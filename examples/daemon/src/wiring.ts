@@ -38,7 +38,7 @@ import {
   createDirectorySource,
   type GitCredentialsResolver,
 } from "@image-updater/k8s-source";
-import type { PullRequestOptions } from "./config/run-options.js";
+import type { DaemonDeadlines, PullRequestOptions } from "./config/run-options.js";
 import { createDaemonRegistries, type DaemonRegistries, describeRegistriesConfDiagnostics } from "./registries.js";
 
 /** Everything the engine needs, already read from files and validated. */
@@ -71,6 +71,8 @@ export interface DaemonConfig {
   readonly matchApplicationLabel: string | null;
   /** Metadata cache and git mirrors live under it. */
   readonly cacheDir: string;
+  /** Deadlines of git and registry work; absent fields keep the adapters' defaults. */
+  readonly deadlines?: Partial<DaemonDeadlines>;
   /** Problems met while reading the applications or secrets folders, or `registries.conf`. */
   readonly onWarning?: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
   /** Every git clone, fetch, ls-remote, commit and push, for trace logs. */
@@ -133,6 +135,8 @@ export function createDaemonAdapters(
     registriesConf: config.registriesConf,
     ...(secrets ? { secrets } : {}),
     cacheDir: config.cacheDir,
+    ...(config.deadlines?.registryTimeoutMs ? { timeoutMs: config.deadlines.registryTimeoutMs } : {}),
+    ...(config.deadlines?.registryStallTimeoutMs ? { stallTimeoutMs: config.deadlines.registryStallTimeoutMs } : {}),
     onWarning: (message) => warn(message, {}),
     ...(hooks.onRegistryRequest ? { onRegistryRequest: hooks.onRegistryRequest } : {}),
   });
@@ -145,6 +149,8 @@ export function createDaemonAdapters(
   for (const problem of problems) warn(problem, {});
   const git = createCliGitWriter({
     cacheDir: join(config.cacheDir, "git"),
+    ...(config.deadlines?.gitTimeoutMs ? { timeoutMs: config.deadlines.gitTimeoutMs } : {}),
+    ...(config.deadlines?.gitStallTimeoutMs ? { stallTimeoutMs: config.deadlines.gitStallTimeoutMs } : {}),
     ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
   });
   const applicationWriter = createDirectoryApplicationWriter({

@@ -8,6 +8,7 @@ import { normalizeRepoPath } from "../src/git-cli/paths.js";
 import { mirrorKey, parseRemoteUrl } from "../src/git-cli/remote-url.js";
 import { GitCommandError } from "../src/git-cli/run-git.js";
 import { scrubSecrets } from "../src/git-cli/scrub.js";
+import { pushRetryDelay } from "../src/git-cli/writer.js";
 import { groupCommitRequests, mergeCommitRequests } from "../src/index.js";
 
 describe("parseRemoteUrl", () => {
@@ -243,5 +244,13 @@ describe("mergeCommitRequests", () => {
       ["main", 2],
       ["dev", 2],
     ]);
+  });
+});
+
+describe("pushRetryDelay", () => {
+  it("grows exponentially with full jitter, capped at 5 s", () => {
+    expect([2, 3, 4, 5].map((attempt) => pushRetryDelay(attempt, 100, () => 0.999))).toEqual([99, 199, 399, 799]);
+    expect(pushRetryDelay(20, 100, () => 0.999)).toBe(4995);
+    expect(pushRetryDelay(3, 100, () => 0)).toBe(0);
   });
 });

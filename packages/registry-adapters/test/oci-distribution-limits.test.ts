@@ -64,7 +64,7 @@ describe("oci-distribution limits against a hostile server", () => {
     expect(error).toMatchObject({ code: "LIMIT_EXCEEDED", registry: server.host });
     expect(String((error as Error).message)).toContain("4194304-byte limit");
     expect(process.memoryUsage().rss - before).toBeLessThan(128 * 1024 * 1024);
-    await registry.dispose();
+    await registry.dispose?.();
   });
 
   it("counts a chunked body with no Content-Length as it arrives", async () => {
@@ -85,7 +85,7 @@ describe("oci-distribution limits against a hostile server", () => {
     await expect(registry.listTags({ registry: server.host, repository: "team/app" })).rejects.toMatchObject({
       code: "LIMIT_EXCEEDED",
     });
-    await registry.dispose();
+    await registry.dispose?.();
   });
 
   it("gives up on a body that stops halfway after the stall timeout, long before the request deadline", async () => {
@@ -101,7 +101,7 @@ describe("oci-distribution limits against a hostile server", () => {
     expect(error).toMatchObject({ retryable: true });
     expect(["REGISTRY_UNAVAILABLE", "TIMEOUT"]).toContain((error as { code: string }).code);
     expect(Date.now() - started).toBeLessThan(10_000);
-    await registry.dispose();
+    await registry.dispose?.();
   });
 
   it("refuses to decide on a tag list longer than the registry's maxtags: an error, never a silent cut", async () => {
@@ -115,7 +115,7 @@ describe("oci-distribution limits against a hostile server", () => {
 
     expect(error).toMatchObject({ code: "LIMIT_EXCEEDED", retryable: false });
     expect(String((error as Error).message)).toMatch(/more than 10 tags; raise `maxtags`/);
-    await registry.dispose();
+    await registry.dispose?.();
   });
 
   it("reads a list of exactly maxtags tags", async () => {
@@ -126,6 +126,6 @@ describe("oci-distribution limits against a hostile server", () => {
     const registry = createOciRegistryClient({ endpoints: [benchEndpoint(server.host, server.url, { maxTags: 10 })] });
 
     expect(await registry.listTags({ registry: server.host, repository: "team/app" })).toEqual(tags);
-    await registry.dispose();
+    await registry.dispose?.();
   });
 });

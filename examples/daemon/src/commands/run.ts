@@ -144,6 +144,7 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     matchApplicationLabel: options.matchApplicationLabel,
     pullRequests: options.pullRequests,
     cacheDir: options.cacheDir,
+    deadlines: options.deadlines,
     onWarning: (message, fields) => logger.warn(message, fields),
     onGitOperation: (event) =>
       logger.trace("Git operation", {

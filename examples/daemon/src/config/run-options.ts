@@ -10,6 +10,14 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = "text" | "json";
 
+/** Deadlines of network work (`--git-timeout`, `--git-stall-timeout`, `--registry-timeout`, `--registry-stall-timeout`). */
+export interface DaemonDeadlines {
+  readonly gitTimeoutMs: number | null;
+  readonly gitStallTimeoutMs: number | null;
+  readonly registryTimeoutMs: number | null;
+  readonly registryStallTimeoutMs: number | null;
+}
+
 /** Everything `run` needs, resolved from flags, environment, the config folder and defaults. */
 export interface RunOptions {
   /** Milliseconds between cycles; 0 runs one cycle and exits. */
@@ -36,6 +44,8 @@ export interface RunOptions {
   };
   /** Port of `/healthz` and `/readyz`; 0 picks a free port; `null` disables. */
   readonly healthPort: number | null;
+  /** Deadlines of network work; each `null` keeps the adapter's default. */
+  readonly deadlines: DaemonDeadlines;
   /** Address the health server binds (`--health-probe-bind-address`); `null`: every interface. */
   readonly healthHost: string | null;
   /** Address the metrics server binds (`--metrics-bind-address`); `null`: every interface. */
@@ -130,6 +140,26 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: "string",
     placeholder: "PORT",
     help: "port of /metrics; 0 = any free port, off = disabled (default 8081)",
+  },
+  "git-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "deadline of one git fetch, push or ls-remote [IMAGE_UPDATER_GIT_TIMEOUT] (default 5m)",
+  },
+  "git-stall-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "a git transfer silent this long is cut [IMAGE_UPDATER_GIT_STALL_TIMEOUT] (default 30s)",
+  },
+  "registry-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "deadline of one registry request; registries.conf `timeout` wins [IMAGE_UPDATER_REGISTRY_TIMEOUT] (default 30s)",
+  },
+  "registry-stall-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "a registry silent this long is cut [IMAGE_UPDATER_REGISTRY_STALL_TIMEOUT] (default 15s)",
   },
   "health-probe-bind-address": {
     type: "string",
@@ -302,6 +332,17 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     return { host: host === "" ? null : host, port: portNumber };
   }
 
+  function positiveDuration(flag: string, envName: string): number | null {
+    const origin = lookup(flag, envName);
+    if (!origin) return null;
+    const parsed = parseGoDuration(origin.value);
+    if (parsed === undefined || parsed === null || parsed <= 0) {
+      invalid(origin, "write a positive duration such as 30s or 2m");
+      return null;
+    }
+    return parsed;
+  }
+
   function text(flag: string, envName?: string, ...keys: string[]): string | null {
     return lookup(flag, envName, ...keys)?.value ?? null;
   }
@@ -446,6 +487,12 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
       messagePathExplicit: messageFlag !== null,
     },
     ...servers(),
+    deadlines: {
+      gitTimeoutMs: positiveDuration("git-timeout", "IMAGE_UPDATER_GIT_TIMEOUT"),
+      gitStallTimeoutMs: positiveDuration("git-stall-timeout", "IMAGE_UPDATER_GIT_STALL_TIMEOUT"),
+      registryTimeoutMs: positiveDuration("registry-timeout", "IMAGE_UPDATER_REGISTRY_TIMEOUT"),
+      registryStallTimeoutMs: positiveDuration("registry-stall-timeout", "IMAGE_UPDATER_REGISTRY_STALL_TIMEOUT"),
+    },
     logLevel: choice(lookup("loglevel", "IMAGE_UPDATER_LOGLEVEL", "log.level"), LOG_LEVELS, "info"),
     logFormat: choice(lookup("logformat", "IMAGE_UPDATER_LOGFORMAT", "log.format"), ["text", "json"] as const, "text"),
     matchApplicationNames: Array.isArray(names) ? names : [],

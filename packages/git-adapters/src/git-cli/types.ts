@@ -33,6 +33,13 @@ export interface CliGitWriterOptions {
   readonly cacheDir?: string;
   /** Push attempts (each after a fresh fetch and rebuild) before rejecting with `GIT_CONFLICT`. @default 5 */
   readonly maxAttempts?: number;
+  /**
+   * Before push attempt n (n ≥ 2), wait a random time up to `retryDelayMs × 2^(n-2)` (at most 5 s), so racing
+   * writers spread out instead of colliding again. @default 100
+   */
+  readonly retryDelayMs?: number;
+  /** Source of the jitter, in [0, 1). @default Math.random */
+  readonly random?: () => number;
   /** Skip the fetch before a commit when this writer fetched the mirror less than this long ago. @default 0 */
   readonly fetchReuseMs?: number;
   /** Kills a network git command (fetch, push, ls-remote) after this long, rejecting with `TIMEOUT`. @default 300000 */

@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type CommitRequest,
   type CommitResult,
@@ -37,6 +38,8 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const timeoutMs = options.timeoutMs ?? 300_000;
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const random = options.random ?? Math.random;
   const extraEnv = options.env ?? {};
   const mutex = createKeyedMutex();
   const lastFetch = new Map<string, number>();
@@ -206,7 +209,11 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
         await fetchMirror(session, signal);
       }
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        if (attempt > 1) await fetchMirror(session, signal);
+        if (attempt > 1) {
+          // Racing writers that all retry at once collide again: wait a random, growing share first.
+          await sleep(pushRetryDelay(attempt, retryDelayMs, random), undefined, signal ? { signal } : undefined);
+          await fetchMirror(session, signal);
+        }
         const branchTip = await tip(session, branch);
         const baseTip = writeBranch ? await tip(session, base) : null;
         const plan = await planParent(session, {
@@ -315,6 +322,12 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       await Promise.allSettled([...pending]);
     },
   };
+}
+
+/** Full jitter: uniform in [0, base × 2^(attempt-2)], capped at 5 s. */
+export function pushRetryDelay(attempt: number, baseMs: number, random: () => number): number {
+  const ceiling = Math.min(5_000, baseMs * 2 ** Math.max(0, attempt - 2));
+  return Math.floor(random() * ceiling);
 }
 
 function defaultCacheDir(): string {
