@@ -16,7 +16,6 @@ import { mirrorKey } from "../src/git-cli/remote-url.js";
 import { createCliGitWriter } from "../src/index.js";
 
 const run = promisify(execFile);
-const AUTHOR = { name: "image-updater", email: "bot@image-updater.test" };
 
 let dir: string;
 let blackhole: Server;
