@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { commitToBare } from "@image-updater/test/conformance";
+import { commitToBare } from "@image-updater/conformance";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ownIdentity } from "../src/git-cli/process-identity.js";
 import { mirrorKey } from "../src/git-cli/remote-url.js";
