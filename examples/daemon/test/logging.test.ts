@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HINTS, logUpdaterEvents } from "../src/logging/event-log.js";
-import { createLogger } from "../src/logging/logger.js";
+import { createLogger, redactUrls } from "../src/logging/logger.js";
 import { createEventSource, emitSeedCycle } from "./events-fixture.js";
 
 const NOW = () => new Date("2026-01-02T03:04:05.678Z");
@@ -116,5 +116,13 @@ describe("logUpdaterEvents()", () => {
       application: "argocd/broken",
     });
     expect(lines).toHaveLength(count);
+  });
+});
+
+describe("redactUrls", () => {
+  it("removes userinfo from URLs in a line", () => {
+    expect(redactUrls("push https://bot:s3cret@git.example/r.git failed; see ssh://git@h/r")).toBe(
+      "push https://git.example/r.git failed; see ssh://h/r",
+    );
   });
 });

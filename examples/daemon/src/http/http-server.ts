@@ -45,28 +45,33 @@ export async function startHttpServer(options: {
   readonly routes: Readonly<Record<string, RouteHandler>>;
   readonly limits?: HttpServerLimits;
 }): Promise<HttpServer> {
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? "/").split("?")[0] ?? "/";
-    const handler = options.routes[path];
-    if (!handler) {
-      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
-      return;
-    }
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end();
-      return;
-    }
-    Promise.resolve()
-      .then(handler)
-      .then((answer) => {
-        response.writeHead(answer.status, { "content-type": answer.contentType });
-        response.end(request.method === "HEAD" ? undefined : answer.body);
-      })
-      .catch(() => {
-        response.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("internal error\n");
-      });
-  });
   const limits = options.limits ?? {};
+  // Node looks for requests past their header or request deadline on this timer (30 s by default).
+  const checkEveryMs = Math.max(100, Math.min(1_000, limits.headersTimeoutMs ?? 5_000));
+  const server: Server = createServer(
+    { connectionsCheckingInterval: checkEveryMs },
+    (request: IncomingMessage, response: ServerResponse) => {
+      const path = (request.url ?? "/").split("?")[0] ?? "/";
+      const handler = options.routes[path];
+      if (!handler) {
+        response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
+        return;
+      }
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        response.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end();
+        return;
+      }
+      Promise.resolve()
+        .then(handler)
+        .then((answer) => {
+          response.writeHead(answer.status, { "content-type": answer.contentType });
+          response.end(request.method === "HEAD" ? undefined : answer.body);
+        })
+        .catch(() => {
+          response.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("internal error\n");
+        });
+    },
+  );
   server.headersTimeout = limits.headersTimeoutMs ?? 5_000;
   server.requestTimeout = limits.requestTimeoutMs ?? 10_000;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs ?? 5_000;

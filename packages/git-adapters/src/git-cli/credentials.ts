@@ -1,8 +1,8 @@
-import { rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type GitRepository, GitWriteError } from "@image-updater/core";
+import { privateDir } from "./private-dir.js";
 import type { ParsedRemoteUrl } from "./remote-url.js";
 
 /** Environment and scrub list for the git processes of one operation; {@link dispose} removes temp files. */
@@ -56,31 +56,15 @@ export async function openAuthSession(
   };
 }
 
-// Known-hosts files of sessions still open, removed synchronously if the process exits before their dispose() runs.
-const liveKeyDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function trackKeyDir(dir: string): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", () => {
-      for (const live of liveKeyDirs) rmSync(live, { recursive: true, force: true });
-    });
-  }
-  liveKeyDirs.add(dir);
-}
-
-async function removeKeyDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  liveKeyDirs.delete(dir);
-}
-
 const SSH_KEY_VARIABLE = "IMAGE_UPDATER_SSH_KEY";
 
 // Loads the key from the environment into an agent that lives exactly as long as this one ssh connection
 // (`ssh-agent command` exits with its command), then clears the variable so ssh and the remote never see it.
 // The key is never written to disk: a process killed mid-push leaves nothing behind to find.
-const SSH_WITH_PRIVATE_AGENT = `ssh-agent sh -c 'printf "%s\\n" "$${SSH_KEY_VARIABLE}" | ssh-add -q - >/dev/null 2>&1 || { echo "ssh-add could not load the private key" >&2; exit 255; }; unset ${SSH_KEY_VARIABLE}; exec ssh "$@"' image-updater-ssh`;
+function sshWithPrivateAgent(socketDir: string): string {
+  // `$$` is the shell git starts for this connection: one socket per connection, inside the private dir.
+  return `ssh-agent -a ${shellQuote(socketDir)}/agent-$$ sh -c 'printf "%s\\n" "$${SSH_KEY_VARIABLE}" | ssh-add -q - >/dev/null 2>&1 || { echo "ssh-add could not load the private key" >&2; exit 255; }; unset ${SSH_KEY_VARIABLE}; exec ssh "$@"' image-updater-ssh`;
+}
 
 /** Options every ssh connection gets: no prompt, and a dead or silent server is given up on. */
 export function sshTimeoutOptions(connectTimeoutMs: number): string[] {
@@ -107,28 +91,27 @@ async function sshSession(
 ): Promise<AuthSession> {
   const key = credentials.privateKey.endsWith("\n") ? credentials.privateKey : `${credentials.privateKey}\n`;
   const options = ["-o", "IdentityAgent=SSH_AUTH_SOCK", ...sshTimeoutOptions(connectTimeoutMs)];
-  let knownHostsDir: string | undefined;
+  const dir = await privateDir();
+  let knownHostsPath: string | undefined;
   if (credentials.insecureIgnoreHostKey === true) {
     options.push("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR");
   } else {
     options.push("-o", "StrictHostKeyChecking=yes", "-o", "UpdateHostKeys=no");
     if (credentials.knownHosts !== undefined) {
       // Public host keys only: nothing secret is written here.
-      knownHostsDir = await mkdtemp(join(tmpdir(), "image-updater-known-hosts-"));
-      trackKeyDir(knownHostsDir);
-      const knownHostsPath = join(knownHostsDir, "known_hosts");
+      knownHostsPath = join(dir, `known_hosts-${randomUUID()}`);
       await writeFile(knownHostsPath, `${credentials.knownHosts.trim()}\n`, { mode: 0o600 });
       options.push("-o", `UserKnownHostsFile=${knownHostsPath}`, "-o", "GlobalKnownHostsFile=/dev/null");
     }
   }
   return {
     env: {
-      GIT_SSH_COMMAND: `${SSH_WITH_PRIVATE_AGENT} ${options.map(shellQuote).join(" ")}`,
+      GIT_SSH_COMMAND: `${sshWithPrivateAgent(dir)} ${options.map(shellQuote).join(" ")}`,
       GIT_SSH_VARIANT: "ssh",
       [SSH_KEY_VARIABLE]: key,
     },
     secrets: [credentials.privateKey],
-    dispose: () => (knownHostsDir === undefined ? Promise.resolve() : removeKeyDir(knownHostsDir)),
+    dispose: () => (knownHostsPath === undefined ? Promise.resolve() : rm(knownHostsPath, { force: true })),
   };
 }
 

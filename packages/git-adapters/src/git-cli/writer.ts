@@ -21,6 +21,7 @@ import { isPushRace, toGitWriteError } from "./classify.js";
 import { type AuthSession, openAuthSession } from "./credentials.js";
 import { createKeyedMutex, withLockFile } from "./lock.js";
 import { ensureMirror, isMirrorWarm, type MirrorLocation, mirrorLocation } from "./mirror.js";
+import { sweepAbandonedPrivateDirs } from "./private-dir.js";
 import { mirrorKey, type ParsedRemoteUrl, parseRemoteUrl } from "./remote-url.js";
 import { createRepositoryFiles } from "./repository-files.js";
 import { runGit } from "./run-git.js";
@@ -42,6 +43,8 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
   const random = options.random ?? Math.random;
   const extraEnv = options.env ?? {};
   const mutex = createKeyedMutex();
+  // What a process killed with kill -9 left behind (agent sockets, known_hosts files) goes at start-up.
+  void sweepAbandonedPrivateDirs();
   const lastFetch = new Map<string, number>();
   const pending = new Set<Promise<unknown>>();
 
