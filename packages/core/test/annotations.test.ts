@@ -584,3 +584,15 @@ describe("annotation value limits", () => {
     expect(result.config.images).toEqual([]);
   });
 });
+
+describe("annotation diagnostics", () => {
+  it("never quote the password of a URL written into an annotation", () => {
+    const result = parseApplicationAnnotations({
+      "argocd-image-updater.argoproj.io/image-list": "a=nginx",
+      "argocd-image-updater.argoproj.io/write-back-method": "git:https://u:hunter2-secret@h",
+    });
+
+    expect(result.diagnostics.length).toBeGreaterThan(0);
+    expect(JSON.stringify(result.diagnostics)).not.toContain("hunter2-secret");
+  });
+});

@@ -2,7 +2,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_YAML_DEPTH, parseManifestText, scanManifests } from "../src/directory/manifest-files.js";
+import {
+  MAX_DOCUMENTS_PER_FILE,
+  MAX_YAML_DEPTH,
+  parseManifestText,
+  scanManifests,
+} from "../src/directory/manifest-files.js";
 
 const GOOD = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: healthy\n";
 
@@ -34,14 +39,32 @@ describe("manifest limits", () => {
     expect(parsed.warnings[0]?.message).toContain("over the limit of 1024");
   });
 
-  it("ignores a document nested deeper than the limit", () => {
-    const depth = MAX_YAML_DEPTH + 10;
+  it("ignores a file nested deeper than the limit, before composing it", () => {
+    const depth = 10_000;
     const text = `${"[".repeat(depth)}${"]".repeat(depth)}\n---\n${GOOD}`;
 
     const parsed = parseManifestText(text, "deep.yaml");
 
-    expect(parsed.documents.map((d) => d.index)).toEqual([1]);
-    expect(parsed.warnings[0]?.message).toContain(`deeper than ${MAX_YAML_DEPTH}`);
+    expect(parsed.documents).toEqual([]);
+    expect(parsed.warnings).toMatchObject([
+      { file: "deep.yaml", message: expect.stringContaining(`deeper than ${MAX_YAML_DEPTH}`) },
+    ]);
+  });
+
+  it("counts brackets inside quoted strings as text, not nesting", () => {
+    const parsed = parseManifestText(`${GOOD}data: "${"[".repeat(MAX_YAML_DEPTH * 2)}"\n`, "quoted.yaml");
+
+    expect(parsed.warnings).toEqual([]);
+    expect(parsed.documents).toHaveLength(1);
+  });
+
+  it("reads the first documents of a file with too many, and says where it stopped", () => {
+    const parsed = parseManifestText(`---\na: 1\n`.repeat(MAX_DOCUMENTS_PER_FILE + 5), "many.yaml");
+
+    expect(parsed.documents).toHaveLength(MAX_DOCUMENTS_PER_FILE);
+    expect(parsed.warnings).toMatchObject([
+      { message: expect.stringContaining(`more than ${MAX_DOCUMENTS_PER_FILE} documents`) },
+    ]);
   });
 
   it("refuses alias expansion beyond the limit (billion laughs)", () => {

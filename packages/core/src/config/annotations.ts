@@ -4,6 +4,7 @@
  */
 import { parseImageList } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
+import { redactUrlUserinfo } from "../redact.js";
 import type { ApplicationRef } from "../source/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
@@ -165,7 +166,8 @@ export function parseApplicationAnnotations(
       writeBack: writeBack ?? { method: "argocd" },
       updatable: images.length > 0 && writeBack !== undefined && !appErrors,
     },
-    diagnostics,
+    // Messages quote what was written; a URL written with a password must not carry it into a log line.
+    diagnostics: diagnostics.map((d) => ({ ...d, message: redactUrlUserinfo(d.message, "***@") })),
   };
 }
 

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import { Composer, type Document, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser } from "yaml";
 import type { DirectoryWarning } from "./warnings.js";
 
 /** One YAML document of a manifest file, parsed to plain data. */
@@ -40,6 +40,8 @@ export const MAX_MANIFEST_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_YAML_DEPTH = 64;
 /** Longest mapping key, as YAML allows for implicit keys. */
 export const MAX_YAML_KEY_LENGTH = 1024;
+/** Documents read per file; the rest is reported and ignored (the parser slows down superlinearly past that). */
+export const MAX_DOCUMENTS_PER_FILE = 1000;
 /** Aliases expanded per document (a "billion laughs" file expands to gigabytes). */
 export const MAX_YAML_ALIASES = 100;
 
@@ -118,8 +120,23 @@ export function parseManifestText(
   const documents: ManifestDocument[] = [];
   const warnings: DirectoryWarning[] = [];
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const docs = Array.isArray(parsed) ? parsed : [];
+  const depth = flowDepth(text);
+  if (depth > MAX_YAML_DEPTH) {
+    warnings.push({ file, message: `nesting deeper than ${MAX_YAML_DEPTH} levels; the file is ignored` });
+    return { documents, warnings };
+  }
+  const docs: Document.Parsed[] = [];
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
+    if (docs.length === MAX_DOCUMENTS_PER_FILE) {
+      warnings.push({
+        file,
+        message: `more than ${MAX_DOCUMENTS_PER_FILE} documents; the ones after document ${MAX_DOCUMENTS_PER_FILE - 1} are ignored (split the file)`,
+      });
+      break;
+    }
+    docs.push(doc);
+  }
   for (const [index, doc] of docs.entries()) {
     const line = lineCounter.linePos(doc.range[0]).line;
     const [firstError] = doc.errors;
@@ -151,6 +168,22 @@ export function parseManifestText(
     }
   }
   return { documents, warnings };
+}
+
+/**
+ * Deepest nesting of flow collections (`[`, `{`), counted on the lexer's tokens so brackets inside quoted
+ * strings do not count. The composer needs time superlinear in this depth; checking it first keeps a file of
+ * ten thousand `[` from blocking the process.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === "[" || token === "{") deepest = Math.max(deepest, ++depth);
+    else if (token === "]" || token === "}") depth = Math.max(0, depth - 1);
+    if (deepest > MAX_YAML_DEPTH) break;
+  }
+  return deepest;
 }
 
 /** Nesting or a key beyond the limits, found without recursion (a deep document cannot blow the stack). */
