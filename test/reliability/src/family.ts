@@ -124,6 +124,9 @@ export async function runFamily(family: string, trials: readonly Trial[], health
   const rss = watchRss();
   const healthz = watchHealthz(healthzUrl);
   for (const trial of trials) {
+    // A daemon does I/O between applications; without this turn, back-to-back synchronous trials would starve
+    // the /healthz probe for their sum and hide which one blocked.
+    await new Promise((resolve) => setImmediate(resolve));
     figures.tried++;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"hung">((resolve) => {

@@ -36,10 +36,6 @@ export function annotationTrials(random: number): Trial[] {
       { [`${PREFIX}/image-list`]: "a=nginx", [`${PREFIX}/a.allow-tags`]: `regexp:${"(a|b)".repeat(12 * KIB)}` },
     ],
     [
-      "pull-secret with a planted password",
-      { [`${PREFIX}/image-list`]: "a=nginx", [`${PREFIX}/a.pull-secret`]: `env:${PLANTED_SECRETS[0]}` },
-    ],
-    [
       "write-back URL with a password",
       { [`${PREFIX}/image-list`]: "a=nginx", [`${PREFIX}/write-back-method`]: `git:https://u:${PLANTED_SECRETS[2]}@h` },
     ],

@@ -176,6 +176,13 @@ export function parseManifestText(
  * ten thousand `[` from blocking the process.
  */
 function flowDepth(text: string): number {
+  // Most files hold fewer brackets than the limit: no need to lex them twice.
+  let brackets = 0;
+  for (let i = 0; i < text.length && brackets <= MAX_YAML_DEPTH; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5b || code === 0x7b) brackets++;
+  }
+  if (brackets <= MAX_YAML_DEPTH) return brackets;
   let depth = 0;
   let deepest = 0;
   for (const token of new Lexer().lex(text)) {
