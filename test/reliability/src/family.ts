@@ -40,6 +40,8 @@ export interface FamilyFigures {
   peakRssMiB: number;
   /** Longest /healthz answer while the family ran. */
   healthzMaxMs: number;
+  /** The trial that took longest, and how long. */
+  slowest: { name: string; ms: number };
   readonly failures: string[];
 }
 
@@ -87,13 +89,15 @@ export function watchHealthz(url: string): { stop(): Promise<number> } {
   let longest = 0;
   let stopped = false;
   const probe = async (): Promise<void> => {
+    // Latency counts from when the probe was due, so a blocked event loop before the request counts too.
+    let due = performance.now();
     while (!stopped) {
-      const started = performance.now();
       await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
         (response) => response.arrayBuffer(),
         () => undefined,
       );
-      longest = Math.max(longest, performance.now() - started);
+      longest = Math.max(longest, performance.now() - due);
+      due = performance.now() + 100;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -119,6 +123,7 @@ export async function runFamily(family: string, trials: readonly Trial[], health
     hung: 0,
     peakRssMiB: 0,
     healthzMaxMs: 0,
+    slowest: { name: "", ms: 0 },
     failures: [],
   };
   const rss = watchRss();
@@ -128,6 +133,7 @@ export async function runFamily(family: string, trials: readonly Trial[], health
     // the /healthz probe for their sum and hide which one blocked.
     await new Promise((resolve) => setImmediate(resolve));
     figures.tried++;
+    const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"hung">((resolve) => {
       timer = setTimeout(() => resolve("hung"), trial.deadlineMs);
@@ -140,6 +146,8 @@ export async function runFamily(family: string, trials: readonly Trial[], health
       deadline,
     ]);
     clearTimeout(timer);
+    const ms = Math.round(performance.now() - started);
+    if (ms > figures.slowest.ms) figures.slowest = { name: trial.name, ms };
     if (outcome === "hung") {
       figures.hung++;
       figures.failures.push(`${trial.name}: still running after ${trial.deadlineMs} ms`);
@@ -178,6 +186,7 @@ export function formatFigures(figures: FamilyFigures): string {
     `hung=${figures.hung}`,
     `peak RSS=${figures.peakRssMiB} MiB`,
     `/healthz max=${figures.healthzMaxMs} ms`,
+    `slowest=${figures.slowest.ms} ms (${figures.slowest.name})`,
   ].join("  ");
 }
 

@@ -3,7 +3,7 @@
  * Application. Each input must parse (to a value or diagnostics) without throwing, within its deadline,
  * and no diagnostic may quote a planted secret.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseApplicationAnnotations, parseRegistriesConf } from "@image-updater/core";
@@ -135,7 +135,13 @@ export function fileTrials(): Trial[] {
     async run() {
       const dir = await mkdtemp(join(tmpdir(), "iu-reliability-files-"));
       try {
-        await writeFile(join(dir, "big.yaml"), `${HEALTHY}spec:\n  x: "${"y".repeat(30 * 1024 * KIB)}"\n`);
+        // Written in chunks: the attacker's 30 MB string would otherwise weigh on the figures of the defender.
+        const big = await open(join(dir, "big.yaml"), "w");
+        await big.write(`${HEALTHY}spec:\n  x: "`);
+        const chunk = Buffer.alloc(1024 * KIB, 0x79);
+        for (let i = 0; i < 30; i++) await big.write(chunk);
+        await big.write('"\n');
+        await big.close();
         await writeFile(join(dir, "good.yaml"), HEALTHY);
         const scan = await scanManifests(dir);
         return {
