@@ -3,12 +3,36 @@
  * metrics; an embedding operator subscribes to what it needs. Payloads are single readonly objects so fields
  * can be added later. The engine never emits "error": failures are `*:failed` events.
  */
-import type * as TypedEmitterModule from "typed-emitter";
 import type { ImageUpdaterError } from "../errors.js";
+import type { RegistryRequestEvent } from "../registry/types.js";
 import type { ApplicationRef } from "../source/types.js";
 
-/** typed-emitter under NodeNext: its .d.ts is CommonJS, so the default export is reached through the namespace. */
-export type TypedEmitter<E extends TypedEmitterModule.EventMap> = TypedEmitterModule.default<E>;
+/** Event name to listener signature, as typed-emitter's `EventMap`. */
+// biome-ignore lint/suspicious/noExplicitAny: listener parameters are checked per event, not here.
+export type EventMap = { [event: string]: (...args: any[]) => void };
+
+/**
+ * typed-emitter's `TypedEventEmitter` shape, declared here so that consumers of the published types need not
+ * install typed-emitter, whose optional rxjs dependency weighs 12 MB; `test/typed-emitter.test.ts` proves the
+ * two types stay interchangeable.
+ */
+export interface TypedEmitter<Events extends EventMap> {
+  addListener<E extends keyof Events>(event: E, listener: Events[E]): this;
+  on<E extends keyof Events>(event: E, listener: Events[E]): this;
+  once<E extends keyof Events>(event: E, listener: Events[E]): this;
+  prependListener<E extends keyof Events>(event: E, listener: Events[E]): this;
+  prependOnceListener<E extends keyof Events>(event: E, listener: Events[E]): this;
+  off<E extends keyof Events>(event: E, listener: Events[E]): this;
+  removeAllListeners<E extends keyof Events>(event?: E): this;
+  removeListener<E extends keyof Events>(event: E, listener: Events[E]): this;
+  emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): boolean;
+  eventNames(): (keyof Events | string | symbol)[];
+  rawListeners<E extends keyof Events>(event: E): Events[E][];
+  listeners<E extends keyof Events>(event: E): Events[E][];
+  listenerCount<E extends keyof Events>(event: E): number;
+  getMaxListeners(): number;
+  setMaxListeners(maxListeners: number): this;
+}
 
 /** A problem found in an application's configuration (annotation, CRD field). */
 export interface ConfigDiagnosticEvent {
@@ -115,7 +139,8 @@ export interface CycleStartedEvent {
   readonly runId: string;
   /** Applications that passed the filters and will be checked (the seed's "Checking 5 applications"). */
   readonly applications: number;
-  readonly trigger: "interval" | "manual" | "image";
+  /** `interval`: polling; `manual`: `runOnce`; `image`: `trigger`; `watch`: a changed application. */
+  readonly trigger: "interval" | "manual" | "image" | "watch";
 }
 
 /** A cycle ended. */
@@ -124,19 +149,18 @@ export interface CycleFinishedEvent extends CycleCounters {
   readonly durationMs: number;
 }
 
-/** A registry request finished (for response-time metrics). */
-export interface RegistryRequestEvent {
-  readonly registry: string;
-  readonly method: string;
-  /** `ok`, `not-found`, `auth`, `rate-limited`, `unavailable`, `protocol`, `aborted`, `cached`. */
-  readonly outcome: string;
-  readonly durationMs: number;
+/** The applications a cycle did not check because its budget ran out; the next cycle checks them first. */
+export interface CycleDeferredEvent {
+  readonly runId: string;
+  readonly applications: readonly ApplicationRef[];
+  readonly budgetMs: number;
 }
 
 /** Every event the {@link Updater} emits. A `type` alias: typed-emitter needs an index signature. */
 export type UpdaterEvents = {
   "cycle:started": (event: CycleStartedEvent) => void;
   "cycle:finished": (event: CycleFinishedEvent) => void;
+  "cycle:deferred": (event: CycleDeferredEvent) => void;
   "application:checking": (event: { readonly runId: string; readonly application: ApplicationRef }) => void;
   "application:failed": (event: {
     readonly runId: string;
@@ -154,4 +178,12 @@ export type UpdaterEvents = {
   "writeback:failed": (event: WritebackFailedEvent) => void;
   "pullrequest:opened": (event: PullRequestOpenedEvent) => void;
   "registry:request": (event: RegistryRequestEvent) => void;
+  /** The source's watch reported a change; `checking`: a cycle for it is queued (upserts). */
+  "application:changed": (event: {
+    readonly application: ApplicationRef;
+    readonly change: "upsert" | "delete";
+    readonly checking: boolean;
+  }) => void;
+  /** The source's watch ended with an error; polling goes on, changes wait for the next interval. */
+  "source:watch-failed": (event: { readonly error: ImageUpdaterError }) => void;
 };

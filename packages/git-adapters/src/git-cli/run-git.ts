@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { ImageUpdaterError } from "@image-updater/core";
 import { baseGitEnv } from "./child-env.js";
-import { killProcessGroup } from "./process-group.js";
 import { scrubSecrets } from "./scrub.js";
 
 export { baseGitEnv } from "./child-env.js";
@@ -15,7 +14,7 @@ export interface GitProcessOptions {
   /** Written to the child's stdin, then stdin is closed. */
   readonly input?: string | Buffer;
   readonly signal?: AbortSignal;
-  /** Kills the process (and its transports) after this many milliseconds and rejects with `TIMEOUT`. */
+  /** Kills the process after this many milliseconds and rejects with `TIMEOUT`. */
   readonly timeoutMs?: number;
   /**
    * An HTTP transfer that moves no byte for this long is cut by git itself (`http.lowSpeedTime`), so a remote
@@ -61,19 +60,23 @@ export function runGit(args: readonly string[], options: GitProcessOptions = {})
   if (options.signal?.aborted) return Promise.reject(abortedError(command));
 
   return new Promise((resolve, reject) => {
+    // Its own process group, so that abort and timeout reach the helpers it starts (`git remote-http`,
+    // `ssh`), which outlive the direct child and would keep the process alive.
     const child = spawn("git", argv, {
       env: { ...baseGitEnv(), ...stallEnv(options.stallTimeoutMs), ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
-      // Its own process group, so a kill reaches the transports it starts too.
       detached: true,
     });
-    const onAbort = (): void => {
-      killProcessGroup(child);
-      if (timeout?.aborted) fail(new ImageUpdaterError("TIMEOUT", `git ${command} timed out`, { retryable: true }));
-      else fail(abortedError(command));
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // The group is gone already.
+      }
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    child.once("close", () => signal?.removeEventListener("abort", onAbort));
+    // The promise settles on `close`, once the group is gone: the next git in this mirror never races it.
+    signal?.addEventListener("abort", killGroup, { once: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -88,11 +91,17 @@ export function runGit(args: readonly string[], options: GitProcessOptions = {})
       fail(new ImageUpdaterError("GIT_FAILED", `git ${command} could not start: ${error.code ?? error.message}`));
     });
     child.on("close", (code) => {
+      signal?.removeEventListener("abort", killGroup);
       if (settled) return;
       const errText = scrubSecrets(Buffer.concat(stderr).toString("utf8"), secrets);
       if (code === 0) {
+        // Finished before the kill took effect: its work is done and must be reported as done.
         settled = true;
         resolve({ stdout: Buffer.concat(stdout), stderr: errText });
+      } else if (timeout?.aborted) {
+        fail(new ImageUpdaterError("TIMEOUT", `git ${command} timed out`, { retryable: true }));
+      } else if (options.signal?.aborted) {
+        fail(abortedError(command));
       } else {
         const outText = scrubSecrets(Buffer.concat(stdout).toString("utf8"), secrets);
         fail(new GitCommandError(command, code, errText, outText));
