@@ -171,7 +171,7 @@ describe("openAuthSession", () => {
 
       try {
         expect(command).toContain(expected);
-        expect(command).toMatch(/^ssh-agent sh -c /);
+        expect(command).toMatch(/^ssh-agent -a \S+\/image-updater-run-\S+\/agent-\$\$ sh -c /);
         expect(command).toContain("ConnectTimeout=7");
         expect(command).not.toMatch(/ -i /);
         expect(session.env.IMAGE_UPDATER_SSH_KEY).toBe("KEY-MATERIAL\n");
