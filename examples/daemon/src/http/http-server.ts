@@ -24,7 +24,7 @@ export interface HttpServerLimits {
   readonly keepAliveTimeoutMs?: number;
   /** A connection with no traffic for this long is closed, whatever its state. @default 30000 */
   readonly socketIdleTimeoutMs?: number;
-  /** Connections served at once; more are refused at accept. @default 256 */
+  /** Connections served at once; more are refused at accept (idle kept-alive ones give way first). @default 1024 */
   readonly maxConnections?: number;
 }
 
@@ -75,8 +75,11 @@ export async function startHttpServer(options: {
   server.headersTimeout = limits.headersTimeoutMs ?? 5_000;
   server.requestTimeout = limits.requestTimeoutMs ?? 10_000;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs ?? 5_000;
-  server.maxConnections = limits.maxConnections ?? 256;
+  server.maxConnections = limits.maxConnections ?? 1024;
   server.maxHeadersCount = 64;
+  // At the limit, connections that only wait for a next request give way, so a probe after a flood of
+  // kept-alive connections gets a slot instead of being dropped until they time out.
+  server.on("drop", () => server.closeIdleConnections());
   server.setTimeout(limits.socketIdleTimeoutMs ?? 30_000, (socket) => socket.destroy());
   // A malformed or timed-out request closes its own connection and nothing else.
   server.on("clientError", (_error, socket) => {
