@@ -116,6 +116,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     ...agentLimits,
     connect: { timeout: connectTimeout },
   });
+  let disposed: Promise<void> | undefined;
   const ownAgents: Promise<Agent>[] = [];
   const states = new Map<string, EndpointState>();
   const sources = new Map<string, CredentialSource>();
@@ -380,12 +381,16 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
       });
     },
 
-    async dispose() {
-      const agents = await Promise.allSettled(ownAgents.splice(0));
-      await Promise.all([
-        sharedAgent.close(),
-        ...agents.flatMap((a) => (a.status === "fulfilled" ? [a.value.close()] : [])),
-      ]);
+    dispose() {
+      // Idempotent: the engine disposes the clients it was given, and their owner may dispose them too.
+      disposed ??= (async () => {
+        const agents = await Promise.allSettled(ownAgents.splice(0));
+        await Promise.all([
+          sharedAgent.close(),
+          ...agents.flatMap((a) => (a.status === "fulfilled" ? [a.value.close()] : [])),
+        ]);
+      })();
+      return disposed;
     },
   };
 }
