@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseApplicationAnnotations } from "../src/config/index.js";
-import { createTagFilters } from "../src/strategy/index.js";
+import { createStrategyRegistry, createTagFilters } from "../src/strategy/index.js";
 import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
 
 const P = "argocd-image-updater.argoproj.io";
@@ -219,6 +219,15 @@ describe("per-image keys", () => {
     const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" });
     expect(diagnostics[0]).toMatchObject({ severity: "warning", key: `${P}/a.update-strategy`, image: "a" });
     expect(diagnostics[0]?.message).toContain("`semver`");
+  });
+
+  it("names each allowed strategy once when the engine passes its whole registry", () => {
+    const known = createStrategyRegistry().names();
+    const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" }, { knownStrategies: known });
+    const message = diagnostics[0]?.message ?? "";
+
+    expect(message.match(/`alphabetical`/g)).toHaveLength(1);
+    expect(message).toContain("`numerical`");
   });
 
   it.each([
