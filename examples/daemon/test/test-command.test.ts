@@ -81,8 +81,20 @@ describe("image-updater test --output json against a real registry with token au
 
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(["image", "strategy", "tag", "digest", "tagsFound", "considered"]);
+    expect(Object.keys(json)).toEqual([
+      "image",
+      "strategy",
+      "kind",
+      "tag",
+      "digest",
+      "tagsFound",
+      "considered",
+      "message",
+      "warnings",
+    ]);
     expect(json).toMatchObject({ image: `${registry.host}/myorg/myapp`, tag, tagsFound: 5 });
+    expect(json.kind).toBe(tag === null ? "none" : "update");
+    expect(json.message).toEqual(expect.any(String));
   });
 
   it("explains every tag", async () => {
@@ -91,12 +103,78 @@ describe("image-updater test --output json against a real registry with token au
     const considered = JSON.parse(result.stdout).considered as { tag: string }[];
 
     expect(considered.sort((a, b) => a.tag.localeCompare(b.tag))).toEqual([
-      { tag: "1.0.0", kept: true, reason: "allowed" },
-      { tag: "1.2.3", kept: true, reason: "allowed" },
-      { tag: "1.2.4-beta", kept: false, reason: "allow-tags" },
-      { tag: "1.3.0", kept: true, reason: "allowed" },
-      { tag: "abc1234", kept: false, reason: "allow-tags" },
+      { tag: "1.0.0", kept: true, reason: "allowed", why: expect.stringMatching(/^kept/) },
+      { tag: "1.2.3", kept: true, reason: "allowed", why: expect.stringMatching(/^kept/) },
+      {
+        tag: "1.2.4-beta",
+        kept: false,
+        reason: "allow-tags",
+        why: expect.stringContaining("not allowed by allow-tags"),
+      },
+      { tag: "1.3.0", kept: true, reason: "allowed", why: expect.stringMatching(/^kept/) },
+      { tag: "abc1234", kept: false, reason: "allow-tags", why: expect.stringContaining("not allowed by allow-tags") },
     ]);
+  });
+
+  it.each([["RegExp:^1\\.2\\."], ["REGEXP:^1\\.2\\."]])("--allow-tags %s works in any case", async (allow) => {
+    const result = await run(["--allow-tags", allow]);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ kind: "update", tag: "1.2.3" });
+  });
+
+  it("--allow-tags ANY allows every tag", async () => {
+    const result = await run(["--allow-tags", "ANY", "--update-strategy", "alphabetical"]);
+
+    expect(JSON.parse(result.stdout)).toMatchObject({ tag: "abc1234" });
+  });
+
+  it("reports a malformed --ignore-tags glob and keeps going", async () => {
+    const result = await run(["--ignore-tags", "[1.3*"]);
+    const json = JSON.parse(result.stdout) as { tag: string; warnings: string[] };
+
+    expect(result.code).toBe(0);
+    expect(json.tag).toBe("1.3.0");
+    expect(json.warnings).toEqual([expect.stringContaining("ignore-tags")]);
+  });
+
+  it("--extract ranks on the capture group and writes the whole tag", async () => {
+    const result = await run([
+      "--update-strategy",
+      "numerical",
+      "--extract",
+      "^1\\.(?P<minor>[0-9]+)\\.",
+      "--extract-group",
+      "$minor",
+    ]);
+    const json = JSON.parse(result.stdout) as { tag: string; considered: { tag: string; reason: string }[] };
+
+    expect(result.code).toBe(0);
+    expect(json.tag).toBe("1.3.0");
+    expect(json.considered.find((c) => c.tag === "abc1234")?.reason).toBe("extract");
+  });
+
+  it("--sort-order desc reaches the alphabetical strategy", async () => {
+    const desc = await run(["--update-strategy", "alphabetical", "--sort-order", "desc"]);
+
+    expect(JSON.parse(desc.stdout)).toMatchObject({ tag: "1.0.0" });
+  });
+
+  it("says at info level why each tag was dropped and why the winner won", async () => {
+    const result = await cli([
+      "test",
+      `${registry.host}/myorg/myapp`,
+      "--registries-conf-path",
+      conf,
+      "--credentials",
+      `env:${CREDENTIALS_VARIABLE}`,
+      "--semver-constraint",
+      "~1.2",
+    ]);
+
+    expect(result.stdout).toMatch(/msg="tag 1\.3\.0 dropped: outside the version constraint \(outside `~1\.2`\)"/);
+    expect(result.stdout).toMatch(/msg="tag abc1234 dropped: the strategy cannot read it/);
+    expect(result.stdout).toMatch(/latest image according to constraint is .*:1\.2\.3" .*why="1\.2\.3 is the highest/);
   });
 
   it("digest tracks the image's tag and reports the digest it points at", async () => {
@@ -154,6 +232,22 @@ describe("image-updater test over an OCI image layout (registries.conf api_url f
 
     expect(JSON.parse(found.stdout)).toMatchObject({ image: "docker.io/myorg/myapp", tag: "1.1.0", tagsFound: 2 });
     expect(none.stdout).toContain('msg="no newer version of image found"');
+  });
+
+  it("--natural sorts v10 after v9 for the alphabetical strategy", async () => {
+    const root = join(dir, "natural");
+    const writer = await createOciLayoutWriter(join(root, "docker.io", "myorg", "tool"));
+    await writer.push({ tag: "v9", created: new Date("2026-01-01T00:00:00Z") });
+    await writer.push({ tag: "v10", created: new Date("2026-01-02T00:00:00Z") });
+    const layoutConf = join(dir, "natural.conf");
+    await writeFile(layoutConf, `registries:\n- name: layout\n  prefix: docker.io\n  api_url: file://${root}\n`);
+    const base = ["test", "myorg/tool", "--registries-conf-path", layoutConf, "--update-strategy", "name"];
+
+    const bytes = await cli([...base, "--output", "json"]);
+    const natural = await cli([...base, "--natural", "--output", "json"]);
+
+    expect(JSON.parse(bytes.stdout)).toMatchObject({ tag: "v9" });
+    expect(JSON.parse(natural.stdout)).toMatchObject({ tag: "v10" });
   });
 
   it("exits 1 naming the line of an invalid registries.conf", async () => {
