@@ -223,7 +223,10 @@ describe("per-image keys", () => {
 
   it("names each allowed strategy once when the engine passes its whole registry", () => {
     const known = createStrategyRegistry().names();
-    const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" }, { knownStrategies: known });
+    const { diagnostics } = image(
+      { "image-list": "a=nginx", "a.update-strategy": "bogus" },
+      { knownStrategies: known },
+    );
     const message = diagnostics[0]?.message ?? "";
 
     expect(message.match(/`alphabetical`/g)).toHaveLength(1);
