@@ -60,7 +60,7 @@ describe("image-updater run --once over SSH with a deploy key", () => {
 
     expect(code).toBe(0);
     expect(text).toMatch(
-      /level=error msg="Could not process application" application=argocd\/myapp-staging .*code=GIT_AUTH .*hint="check that the Git key has write access/,
+      /level=error msg="Could not process application" application=myapp-staging namespace=argocd .*code=GIT_AUTH .*hint="check that the Git key has write access/,
     );
     expect(text).not.toContain("PRIVATE KEY");
   }, 120_000);
