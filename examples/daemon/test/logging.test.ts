@@ -1,4 +1,4 @@
-import { GitWriteError, ImageUpdaterError } from "@image-updater/core";
+import { GitWriteError, ImageUpdaterError, RegistryError } from "@image-updater/core";
 import { PullRequestError } from "@image-updater/git-adapters";
 import { describe, expect, it } from "vitest";
 import { HINTS, logUpdaterEvents } from "../src/logging/event-log.js";
@@ -227,5 +227,29 @@ describe("logUpdaterEvents()", () => {
     expect(line.msg).toBe(message);
     expect(line.hint).toContain(hint);
     expect(line.error).toBe(error.message);
+  });
+
+  it.each([
+    ["network error ERR_SSL_WRONG_VERSION_NUMBER", "api_url: http://127.0.0.1:5000 and insecure: yes"],
+    ["network error ECONNREFUSED", "check the registry host and port"],
+  ])("an unreachable registry (%s) gets the hint that fits", (reason, hint) => {
+    const events = createEventSource();
+    const { lines, logger } = capture("info", "json");
+    logUpdaterEvents(events, logger);
+
+    events.emit("image:failed", {
+      runId: "r",
+      application: { namespace: "argocd", name: "web" },
+      alias: "app",
+      image: "127.0.0.1:5000/myorg/myapp",
+      error: new RegistryError("REGISTRY_UNAVAILABLE", `[oci-distribution] GET /v2/ on 127.0.0.1:5000: ${reason}`, {
+        registry: "127.0.0.1:5000",
+      }),
+    });
+
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({
+      msg: "Could not update image",
+      hint: expect.stringContaining(hint),
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type PushedImage, pushImages, type RegistryServer, startRegistry } from "@image-updater/bench";
@@ -217,6 +218,54 @@ describe("image-updater test --output json against a real registry with token au
     expect(result.stderr).toContain("is not a valid version constraint");
   });
 });
+
+describe("image-updater test when the registry cannot be reached", () => {
+  it("an http registry with no registries.conf entry gets the api_url/insecure hint", async () => {
+    const plain = await startRegistry({});
+    try {
+      const result = await cli(["test", `${plain.host}/myorg/myapp`]);
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`api_url: http://${plain.host} and insecure: yes`);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it("a refused connection says ECONNREFUSED and, with no entry, hints at insecure/api_url", async () => {
+    const closed = await closedPort();
+
+    const result = await cli(["test", `127.0.0.1:${closed}/myorg/myapp`]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("ECONNREFUSED");
+    expect(result.stdout).toMatch(/hint="nothing accepts connections at https:\/\/127\.0\.0\.1:\d+: .*insecure: yes"/);
+  });
+
+  it("a refused connection to a configured registry hints at its host and port only", async () => {
+    const closed = await closedPort();
+    const closedConf = join(dir, "closed.conf");
+    await writeFile(
+      closedConf,
+      `registries:\n- name: gone\n  prefix: 127.0.0.1:${closed}\n  api_url: http://127.0.0.1:${closed}\n`,
+    );
+
+    const result = await cli(["test", `127.0.0.1:${closed}/myorg/myapp`, "--registries-conf-path", closedConf]);
+
+    expect(result.stdout).toContain("ECONNREFUSED");
+    expect(result.stdout).toContain("check the registry host and port");
+    expect(result.stdout).not.toContain("insecure: yes");
+  });
+});
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe("image-updater test over an OCI image layout (registries.conf api_url file://)", () => {
   it("reads the layout and says when nothing qualifies", async () => {

@@ -2,12 +2,19 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { arch } from "node:os";
-import { ImageUpdaterError } from "@image-updater/core";
+import {
+  DOCKER_HUB_ENDPOINT,
+  ImageUpdaterError,
+  parseImageReference,
+  parseRegistriesConf,
+  resolveRegistryEndpoint,
+} from "@image-updater/core";
 import { TestImageUsageError, testImage } from "../commands/test-image.js";
 import type { TestImageResult } from "../commands/test-image-types.js";
 import { PEER_TEST_FLAGS } from "../config/peer-flags.js";
 import { LOG_LEVELS, type LogLevel } from "../config/run-options.js";
 import { createLogger, type Logger } from "../logging/logger.js";
+import { registryFailureHint } from "../logging/registry-failure.js";
 import { type CliIo, EXIT } from "./io.js";
 import { type FlagSpec, parseFlags } from "./parse-flags.js";
 
@@ -186,6 +193,9 @@ export async function testCommand(
     logger.error("could not check the image", {
       error: error instanceof Error ? error.message : String(error),
       code,
+      ...(error instanceof ImageUpdaterError
+        ? { hint: registryFailureHint(error, registryContext(image, registriesConf)) }
+        : {}),
     });
     return EXIT.failure;
   }
@@ -195,6 +205,15 @@ export async function testCommand(
   }
   printTestText(result, logger);
   return EXIT.ok;
+}
+
+/** The image's registry, and whether registries.conf has an entry for it (the hint differs). */
+function registryContext(image: string, registriesConf: string | null): { registry?: string; configured?: boolean } {
+  const ref = parseImageReference(image).value;
+  if (!ref) return {};
+  const endpoints = registriesConf === null ? [] : parseRegistriesConf(registriesConf).endpoints;
+  const endpoint = resolveRegistryEndpoint(endpoints, ref);
+  return { registry: ref.registry, configured: endpoints.includes(endpoint) || endpoint === DOCKER_HUB_ENDPOINT };
 }
 
 /** argocd-image-updater's lines, each dropped tag with its reason, and the winner's why, all at info. */

@@ -1,10 +1,11 @@
 import type { ApplicationRef, ImageUpdaterError, TypedEmitter, UpdaterEvents } from "@image-updater/core";
 import type { Logger } from "./logger.js";
+import { COULD_NOT_UPDATE_IMAGE_HINT, registryFailureHint } from "./registry-failure.js";
 import { describeWriteBackFailure, FAILED_TO_COMMIT_HINT } from "./write-back-failure.js";
 
 /** The seed article's advice for its three frequent errors, printed with each of them. */
 export const HINTS = {
-  couldNotUpdateImage: "check the registry credentials; check the image name (registries.conf prefix)",
+  couldNotUpdateImage: COULD_NOT_UPDATE_IMAGE_HINT,
   failedToCommit: FAILED_TO_COMMIT_HINT,
   noNewImageFound: "check the tag pattern (allow-tags); check that the image exists in the registry",
 } as const;
@@ -35,6 +36,11 @@ function hintFor(error: ImageUpdaterError): string | undefined {
   if (error.code.startsWith("GIT_")) return HINTS.failedToCommit;
   if (error.code.startsWith("REGISTRY_") || error.code === "CREDENTIALS_UNAVAILABLE") return HINTS.couldNotUpdateImage;
   return undefined;
+}
+
+function registryOf(error: ImageUpdaterError): string | undefined {
+  const registry = (error as { registry?: unknown }).registry;
+  return typeof registry === "string" ? registry : undefined;
 }
 
 function withTag(image: string, tag: string | null): string {
@@ -134,7 +140,7 @@ export function logUpdaterEvents(
         image_alias: e.alias,
         image_name: e.image,
         ...errorFields(e.error),
-        hint: HINTS.couldNotUpdateImage,
+        hint: registryFailureHint(e.error, { registry: registryOf(e.error) ?? e.image.split("/")[0] }),
       });
     },
     "writeback:committed": (e) => {
