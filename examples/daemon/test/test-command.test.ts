@@ -283,7 +283,7 @@ describe("image-updater test over an OCI image layout (registries.conf api_url f
     expect(none.stdout).toContain('msg="no newer version of image found"');
   });
 
-  it("--natural sorts v10 after v9 for the alphabetical strategy", async () => {
+  it("--natural-sort sorts v10 after v9 for the alphabetical strategy", async () => {
     const root = join(dir, "natural");
     const writer = await createOciLayoutWriter(join(root, "docker.io", "myorg", "tool"));
     await writer.push({ tag: "v9", created: new Date("2026-01-01T00:00:00Z") });
@@ -293,7 +293,7 @@ describe("image-updater test over an OCI image layout (registries.conf api_url f
     const base = ["test", "myorg/tool", "--registries-conf-path", layoutConf, "--update-strategy", "name"];
 
     const bytes = await cli([...base, "--output", "json"]);
-    const natural = await cli([...base, "--natural", "--output", "json"]);
+    const natural = await cli([...base, "--natural-sort", "--output", "json"]);
 
     expect(JSON.parse(bytes.stdout)).toMatchObject({ tag: "v9" });
     expect(JSON.parse(natural.stdout)).toMatchObject({ tag: "v10" });

@@ -50,7 +50,7 @@ export const TEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "capture group for --extract: a number or a name, Flux-style $ts too (default 1, or the whole match)",
   },
   "sort-order": { type: "string", placeholder: "ORDER", help: "alphabetical, numerical: asc or desc (default asc)" },
-  natural: { type: "boolean", help: "alphabetical: natural order (v9 before v10)" },
+  "natural-sort": { type: "boolean", help: "alphabetical: natural order (v9 before v10)" },
   platforms: {
     type: "string",
     multiple: true,
@@ -182,7 +182,7 @@ export async function testCommand(
             ? null
             : { pattern: extractPattern, ...(extractGroup === null ? {} : { group: extractGroup }) },
         ...(order !== null ? { order } : {}),
-        naturalSort: values.natural === true,
+        naturalSort: values["natural-sort"] === true,
         rateLimit,
       },
       { ...(io.signal ? { signal: io.signal } : {}), onWarning: (message) => logger.warn(message) },

@@ -7,6 +7,7 @@ import { parsePlatformList } from "../image/platform.js";
 import type { ApplicationRef } from "../source/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { RANKING_KEYS, readRanking } from "./ranking.js";
 import {
   diag,
   parseAllowTags,
@@ -62,6 +63,7 @@ const APP_KEYS = new Set([
   "git-branch",
   "git-branch-prefix",
   "git-repository",
+  ...RANKING_KEYS,
 ]);
 
 /** Per-image option suffixes (`<alias>.<suffix>`), longest first so dotted aliases split right. */
@@ -77,6 +79,7 @@ const IMAGE_SUFFIXES = [
   "pull-secret",
   "tag-match",
   "platforms",
+  ...RANKING_KEYS,
 ];
 
 /**
@@ -233,6 +236,9 @@ function readImage(
     if (allowTags.kind !== "none") allowTags = { kind: "none", reason };
   }
 
+  const { ranking, failure } = readRanking(lookup, diagnostics);
+  if (failure !== undefined && allowTags.kind !== "none") allowTags = { kind: "none", reason: failure };
+
   const helmName = ownOnly("helm.image-name")?.value.trim();
   const helmTag = ownOnly("helm.image-tag")?.value.trim();
   const helmSpec = ownOnly("helm.image-spec");
@@ -253,6 +259,7 @@ function readImage(
     forceUpdate,
     ...(pullSecret ? { pullSecret } : {}),
     platforms,
+    ...ranking,
     helm: {
       imageName: helmName ?? "image.name",
       imageTag: helmTag ?? "image.tag",

@@ -1,0 +1,95 @@
+/**
+ * `<alias>.extract`, `<alias>.sort-order` and `<alias>.natural-sort` annotations reach the strategy engine in a
+ * real run: a real registry, a real git server, one `run --once`.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createBareRepo,
+  type GitHttpServer,
+  pushImages,
+  type RegistryServer,
+  readBranchFiles,
+  startGitHttpServer,
+  startRegistry,
+} from "@image-updater/bench";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedManifests } from "../src/demo/gitops-repo.js";
+import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
+import { secretManifest } from "./e2e-fixture.js";
+
+const PREFIX = "argocd-image-updater.argoproj.io";
+
+let registry: RegistryServer;
+let gitServer: GitHttpServer;
+let dir: string;
+let image: string;
+
+/** Writes the seed's Applications with staging's strategy annotation replaced by `annotations`. */
+async function prepare(annotations: string): Promise<{ bare: string }> {
+  dir = await mkdtemp(join(tmpdir(), "daemon-ranking-"));
+  const name = `manifests-${Math.random().toString(36).slice(2, 8)}`;
+  const bare = await createBareRepo(gitServer.root, name, seedManifests(image, "build-1"));
+  const repoUrl = gitServer.repoUrl(name);
+  await writeSeedApplications(dir, repoUrl, image, (text) =>
+    text.replace(`    ${PREFIX}/app.update-strategy: latest\n`, annotations),
+  );
+  await writeSecrets(dir, [
+    secretManifest("manifests-repo", { url: repoUrl }, { "argocd.argoproj.io/secret-type": "repository" }),
+  ]);
+  await writeFile(
+    join(dir, "registries.conf"),
+    `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  insecure: yes\n`,
+  );
+  return { bare };
+}
+
+beforeAll(async () => {
+  [registry, gitServer] = await Promise.all([startRegistry({}), startGitHttpServer({})]);
+  image = `${registry.host}/myorg/myapp`;
+  await pushImages({ url: registry.url }, "myorg/myapp", [
+    { tags: ["build-1"], created: "2026-01-01T01:00:00Z", layerSeed: "a" },
+    { tags: ["build-9"], created: "2026-01-01T02:00:00Z", layerSeed: "b" },
+    { tags: ["build-10"], created: "2026-01-01T03:00:00Z", layerSeed: "c" },
+    { tags: ["release-99"], created: "2026-01-01T04:00:00Z", layerSeed: "d" },
+  ]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([registry?.stop(), gitServer?.stop()]);
+});
+
+describe("ranking annotations in a real run", () => {
+  it.each([
+    [
+      "extract + numerical ranks on the build number and writes the whole tag",
+      `    ${PREFIX}/app.update-strategy: numerical\n    ${PREFIX}/app.extract: "regexp:^build-(?P<n>[0-9]+)$"\n    ${PREFIX}/app.extract-group: "$n"\n`,
+      "build-10",
+    ],
+    [
+      "natural-sort makes alphabetical put build-10 after build-9",
+      `    ${PREFIX}/app.update-strategy: alphabetical\n    ${PREFIX}/app.natural-sort: "true"\n    ${PREFIX}/app.allow-tags: "regexp:^build-"\n`,
+      "build-10",
+    ],
+    [
+      "without natural-sort alphabetical picks build-9",
+      `    ${PREFIX}/app.update-strategy: alphabetical\n    ${PREFIX}/app.allow-tags: "regexp:^build-"\n`,
+      "build-9",
+    ],
+  ])(
+    "%s",
+    async (_, annotations, tag) => {
+      const { bare } = await prepare(annotations);
+      try {
+        const { code, text } = await runOnce(dir);
+
+        expect(code, text).toBe(0);
+        const main = await readBranchFiles(bare, "main");
+        expect(main["staging/deployment.yaml"]).toContain(`image: ${image}:${tag} `);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+});
