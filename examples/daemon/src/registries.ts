@@ -42,6 +42,8 @@ export interface DaemonRegistriesOptions {
   readonly onRegistryRequest?: (event: EngineRegistryRequestEvent) => void;
   /** Clock for durations. @default performance.now */
   readonly now?: () => number;
+  /** Requests per second by registry host, replacing what `registries.conf` says (`test --rate-limit`). */
+  readonly rateLimits?: Readonly<Record<string, number>>;
 }
 
 /** Error codes as the engine's `registry:request` outcomes name them. */
@@ -154,7 +156,7 @@ export function createDaemonRegistries(options: DaemonRegistriesOptions): Daemon
     },
   };
   const client = withRegistryPolicies(router, {
-    rateLimits: rateLimitsFromEndpoints(endpoints),
+    rateLimits: { ...rateLimitsFromEndpoints(endpoints), ...options.rateLimits },
     metadataCache: {
       ...(options.cacheDir ? { file: join(options.cacheDir, "registry-metadata.json") } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),

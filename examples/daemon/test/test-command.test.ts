@@ -155,6 +155,16 @@ describe("image-updater test --output json against a real registry with token au
     expect(json.considered.find((c) => c.tag === "abc1234")?.reason).toBe("extract");
   });
 
+  it("--rate-limit paces the registry requests (newest-build reads every manifest)", async () => {
+    const started = performance.now();
+    const limited = await run(["--update-strategy", "newest-build", "--rate-limit", "2"]);
+    const elapsed = performance.now() - started;
+
+    expect(JSON.parse(limited.stdout)).toMatchObject({ tag: "abc1234" });
+    // A tag listing and the metadata of 5 tags, six paced calls: at 2 per second, well over 2 s (unpaced: < 1 s).
+    expect(elapsed).toBeGreaterThan(2000);
+  });
+
   it("--sort-order desc reaches the alphabetical strategy", async () => {
     const desc = await run(["--update-strategy", "alphabetical", "--sort-order", "desc"]);
 

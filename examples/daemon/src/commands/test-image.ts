@@ -55,6 +55,7 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
 
   const registries = createDaemonRegistries({
     registriesConf: request.registriesConf,
+    ...(request.rateLimit ? { rateLimits: { [ref.registry]: request.rateLimit } } : {}),
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   try {
