@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
 import type { CliIo } from "../src/cli/io.js";
 import type { DaemonConfig, DaemonUpdater } from "../src/wiring.js";
+import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
 import { emitSeedCycle } from "./events-fixture.js";
 
 const DAEMON_DIR = join(import.meta.dirname, "..");
@@ -274,6 +276,27 @@ describe("runCli(['run', …])", () => {
     expect(engine.cycles()).toBe(0);
     expect(t.stderr()).toContain("the applications folder does not exist");
   });
+
+  it("--once exits 4 when every application failed (their repository cannot be reached)", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    await writeSeedApplications(dir, "https://git.example.invalid/manifests.git", `127.0.0.1:${closed}/myorg/myapp`);
+    await writeFile(
+      join(dir, "registries.conf"),
+      `registries:\n- name: gone\n  prefix: 127.0.0.1:${closed}\n  api_url: http://127.0.0.1:${closed}\n`,
+    );
+    await writeSecrets(dir, []);
+
+    const { code, text } = await runOnce(dir);
+
+    expect(code, text).toBe(4);
+    expect(text.match(/msg="Could not process application"/g), text).toHaveLength(2);
+    expect(text).toContain("every application failed");
+  }, 60_000);
 
   it("logs one warning per accepted flag that has no effect here", async () => {
     const engine = scriptedUpdater();

@@ -1,7 +1,10 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { matchesLabelSelector, parseLabelSelectorText } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { parseFlags } from "../src/cli/parse-flags.js";
 import { formatGoDuration, parseGoDuration } from "../src/config/duration.js";
+import { PEER_RUN_FLAGS, PEER_TEST_FLAGS } from "../src/config/peer-flags.js";
 import { RUN_FLAGS, resolveRunOptions } from "../src/config/run-options.js";
 
 describe("parseGoDuration()", () => {
@@ -284,6 +287,24 @@ describe("resolveRunOptions()", () => {
     );
     const unknown = warnings.filter((w) => /is not (?:read|a setting)/.test(w));
     expect(unknown).toEqual([]);
+  });
+
+  it("the root README's flag table names every argocd-image-updater flag", async () => {
+    const readme = await readFile(join(import.meta.dirname, "..", "..", "..", "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("## argocd-image-updater's flags here"));
+    const peer = [...Object.keys(PEER_RUN_FLAGS), ...Object.keys(PEER_TEST_FLAGS), "interval", "once", "dry-run"];
+    const own = ["max-concurrency", "max-concurrent-apps", "health-port", "health-probe-bind-address"];
+    const more = ["metrics-port", "metrics-bind-address", "loglevel", "logformat", "registries-conf-path"];
+    const git = ["git-commit-user", "git-commit-email", "git-commit-signing-key", "git-commit-signing-method"];
+    const rest = ["git-commit-sign-off", "git-commit-message-path", "git-commit-method", "argocd-namespace"];
+    const test = ["update-strategy", "semver-constraint", "allow-tags", "ignore-tags", "platforms", "rate-limit"];
+    const names = [...peer, ...own, ...more, ...git, ...rest, ...test, "warmup-cache", "credentials"];
+
+    const missing = names.filter(
+      (name) => !table.includes(`--${name}`) && !table.includes(`--${name.replace(/webhook-secret$/, "")}`),
+    );
+
+    expect(missing).toEqual([]);
   });
 
   it("warns and uses the defaults when registries.conf or the commit template is missing at the default path", () => {

@@ -7,6 +7,7 @@ import { RUN_FLAGS, resolveRunOptions } from "../config/run-options.js";
 import { createLogger } from "../logging/logger.js";
 import { daemonVersion } from "../version.js";
 import { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "../wiring.js";
+import { type ApplicationOutcomes, trackApplicationOutcomes } from "./application-outcomes.js";
 import { COMPLETION_SHELLS, type CompletionShell, completionScript } from "./completion.js";
 import { type CliIo, EXIT } from "./io.js";
 import { type FlagSpec, parseFlags } from "./parse-flags.js";
@@ -168,13 +169,23 @@ async function run(
     logger.warn(`${message}; waiting for it to appear`, { path: options.applicationsDir });
   }
   try {
+    const create = deps.createUpdater ?? createDaemonUpdater;
+    let outcomes: ApplicationOutcomes | undefined;
     const result = await runDaemon(options, {
       logger,
-      createUpdater: deps.createUpdater ?? createDaemonUpdater,
+      async createUpdater(config) {
+        const updater = await create(config);
+        outcomes = trackApplicationOutcomes(updater.events);
+        return updater;
+      },
       version: daemonVersion(),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(deps.onListening ? { onListening: deps.onListening } : {}),
     });
+    if (options.once && result.exitCode === EXIT.ok && outcomes?.allFailed()) {
+      logger.error("every application failed; see the errors above");
+      return EXIT.allApplicationsFailed;
+    }
     return result.exitCode;
   } catch (error) {
     logger.error("image-updater stopped", { error: error instanceof Error ? error.message : String(error) });
