@@ -2,11 +2,10 @@
  * `<alias>.extract`, `<alias>.sort-order` and `<alias>.natural-sort` annotations reach the strategy engine in a
  * real run: a real registry, a real git server, one `run --once`.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  createBareRepo,
   type GitHttpServer,
   pushImages,
   type RegistryServer,
@@ -15,9 +14,7 @@ import {
   startRegistry,
 } from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedManifests } from "../src/demo/gitops-repo.js";
-import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
-import { secretManifest } from "./e2e-fixture.js";
+import { runOnce, writeSeedRun } from "./cli-fixture.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 
@@ -26,21 +23,17 @@ let gitServer: GitHttpServer;
 let dir: string;
 let image: string;
 
-/** Writes the seed's Applications with staging's strategy annotation replaced by `annotations`. */
+/** Writes the seed's run with staging's strategy annotation replaced by `annotations`. */
 async function prepare(annotations: string): Promise<{ bare: string }> {
   dir = await mkdtemp(join(tmpdir(), "daemon-ranking-"));
-  const name = `manifests-${Math.random().toString(36).slice(2, 8)}`;
-  const bare = await createBareRepo(gitServer.root, name, seedManifests(image, "build-1"));
-  const repoUrl = gitServer.repoUrl(name);
-  await writeSeedApplications(dir, repoUrl, image, (text) =>
-    text.replace(`    ${PREFIX}/app.update-strategy: latest\n`, annotations),
-  );
-  await writeSecrets(dir, [
-    secretManifest("manifests-repo", { url: repoUrl }, { "argocd.argoproj.io/secret-type": "repository" }),
-  ]);
-  await writeFile(
-    join(dir, "registries.conf"),
-    `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  insecure: yes\n`,
+  const bare = await writeSeedRun(
+    dir,
+    { registry, gitServer },
+    {
+      name: `manifests-${Math.random().toString(36).slice(2, 8)}`,
+      tag: "build-1",
+      edit: (text) => text.replace(`    ${PREFIX}/app.update-strategy: latest\n`, annotations),
+    },
   );
   return { bare };
 }

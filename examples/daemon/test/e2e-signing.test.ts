@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
-  createBareRepo,
   type GitHttpServer,
   pushImages,
   type RegistryServer,
@@ -18,9 +17,7 @@ import {
   startRegistry,
 } from "@image-updater/bench";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedManifests } from "../src/demo/gitops-repo.js";
-import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
-import { secretManifest } from "./e2e-fixture.js";
+import { runOnce, writeSeedRun } from "./cli-fixture.js";
 
 const run = promisify(execFile);
 
@@ -53,16 +50,7 @@ it("signs the commit with the key file named by git.commit-sign-key", async () =
     { tags: ["1.0.0"], created: "2026-01-01T01:00:00Z", layerSeed: "a" },
     { tags: ["1.1.0"], created: "2026-01-01T02:00:00Z", layerSeed: "b" },
   ]);
-  const bare = await createBareRepo(gitServer.root, "manifests", seedManifests(image, "1.0.0"));
-  const repoUrl = gitServer.repoUrl("manifests");
-  await writeSeedApplications(dir, repoUrl, image);
-  await writeSecrets(dir, [
-    secretManifest("manifests-repo", { url: repoUrl }, { "argocd.argoproj.io/secret-type": "repository" }),
-  ]);
-  await writeFile(
-    join(dir, "registries.conf"),
-    `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  insecure: yes\n`,
-  );
+  const bare = await writeSeedRun(dir, { registry, gitServer }, { name: "manifests", tag: "1.0.0" });
   const config = join(dir, "config");
   await mkdir(config);
   await writeFile(join(config, "git.commit-sign-key"), `${keyFile}\n`);

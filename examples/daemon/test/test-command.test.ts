@@ -69,6 +69,19 @@ describe("image-updater test --output json against a real registry with token au
     ]);
   }
 
+  /** `test` on the bench image with text output. */
+  function runText(extra: string[] = []) {
+    return cli([
+      "test",
+      `${registry.host}/myorg/myapp`,
+      "--registries-conf-path",
+      conf,
+      "--credentials",
+      `env:${CREDENTIALS_VARIABLE}`,
+      ...extra,
+    ]);
+  }
+
   it.each([
     ["semver", [], "1.3.0"],
     ["semver with a constraint", ["--semver-constraint", "~1.2"], "1.2.3"],
@@ -172,16 +185,7 @@ describe("image-updater test --output json against a real registry with token au
   });
 
   it("says at info level why each tag was dropped and why the winner won", async () => {
-    const result = await cli([
-      "test",
-      `${registry.host}/myorg/myapp`,
-      "--registries-conf-path",
-      conf,
-      "--credentials",
-      `env:${CREDENTIALS_VARIABLE}`,
-      "--semver-constraint",
-      "~1.2",
-    ]);
+    const result = await runText(["--semver-constraint", "~1.2"]);
 
     expect(result.stdout).toMatch(/msg="tag 1\.3\.0 dropped: outside the version constraint \(outside `~1\.2`\)"/);
     expect(result.stdout).toMatch(/msg="tag abc1234 dropped: the strategy cannot read it/);
@@ -199,14 +203,7 @@ describe("image-updater test --output json against a real registry with token au
   });
 
   it("prints the reference's lines as text", async () => {
-    const result = await cli([
-      "test",
-      `${registry.host}/myorg/myapp`,
-      "--registries-conf-path",
-      conf,
-      "--credentials",
-      `env:${CREDENTIALS_VARIABLE}`,
-    ]);
+    const result = await runText();
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('msg="Found 5 tags in registry"');
