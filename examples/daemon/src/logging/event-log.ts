@@ -33,7 +33,7 @@ function errorFields(error: ImageUpdaterError): Record<string, string | boolean>
 
 /** The seed's advice that fits an error, by its code: git access, or registry access. */
 function hintFor(error: ImageUpdaterError): string | undefined {
-  if (error.code.startsWith("GIT_")) return HINTS.failedToCommit;
+  if (error.code.startsWith("GIT_")) return describeWriteBackFailure(error).hint;
   if (error.code.startsWith("REGISTRY_") || error.code === "CREDENTIALS_UNAVAILABLE") return HINTS.couldNotUpdateImage;
   return undefined;
 }
