@@ -294,16 +294,24 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
   const errors: string[] = [];
   const warnings = compatibilityWarnings(RUN_FLAGS, inputs, { env: DIRECT_ENV, configKeys: CONFIG_FILE_KEYS });
 
-  function lookup(flag: string): Origin | null {
-    return settingOrigin(flag, RUN_FLAGS[flag], inputs);
+  /** The flag's value from its sources; `envName` and `configKeys` replace the spec's names when given. */
+  function lookup(flag: string, envName?: string, ...configKeys: string[]): Origin | null {
+    const spec = RUN_FLAGS[flag];
+    const names = {
+      ...((envName ?? spec?.env) ? { env: envName ?? spec?.env } : {}),
+      ...(configKeys.length > 0 || spec?.configKeys
+        ? { configKeys: configKeys.length > 0 ? configKeys : spec?.configKeys }
+        : {}),
+    };
+    return settingOrigin(flag, { type: "string", help: "", ...spec, ...names }, inputs);
   }
 
   function invalid(origin: Origin, expected: string): void {
     errors.push(`invalid value "${origin.value}" for ${origin.where}: ${expected}`);
   }
 
-  function bool(flag: string): boolean {
-    const origin = lookup(flag);
+  function bool(flag: string, envName?: string, ...configKeys: string[]): boolean {
+    const origin = lookup(flag, envName, ...configKeys);
     if (!origin) return false;
     const value = parseBoolean(origin.value);
     if (value === null) invalid(origin, "write true or false");
@@ -341,8 +349,8 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     return value;
   }
 
-  function text(flag: string): string | null {
-    return lookup(flag)?.value ?? null;
+  function text(flag: string, envName?: string, ...configKeys: string[]): string | null {
+    return lookup(flag, envName, ...configKeys)?.value ?? null;
   }
 
   function pullRequestOptions(): PullRequestOptions | null {
