@@ -296,14 +296,9 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
 
   /** The flag's value from its sources; `envName` and `configKeys` replace the spec's names when given. */
   function lookup(flag: string, envName?: string, ...configKeys: string[]): Origin | null {
-    const spec = RUN_FLAGS[flag];
-    const names = {
-      ...((envName ?? spec?.env) ? { env: envName ?? spec?.env } : {}),
-      ...(configKeys.length > 0 || spec?.configKeys
-        ? { configKeys: configKeys.length > 0 ? configKeys : spec?.configKeys }
-        : {}),
-    };
-    return settingOrigin(flag, { type: "string", help: "", ...spec, ...names }, inputs);
+    const spec: FlagSpec = RUN_FLAGS[flag] ?? { type: "string", help: "" };
+    const named = { ...spec, ...(envName ? { env: envName } : {}), ...(configKeys.length > 0 ? { configKeys } : {}) };
+    return settingOrigin(flag, named, inputs);
   }
 
   function invalid(origin: Origin, expected: string): void {
