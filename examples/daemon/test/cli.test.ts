@@ -260,6 +260,9 @@ describe("runCli(['run', …])", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toContain("Setting new image to docker.io/myorg/myapp:1.2.3");
+    expect(lines.map((l) => l.msg)).toContain(
+      "Successfully updated image 'docker.io/myorg/myapp:1.0.0' to 'docker.io/myorg/myapp:1.2.3', but pending spec update (dry run=true)",
+    );
     expect(lines.map((l) => l.msg)).not.toContain("Starting health probe server");
   });
 
