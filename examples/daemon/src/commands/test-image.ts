@@ -10,7 +10,7 @@ import {
   repositoryInRegistry,
   toDecisionJson,
 } from "@image-updater/core";
-import { createDaemonRegistries, describeRegistriesConfDiagnostics } from "../registries.js";
+import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import type { TestImageRequest, TestImageResult } from "./test-image-types.js";
 
 /** Collaborators of {@link testImage}. */
@@ -53,17 +53,12 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
     credentials = reference.value;
   }
 
-  const registries = createDaemonRegistries({
+  const registries = createConfiguredRegistry({
     registriesConf: request.registriesConf,
     ...(request.rateLimit ? { rateLimits: { [ref.registry]: request.rateLimit } } : {}),
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   try {
-    const problems = describeRegistriesConfDiagnostics(registries.diagnostics);
-    if (hasErrors(registries.diagnostics)) {
-      throw new ImageUpdaterError("CONFIG_INVALID", `invalid registries.conf: ${problems.join("; ")}`);
-    }
-    for (const problem of problems) deps.onWarning?.(problem);
     const endpoint = registries.endpointFor(ref);
     const repo = { registry: ref.registry, repository: repositoryInRegistry(ref, endpoint) };
     const callOptions = {
@@ -102,6 +97,6 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
       winnerWhy: decision.winner?.why ?? null,
     };
   } finally {
-    await registries.dispose();
+    await registries.client.dispose?.();
   }
 }

@@ -1,10 +1,9 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { compileGlob, parseLabelSelectorText } from "@image-updater/core";
+import { compileGlob, formatGoDuration, parseGoDuration, parseLabelSelectorText } from "@image-updater/core";
 import type { FlagSpec } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
 import { compatibilityWarnings } from "./compat-warnings.js";
-import { formatGoDuration, parseGoDuration } from "./duration.js";
 import { PEER_CONFIG_FILES, PEER_ENV_ONLY, PEER_RUN_FLAGS } from "./peer-flags.js";
 import { type SettingOrigin as Origin, type SettingSources, settingOrigin } from "./setting-origin.js";
 
@@ -14,10 +13,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = "text" | "json";
 
 /** Everything `run` needs, resolved from flags, environment, the config folder and defaults. */
-export interface RunOptions {
+export interface RunCommandOptions {
   /** Milliseconds between cycles; 0 runs one cycle and exits. */
   readonly intervalMs: number;
   readonly once: boolean;
+  /** Time a cycle may spend checking applications before the rest waits for the next cycle; 0: none. */
+  readonly cycleBudgetMs: number;
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
   /** Path of `registries.conf` to read, or `null` when the config folder supplies the text (or none exists). */
@@ -84,6 +85,13 @@ const OWN_RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     configKeys: ["interval"],
   },
   once: { type: "boolean", help: "run one cycle and exit (health and metrics servers off unless a port is given)" },
+  "cycle-budget": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "time a cycle may spend checking; applications left are checked first next cycle, 0 = none (default 0)",
+    env: "IMAGE_UPDATER_CYCLE_BUDGET",
+    configKeys: ["cycle-budget"],
+  },
   "dry-run": { type: "boolean", help: "decide, log and count, but write nothing" },
   "max-concurrency": {
     type: "string",
@@ -286,7 +294,7 @@ const DIRECT_ENV = { [PULL_REQUEST_TOKEN_ENV]: null, ...PEER_ENV_ONLY };
  * to write instead; accepted settings that change nothing, and unknown keys, become warnings.
  */
 export function resolveRunOptions(inputs: RunOptionInputs): {
-  options: RunOptions;
+  options: RunCommandOptions;
   errors: string[];
   warnings: string[];
 } {
@@ -383,7 +391,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
   const intervalOrigin = lookup("interval");
   if (intervalOrigin) {
     const parsed = parseGoDuration(intervalOrigin.value);
-    if (parsed === null) {
+    if (parsed === undefined || parsed < 0) {
       invalid(
         intervalOrigin,
         `write a duration with a unit, e.g. 2m, 30s, 1h30m (0 runs once); default ${formatGoDuration(120_000)}`,
@@ -391,6 +399,14 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     } else intervalMs = parsed;
   }
   if (once) intervalMs = 0;
+  let cycleBudgetMs = 0;
+  const budgetOrigin = lookup("cycle-budget");
+  if (budgetOrigin) {
+    const parsed = parseGoDuration(budgetOrigin.value);
+    if (parsed === undefined || parsed < 0) {
+      invalid(budgetOrigin, "write a duration with a unit, e.g. 5m, 90s (0 means no budget); default 0");
+    } else cycleBudgetMs = parsed;
+  }
 
   let maxConcurrency = 10;
   const concurrencyOrigin = lookup("max-concurrency") ?? lookup("max-concurrent-apps");
@@ -458,8 +474,9 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
   const xdgCache =
     env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), ".cache");
 
-  const options: RunOptions = {
+  const options: RunCommandOptions = {
     intervalMs,
+    cycleBudgetMs,
     once: once || intervalMs === 0,
     dryRun: bool("dry-run"),
     maxConcurrency,

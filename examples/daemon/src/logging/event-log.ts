@@ -74,6 +74,20 @@ export function logUpdaterEvents(
         { run: e.runId, duration_ms: e.durationMs },
       );
     },
+    "cycle:deferred": (e) => {
+      logger.warn(
+        `Cycle budget of ${e.budgetMs} ms spent: ${e.applications.length} application(s) deferred to the next cycle, checked first there`,
+        { run: e.runId, applications: apps(e.applications) },
+      );
+    },
+    "application:changed": (e) => {
+      const fields = { ...app(e.application), change: e.change };
+      if (e.checking) logger.info("Application changed, running a cycle", fields);
+      else logger.debug("Application changed", fields);
+    },
+    "source:watch-failed": (e) => {
+      logger.warn("Stopped watching the applications; changes wait for the next interval", errorFields(e.error));
+    },
     "application:checking": (e) => {
       logger.debug("Processing application", app(e.application));
     },
@@ -195,6 +209,8 @@ export function logUpdaterEvents(
       logger.trace("Registry request", {
         registry: e.registry,
         method: e.method,
+        ...(e.kind === undefined ? {} : { kind: e.kind }),
+        ...(e.status === undefined ? {} : { status: e.status }),
         outcome: e.outcome,
         duration_ms: e.durationMs,
       });
