@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
 import type { CliIo } from "../src/cli/io.js";
 import type { DaemonConfig, DaemonUpdater } from "../src/wiring.js";
-import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
+import { runOnce, startDaemon, writeLayoutRegistry, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
 import { emitSeedCycle } from "./events-fixture.js";
 
 const DAEMON_DIR = join(import.meta.dirname, "..");
@@ -292,6 +292,17 @@ describe("runCli(['run', …])", () => {
     expect(code, text).toBe(4);
     expect(text.match(/msg="Could not process application"/g), text).toHaveLength(2);
     expect(text).toContain("every application failed");
+  }, 60_000);
+
+  it("logs the daemon's polling cycles as trigger=interval, not manual", async () => {
+    await writeSeedApplications(dir, "https://git.example.invalid/manifests.git", "docker.io/myorg/myapp");
+    await writeLayoutRegistry(dir, [{ tag: "1.0.0", created: "2026-01-01T00:00:00Z" }]);
+    const daemon = await startDaemon(dir, "off");
+    while (!daemon.logs().includes("Processing results")) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(await daemon.stop()).toBe(0);
+    expect(daemon.logs()).toMatch(/msg="Starting image update cycle, .*" run=\S+ trigger=interval/);
+    expect(daemon.logs()).not.toContain("trigger=manual");
   }, 60_000);
 
   it("logs one warning per accepted flag that has no effect here", async () => {
