@@ -206,6 +206,10 @@ export function logUpdaterEvents(
       });
     },
     "registry:request": (e) => {
+      // argocd-image-updater's line for metadata it did not have to fetch again.
+      if (e.cacheHit) {
+        logger.debug(`Cache hit for ${e.cacheHit.repository}:${e.cacheHit.reference}`, { registry: e.registry });
+      }
       logger.trace("Registry request", {
         registry: e.registry,
         method: e.method,
