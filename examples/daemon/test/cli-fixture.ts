@@ -4,7 +4,14 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createBareRepo, type GitHttpServer, type RegistryServer } from "@image-updater/bench";
+import {
+  createBareRepo,
+  type GitHttpServer,
+  pushImages,
+  type RegistryServer,
+  startGitHttpServer,
+  startRegistry,
+} from "@image-updater/bench";
 import { runCli } from "../src/cli/cli.js";
 import { seedApplications } from "../src/demo/applications.js";
 import { seedManifests } from "../src/demo/gitops-repo.js";
@@ -28,6 +35,24 @@ export async function writeSeedApplications(
 export interface SeedServices {
   readonly registry: RegistryServer;
   readonly gitServer: GitHttpServer;
+  /** `<registry host>/myorg/myapp`, holding the builds {@link startSeedServices} pushed. */
+  readonly image: string;
+  stop(): Promise<void>;
+}
+
+/** Starts {@link SeedServices} and pushes `builds` (tag → created time) as `myorg/myapp`, one image each. */
+export async function startSeedServices(builds: Readonly<Record<string, string>>): Promise<SeedServices> {
+  const [registry, gitServer] = await Promise.all([startRegistry({}), startGitHttpServer({})]);
+  const images = Object.entries(builds).map(([tag, created]) => ({ tags: [tag], created, layerSeed: tag }));
+  await pushImages({ url: registry.url }, "myorg/myapp", images);
+  return {
+    registry,
+    gitServer,
+    image: `${registry.host}/myorg/myapp`,
+    async stop() {
+      await Promise.all([registry.stop(), gitServer.stop()]);
+    },
+  };
 }
 
 /**
@@ -37,7 +62,7 @@ export interface SeedServices {
  */
 export async function writeSeedRun(
   dir: string,
-  services: SeedServices,
+  services: Pick<SeedServices, "registry" | "gitServer">,
   options: { readonly name: string; readonly tag: string; readonly edit?: (text: string) => string },
 ): Promise<string> {
   const { registry, gitServer } = services;

@@ -5,43 +5,30 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type GitHttpServer,
-  pushImages,
-  type RegistryServer,
-  readBranchFiles,
-  startGitHttpServer,
-  startRegistry,
-} from "@image-updater/bench";
+import { readBranchFiles } from "@image-updater/bench";
 import { type GitHubApiDouble, startGitHubApiDouble } from "@image-updater/doubles";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
-import { writeSeedRun } from "./cli-fixture.js";
+import { type SeedServices, startSeedServices, writeSeedRun } from "./cli-fixture.js";
 
-let registry: RegistryServer;
-let gitServer: GitHttpServer;
+let services: SeedServices;
 let github: GitHubApiDouble;
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "iu-e2e-pr-"));
-  [registry, gitServer, github] = await Promise.all([
-    startRegistry({}),
-    startGitHttpServer({}),
+  [services, github] = await Promise.all([
+    startSeedServices({ "1.0.0": "2026-01-01T01:00:00Z", "1.3.0": "2026-01-01T02:00:00Z" }),
     startGitHubApiDouble({ repository: "org/deploy" }),
-  ]);
-  await pushImages({ url: registry.url }, "myorg/myapp", [
-    { tags: ["1.0.0"], created: "2026-01-01T01:00:00Z", layerSeed: "a" },
-    { tags: ["1.3.0"], created: "2026-01-01T02:00:00Z", layerSeed: "b" },
   ]);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([registry?.stop(), gitServer?.stop(), github?.stop()]);
+  await Promise.all([services?.stop(), github?.stop()]);
   await rm(dir, { recursive: true, force: true });
 });
 
 it("a 401 from the pull-request API is logged as a refused token with the PULL_REQUEST_TOKEN hint", async () => {
-  const bare = await writeSeedRun(dir, { registry, gitServer }, { name: "org/deploy", tag: "1.0.0" });
+  const bare = await writeSeedRun(dir, services, { name: "org/deploy", tag: "1.0.0" });
   const out: string[] = [];
   const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) };
   const args = ["run", "--once", "--logformat", "json", "--applications-dir", join(dir, "applications")];

@@ -5,52 +5,35 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type GitHttpServer,
-  pushImages,
-  type RegistryServer,
-  readBranchFiles,
-  startGitHttpServer,
-  startRegistry,
-} from "@image-updater/bench";
+import { readBranchFiles } from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runOnce, writeSeedRun } from "./cli-fixture.js";
+import { runOnce, type SeedServices, startSeedServices, writeSeedRun } from "./cli-fixture.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 
-let registry: RegistryServer;
-let gitServer: GitHttpServer;
+let services: SeedServices;
 let dir: string;
-let image: string;
 
 /** Writes the seed's run with staging's strategy annotation replaced by `annotations`. */
 async function prepare(annotations: string): Promise<{ bare: string }> {
   dir = await mkdtemp(join(tmpdir(), "daemon-ranking-"));
-  const bare = await writeSeedRun(
-    dir,
-    { registry, gitServer },
-    {
-      name: `manifests-${Math.random().toString(36).slice(2, 8)}`,
-      tag: "build-1",
-      edit: (text) => text.replace(`    ${PREFIX}/app.update-strategy: latest\n`, annotations),
-    },
-  );
+  const bare = await writeSeedRun(dir, services, {
+    name: `manifests-${Math.random().toString(36).slice(2, 8)}`,
+    tag: "build-1",
+    edit: (text) => text.replace(`    ${PREFIX}/app.update-strategy: latest\n`, annotations),
+  });
   return { bare };
 }
 
 beforeAll(async () => {
-  [registry, gitServer] = await Promise.all([startRegistry({}), startGitHttpServer({})]);
-  image = `${registry.host}/myorg/myapp`;
-  await pushImages({ url: registry.url }, "myorg/myapp", [
-    { tags: ["build-1"], created: "2026-01-01T01:00:00Z", layerSeed: "a" },
-    { tags: ["build-9"], created: "2026-01-01T02:00:00Z", layerSeed: "b" },
-    { tags: ["build-10"], created: "2026-01-01T03:00:00Z", layerSeed: "c" },
-    { tags: ["release-99"], created: "2026-01-01T04:00:00Z", layerSeed: "d" },
-  ]);
+  services = await startSeedServices({
+    "build-1": "2026-01-01T01:00:00Z",
+    "build-9": "2026-01-01T02:00:00Z",
+    "build-10": "2026-01-01T03:00:00Z",
+    "release-99": "2026-01-01T04:00:00Z",
+  });
 }, 60_000);
-afterAll(async () => {
-  await Promise.all([registry?.stop(), gitServer?.stop()]);
-});
+afterAll(() => services?.stop());
 
 describe("ranking annotations in a real run", () => {
   it.each([
@@ -78,7 +61,7 @@ describe("ranking annotations in a real run", () => {
 
         expect(code, text).toBe(0);
         const main = await readBranchFiles(bare, "main");
-        expect(main["staging/deployment.yaml"]).toContain(`image: ${image}:${tag} `);
+        expect(main["staging/deployment.yaml"]).toContain(`image: ${services.image}:${tag} `);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -8,21 +8,13 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import {
-  type GitHttpServer,
-  pushImages,
-  type RegistryServer,
-  readBranchFiles,
-  startGitHttpServer,
-  startRegistry,
-} from "@image-updater/bench";
+import { readBranchFiles } from "@image-updater/bench";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runOnce, writeSeedRun } from "./cli-fixture.js";
+import { runOnce, type SeedServices, startSeedServices, writeSeedRun } from "./cli-fixture.js";
 
 const run = promisify(execFile);
 
-let registry: RegistryServer;
-let gitServer: GitHttpServer;
+let services: SeedServices;
 let dir: string;
 let ownerHome: string;
 
@@ -30,10 +22,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "iu-e2e-sign-"));
   ownerHome = join(dir, "gnupg");
   await mkdir(ownerHome, { mode: 0o700 });
-  [registry, gitServer] = await Promise.all([startRegistry({}), startGitHttpServer({})]);
+  services = await startSeedServices({ "1.0.0": "2026-01-01T01:00:00Z", "1.1.0": "2026-01-01T02:00:00Z" });
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([registry?.stop(), gitServer?.stop()]);
+  await services?.stop();
   await run("gpgconf", ["--kill", "gpg-agent"], { env: { ...process.env, GNUPGHOME: ownerHome } }).catch(() => {});
   await rm(dir, { recursive: true, force: true });
 });
@@ -45,12 +37,7 @@ it("signs the commit with the key file named by git.commit-sign-key", async () =
   });
   const keyFile = join(dir, "gpg-key");
   await writeFile(keyFile, (await run("gpg", ["--batch", "--armor", "--export-secret-keys"], { env })).stdout);
-  const image = `${registry.host}/myorg/myapp`;
-  await pushImages({ url: registry.url }, "myorg/myapp", [
-    { tags: ["1.0.0"], created: "2026-01-01T01:00:00Z", layerSeed: "a" },
-    { tags: ["1.1.0"], created: "2026-01-01T02:00:00Z", layerSeed: "b" },
-  ]);
-  const bare = await writeSeedRun(dir, { registry, gitServer }, { name: "manifests", tag: "1.0.0" });
+  const bare = await writeSeedRun(dir, services, { name: "manifests", tag: "1.0.0" });
   const config = join(dir, "config");
   await mkdir(config);
   await writeFile(join(config, "git.commit-sign-key"), `${keyFile}\n`);
@@ -60,7 +47,7 @@ it("signs the commit with the key file named by git.commit-sign-key", async () =
   const { code, text } = await runOnce(dir, ["--config-dir", config]);
 
   expect(code, text).toBe(0);
-  expect((await readBranchFiles(bare, "main"))["staging/deployment.yaml"]).toContain(`${image}:1.1.0`);
+  expect((await readBranchFiles(bare, "main"))["staging/deployment.yaml"]).toContain(`${services.image}:1.1.0`);
   const verified = await run("git", ["--git-dir", bare, "verify-commit", "main"], { env });
   expect(verified.stderr).toContain('Good signature from "bot <bot@example.test>"');
 }, 120_000);
