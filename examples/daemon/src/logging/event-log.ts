@@ -141,6 +141,13 @@ export function logUpdaterEvents(
         hint: HINTS.noNewImageFound,
       });
     },
+    "image:vanished": (e) => {
+      logger.warn(`The running tag '${e.tag}' of image '${e.image}' is no longer in the registry`, {
+        ...app(e.application),
+        image_alias: e.alias,
+        image_name: e.image,
+      });
+    },
     "image:skipped": (e) => {
       logger.info(`Skipping image '${e.image}'`, {
         ...app(e.application),

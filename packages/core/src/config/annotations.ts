@@ -12,6 +12,7 @@ import {
   diag,
   parseAllowTags,
   parseBooleanSetting,
+  parseFluxPolicy,
   parseIgnoreTags,
   parseStrategyName,
   type SettingContext,
@@ -69,6 +70,7 @@ const APP_KEYS = new Set([
 /** Per-image option suffixes (`<alias>.<suffix>`), longest first so dotted aliases split right. */
 const IMAGE_SUFFIXES = [
   "kustomize.image-name",
+  "flux-policy",
   "helm.image-name",
   "helm.image-spec",
   "helm.image-tag",
@@ -248,6 +250,8 @@ function readImage(
     );
   }
   const kustomizeName = ownOnly("kustomize.image-name")?.value.trim();
+  const fluxSource = ownOnly("flux-policy");
+  const fluxPolicy = fluxSource ? collect(parseFluxPolicy(fluxSource.value, fluxSource.context)) : undefined;
 
   return {
     alias,
@@ -266,6 +270,7 @@ function readImage(
       ...(helmSpec ? { imageSpec: helmSpec.value.trim() } : {}),
     },
     kustomize: kustomizeName ? { imageName: kustomizeName } : {},
+    ...(fluxPolicy === undefined ? {} : { fluxPolicy }),
   };
 }
 
