@@ -14,6 +14,7 @@ import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchNam
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
 import type { BranchViews } from "./live-images.js";
+import { pushPriorityOf } from "./push-priority.js";
 import type { GitCredentialsRequest } from "./types.js";
 import { locateWriteBack, type WriteBackLocation } from "./write-back-location.js";
 
@@ -245,7 +246,7 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
 /**
  * Writes every item's changes: one commit per (repository, push branch, base branch). Groups of one
  * repository run one after another (the writer serialises per repository anyway); different repositories
- * are written a few at a time. Never throws.
+ * are written a few at a time, and a repository whose push gave up in the last cycle starts first. Never throws.
  */
 export async function writeBackToGit(
   context: GitWriteContext,
@@ -275,17 +276,25 @@ export async function writeBackToGit(
       });
     }
   }
-  const byRepository = new Map<string, Target[][]>();
-  for (const group of groups.values()) {
-    const key = repositoryKey(group[0]?.repository.url ?? "");
-    byRepository.set(key, [...(byRepository.get(key) ?? []), group]);
+  const priority = pushPriorityOf(context.git);
+  const byRepository = new Map<string, [string, Target[]][]>();
+  for (const [key, group] of priority.order([...groups.entries()], ([key]) => key)) {
+    const repository = repositoryKey(group[0]?.repository.url ?? "");
+    byRepository.set(repository, [...(byRepository.get(repository) ?? []), [key, group]]);
   }
   const limit = pLimit(Math.max(1, context.repositoryConcurrency ?? 4));
   const written = await Promise.all(
     [...byRepository.values()].map((repositoryGroups) =>
       limit(async () => {
         const done: GitWriteOutcome[] = [];
-        for (const group of repositoryGroups) done.push(...(await writeGroup(context, group)));
+        for (const [key, group] of repositoryGroups) {
+          const outcomesOfGroup = await writeGroup(context, group);
+          priority.record(
+            key,
+            outcomesOfGroup.some((outcome) => outcome.status === "failed" && outcome.error?.code === "GIT_CONFLICT"),
+          );
+          done.push(...outcomesOfGroup);
+        }
         return done;
       }),
     ),
