@@ -1,5 +1,6 @@
 /** `pnpm bench`: runs every benchmark in turn. Add a line per benchmark. */
 import { main as engine } from "./engine.js";
+import { main as fleet } from "./fleet.js";
 import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
 
@@ -7,6 +8,7 @@ const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["registry", registry],
   ["git", git],
   ["engine", engine],
+  ["fleet", fleet],
 ];
 
 for (const [name, run] of BENCHMARKS) {
