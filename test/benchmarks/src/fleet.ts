@@ -12,6 +12,7 @@ import {
   withRegistryPolicies,
 } from "@image-updater/core";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
+import { measureCost } from "./cost.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 const APPLICATIONS = Number(process.env.FLEET_APPLICATIONS ?? 10_000);
@@ -73,17 +74,7 @@ export async function main(): Promise<FleetBenchRow[]> {
     try {
       for (const cycle of ["cold", "warm"] as const) {
         requests.length = 0;
-        let peakRss = process.memoryUsage().rss;
-        const sampler = setInterval(() => {
-          peakRss = Math.max(peakRss, process.memoryUsage().rss);
-        }, 50);
-        const cpu = process.cpuUsage();
-        const started = performance.now();
-        await updater.runOnce();
-        const wallMs = Math.round(performance.now() - started);
-        const used = process.cpuUsage(cpu);
-        clearInterval(sampler);
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        const { cost } = await measureCost(() => updater.runOnce());
         const kind = (k: RegistryHttpRequest["kind"]) => requests.filter((r) => r.kind === k).length;
         rows.push({
           cycle,
@@ -94,9 +85,7 @@ export async function main(): Promise<FleetBenchRow[]> {
           blobs: kind("blob"),
           // Argo CD write-back and a dry run: no git process is started.
           gitProcesses: 0,
-          cpuMs: Math.round((used.user + used.system) / 1000),
-          peakRssMiB: Math.round(peakRss / 2 ** 20),
-          wallMs,
+          ...cost,
         });
       }
     } finally {

@@ -22,6 +22,7 @@ import {
   withRegistryPolicies,
 } from "@image-updater/core";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
+import { measureCost, type StepCost } from "./cost.js";
 
 const APPLICATIONS = 50;
 const REPOSITORIES = ["team/api", "team/web", "team/worker"];
@@ -35,7 +36,9 @@ export interface RegistryBenchRow {
   readonly heads: number;
   readonly blobs: number;
   readonly auth: number;
-  readonly ms: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+  readonly wallMs: number;
 }
 
 function images(): ImageSpec[] {
@@ -88,7 +91,7 @@ function count(events: readonly RegistryHttpRequest[], kind: RegistryHttpRequest
   return events.filter((e) => e.kind === kind && e.method === method && e.status !== 401).length;
 }
 
-function row(scenario: string, events: readonly RegistryHttpRequest[], started: number): RegistryBenchRow {
+function row(scenario: string, events: readonly RegistryHttpRequest[], cost: StepCost): RegistryBenchRow {
   return {
     scenario,
     tagPages: count(events, "tags"),
@@ -96,7 +99,7 @@ function row(scenario: string, events: readonly RegistryHttpRequest[], started: 
     heads: count(events, "manifest", "HEAD"),
     blobs: count(events, "blob"),
     auth: events.filter((e) => e.kind === "token" || e.status === 401).length,
-    ms: Math.round(performance.now() - started),
+    ...cost,
   };
 }
 
@@ -117,9 +120,8 @@ async function measure(
   run: () => Promise<void>,
 ): Promise<void> {
   events.length = 0;
-  const started = performance.now();
-  await run();
-  rows.push(row(scenario, events, started));
+  const { cost } = await measureCost(run);
+  rows.push(row(scenario, events, cost));
 }
 
 /** Runs every scenario and returns its counts. */
