@@ -82,6 +82,11 @@ export interface DaemonUpdater {
   readonly events: TypedEmitter<UpdaterEvents>;
   /** Runs one cycle over every matching application. Resolves with argocd-image-updater's counters. */
   runOnce(options?: RequestOptions): Promise<CycleCounters>;
+  /**
+   * Checks only the applications watching these images (`registry/repository`), the tag a webhook announced
+   * as a hint: the registry is asked as usual. Absent on engines that cannot target.
+   */
+  trigger?(images: readonly { readonly image: string; readonly tagHint?: string }[]): Promise<CycleCounters>;
   /** Releases sockets, caches and git locks. Idempotent. */
   dispose(): Promise<void>;
   /** Changes to the applications, when the source can watch; ends when `signal` aborts. */
@@ -234,6 +239,8 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
   return {
     events: engine,
     runOnce: (options) => engine.runOnce(options ?? {}),
+    // The dispatcher triggers one repository per call, so the first image names them all.
+    trigger: (images) => engine.trigger(images[0]?.image ?? ""),
     ...(adapters.source.watch
       ? { watchApplications: (signal: AbortSignal) => adapters.source.watch?.({ signal }) ?? emptyIterable() }
       : {}),

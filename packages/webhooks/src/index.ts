@@ -25,6 +25,7 @@ export {
   WEBHOOK_PARSERS,
   type WebhookReceiver,
   type WebhookReceiverOptions,
+  type WebhookSecrets,
 } from "./receiver.js";
 export { secretsEqual } from "./secret.js";
 export {

@@ -47,10 +47,16 @@ export function resolveWebhookType(name: string): WebhookType | undefined {
   return (WEBHOOK_TYPES as readonly string[]).includes(lower) ? (lower as WebhookType) : ALIASES[lower];
 }
 
+/** A secret per type; absent or empty means none is configured. */
+export type WebhookSecrets = Readonly<Partial<Record<WebhookType, string>>>;
+
 /** Options of {@link createWebhookReceiver}. */
 export interface WebhookReceiverOptions {
-  /** The secret of each type. A type with none is refused unless `requireSecret` is false. */
-  readonly secrets: Readonly<Partial<Record<WebhookType, string>>>;
+  /**
+   * The secret of each type, or a function giving them (called per request, so a rotated Secret applies
+   * without a restart). A type with none is refused unless `requireSecret` is false.
+   */
+  readonly secrets: WebhookSecrets | (() => WebhookSecrets);
   /** Refuse types that have no secret configured. @default true */
   readonly requireSecret?: boolean;
 }
@@ -89,7 +95,8 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         };
       }
       const parser = WEBHOOK_PARSERS[type];
-      const secret = options.secrets[type];
+      const secrets = typeof options.secrets === "function" ? options.secrets() : options.secrets;
+      const secret = secrets[type];
       if (secret !== undefined && secret !== "") {
         const refusal = parser.authenticate(request, secret);
         if (refusal !== undefined) return { ok: false, refusal, type };

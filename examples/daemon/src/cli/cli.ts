@@ -10,6 +10,7 @@ import { readConfigDir } from "../config/config-dir.js";
 import { LOG_LEVELS, type LogLevel, RUN_FLAGS, resolveRunOptions } from "../config/run-options.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import { daemonVersion } from "../version.js";
+import { runWebhookCommand, WEBHOOK_COMMAND_EXCLUDED_FLAGS } from "../webhook/webhook-command.js";
 import { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "../wiring.js";
 import { type CliIo, EXIT } from "./io.js";
 import { type FlagSpec, parseFlags } from "./parse-flags.js";
@@ -54,10 +55,16 @@ export const TEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 export const TEMPLATE_FLAGS: Readonly<Record<string, FlagSpec>> = {};
 
+/** `webhook` takes `run`'s flags, less those about polling. */
+export const WEBHOOK_FLAGS: Readonly<Record<string, FlagSpec>> = Object.fromEntries(
+  Object.entries(RUN_FLAGS).filter(([name]) => !WEBHOOK_COMMAND_EXCLUDED_FLAGS.includes(name)),
+);
+
 /** Collaborators the CLI needs; tests swap the engine. */
 export interface CliDependencies {
   readonly createUpdater?: (config: DaemonConfig) => Promise<DaemonUpdater>;
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
+  readonly onWebhookListening?: (port: number) => void;
 }
 
 /**
@@ -83,6 +90,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDepend
       return EXIT.ok;
     case "run":
       return run(rest, io, deps, usageError);
+    case "webhook":
+      return run(rest, io, deps, usageError, "webhook");
     case "test":
       return test(rest, io, usageError);
     case "template":
@@ -95,6 +104,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDepend
 function help(topic: string | undefined, io: CliIo): number {
   const flags: Record<string, Readonly<Record<string, FlagSpec>>> = {
     run: RUN_FLAGS,
+    webhook: WEBHOOK_FLAGS,
     test: TEST_FLAGS,
     template: TEMPLATE_FLAGS,
   };
@@ -115,11 +125,12 @@ async function run(
   io: CliIo,
   deps: CliDependencies,
   usageError: (message: string, command?: string) => number,
+  command: "run" | "webhook" = "run",
 ): Promise<number> {
-  const parsed = parseFlags(args, RUN_FLAGS);
-  if ("error" in parsed) return usageError(parsed.error, "run");
+  const parsed = parseFlags(args, command === "run" ? RUN_FLAGS : WEBHOOK_FLAGS);
+  if ("error" in parsed) return usageError(parsed.error, command);
   if (parsed.flags.positionals.length > 0) {
-    return usageError(`run takes no arguments, got "${parsed.flags.positionals.join(" ")}"`, "run");
+    return usageError(`${command} takes no arguments, got "${parsed.flags.positionals.join(" ")}"`, command);
   }
   const configDirFlag = parsed.flags.values["config-dir"];
   const configDirPath =
@@ -139,17 +150,20 @@ async function run(
     configDir,
     configDirPath,
     fileExists: existsSync,
+    ...(command === "webhook" ? { webhookDefaults: { enabled: true, port: 8080 } } : {}),
   });
-  if (errors.length > 0) return usageError(errors.join("\n"), "run");
+  if (errors.length > 0) return usageError(errors.join("\n"), command);
   const logger = createLogger({ level: options.logLevel, format: options.logFormat, write: io.stderr });
   try {
-    const result = await runDaemon(options, {
+    const runDeps = {
       logger,
       createUpdater: deps.createUpdater ?? createDaemonUpdater,
       version: daemonVersion(),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(deps.onListening ? { onListening: deps.onListening } : {}),
-    });
+      ...(deps.onWebhookListening ? { onWebhookListening: deps.onWebhookListening } : {}),
+    };
+    const result = command === "run" ? await runDaemon(options, runDeps) : await runWebhookCommand(options, runDeps);
     return result.exitCode;
   } catch (error) {
     logger.error("image-updater stopped", { error: error instanceof Error ? error.message : String(error) });

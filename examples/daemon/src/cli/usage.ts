@@ -3,6 +3,8 @@ import type { FlagSpec } from "./parse-flags.js";
 /** One-paragraph descriptions of the commands, for `help`. */
 export const COMMANDS: Readonly<Record<string, string>> = {
   run: "Runs the updater: checks every annotated Application each interval and writes new images back.",
+  webhook:
+    "Receives registry webhooks only (no polling): each push checks the Applications watching its image (POST /webhook?type=TYPE).",
   test: "Checks which tag an image would be updated to, with the given strategy and filters (IMAGE argument).",
   template: "Renders a commit message template (file PATH, or the default one) with sample changes.",
   version: "Prints the version.",

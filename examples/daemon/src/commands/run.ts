@@ -7,6 +7,7 @@ import { startHttpServer } from "../http/http-server.js";
 import { logUpdaterEvents } from "../logging/event-log.js";
 import type { Logger } from "../logging/logger.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../metrics/metrics.js";
+import { type DaemonWebhook, startDaemonWebhook } from "../webhook/start.js";
 import type { DaemonConfig, DaemonUpdater } from "../wiring.js";
 
 /** Collaborators of {@link runDaemon}; tests replace `createUpdater`. */
@@ -18,6 +19,8 @@ export interface RunDependencies {
   readonly signal?: AbortSignal;
   /** Called once the HTTP servers listen (tests read the chosen ports). */
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
+  /** Called once the webhook receiver listens (`--enable-webhook`). */
+  readonly onWebhookListening?: (port: number) => void;
   readonly metrics?: DaemonMetrics;
 }
 
@@ -54,6 +57,7 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
   let ready = false;
   const servers: HttpServer[] = [];
   let updater: DaemonUpdater | undefined;
+  let webhook: DaemonWebhook | undefined;
   try {
     const ports = await startServers(options, metrics, () => ready, servers, logger);
     deps.onListening?.(ports);
@@ -65,6 +69,11 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     }
     logUpdaterEvents(updater.events, logger);
     metrics.observe(updater.events);
+    if (options.webhook.enabled && !options.once) {
+      webhook = await startWebhook(options, updater, logger, metrics);
+      if (!webhook) return { exitCode: 1, lastCycle: null };
+      deps.onWebhookListening?.(webhook.server.port);
+    }
 
     let lastCycle: CycleCounters | null = null;
     const wake = createWake(deps.signal);
@@ -88,8 +97,37 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle };
   } finally {
+    await webhook?.close().catch(() => undefined);
     await updater?.dispose().catch(() => undefined);
     await Promise.all(servers.map((s) => s.close()));
+  }
+}
+
+/** Starts the receiver over `updater`; logs and returns undefined when it cannot. */
+async function startWebhook(
+  options: RunOptions,
+  updater: DaemonUpdater,
+  logger: Logger,
+  metrics: DaemonMetrics,
+): Promise<DaemonWebhook | undefined> {
+  const trigger = updater.trigger?.bind(updater);
+  if (trigger === undefined) {
+    logger.error("This engine cannot run targeted checks, so webhooks cannot be received");
+    return undefined;
+  }
+  try {
+    return await startDaemonWebhook({
+      options: options.webhook,
+      target: { events: updater.events, trigger },
+      logger,
+      metrics,
+    });
+  } catch (error) {
+    logger.error("Could not start the webhook server", {
+      port: options.webhook.port,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { compileGlob, parseLabelSelectorText } from "@image-updater/core";
 import type { FlagSpec, ParsedFlags } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
+import { RUN_WEBHOOK_FLAGS, resolveWebhookOptions, type WebhookOptions } from "../webhook/webhook-options.js";
 import { formatGoDuration, parseGoDuration } from "./duration.js";
 
 /** Log levels, lowest first, as argocd-image-updater names them. */
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly pullRequests: PullRequestOptions | null;
   /** Flags accepted for compatibility that change nothing here. */
   readonly ignoredFlags: readonly string[];
+  /** The registry webhook receiver (`--enable-webhook`). */
+  readonly webhook: WebhookOptions;
 }
 
 /** Pull-request settings. The token is read from `PULL_REQUEST_TOKEN` only, never from a flag. */
@@ -191,6 +194,7 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
   "warmup-cache": { type: "boolean", help: "accepted for compatibility; the metadata cache is kept on disk instead" },
   "disable-kube-events": { type: "boolean", help: "accepted for compatibility; no Kubernetes events are sent" },
+  ...RUN_WEBHOOK_FLAGS,
 };
 
 const DEFAULT_REGISTRIES_CONF = "/app/config/registries.conf";
@@ -212,6 +216,8 @@ export interface RunOptionInputs {
   readonly configDirPath: string | null;
   /** Whether a default file exists (injected for tests). */
   readonly fileExists: (path: string) => boolean;
+  /** Receiver defaults: off on 8082 for `run`, on 8080 for the `webhook` command. */
+  readonly webhookDefaults?: { readonly enabled: boolean; readonly port: number };
 }
 
 /**
@@ -414,6 +420,12 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     sshKnownHostsExplicit: knownHostsFlag !== null,
     pullRequests: pullRequestOptions(),
     ignoredFlags: ["warmup-cache", "disable-kube-events"].filter((f) => flags.values[f] !== undefined),
+    webhook: resolveWebhookOptions(
+      lookup,
+      parseBoolean,
+      errors,
+      inputs.webhookDefaults ?? { enabled: false, port: 8082 },
+    ),
   };
   if (options.applicationsDir === null) {
     errors.push(

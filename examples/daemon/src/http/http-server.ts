@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A route's answer. */
@@ -26,9 +26,16 @@ export async function startHttpServer(options: {
   readonly port: number;
   readonly host?: string;
   readonly routes: Readonly<Record<string, RouteHandler>>;
+  /** Paths handed to a Node listener whatever the method (the webhook receiver reads POST bodies). */
+  readonly listeners?: Readonly<Record<string, RequestListener>>;
 }): Promise<HttpServer> {
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const listener = options.listeners?.[path];
+    if (listener) {
+      listener(request, response);
+      return;
+    }
     const handler = options.routes[path];
     if (!handler) {
       response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");

@@ -13,6 +13,7 @@ import type { ImageRepository, Platform, RegistryClient, RegistryEndpoint } from
 import { decideUpdate } from "../strategy/decide.js";
 import { findLiveImage, type LiveImage, needsUpdate, resolveCurrentImage } from "../strategy/needs-update.js";
 import type { Decision, StrategyRegistry } from "../strategy/types.js";
+import { listAwaitingHints, type TagHints } from "./tag-hints.js";
 import type { ImageResult } from "./types.js";
 
 /** What the cycle shares between all image checks. */
@@ -24,6 +25,8 @@ export interface ImageCheckContext {
   /** Tag listings of this cycle, keyed by registry, repository and credentials: one request per key. */
   readonly tagLists: Map<string, Promise<readonly string[]>>;
   readonly signal: AbortSignal | undefined;
+  /** Tags webhooks announced, by `registry/repository`: their listing waits for them (see `tag-hints.ts`). */
+  readonly tagHints?: TagHints;
 }
 
 /** The outcome of checking one image. */
@@ -45,10 +48,17 @@ function listTagsOnce(
   const key = JSON.stringify([client.id, repo.registry, repo.repository, credentials ?? null]);
   let tags = context.tagLists.get(key);
   if (tags === undefined) {
-    tags = client.listTags(repo, {
-      ...(credentials === undefined ? {} : { credentials }),
-      ...(context.signal === undefined ? {} : { signal: context.signal }),
-    });
+    const list = (fresh: boolean) =>
+      client.listTags(repo, {
+        ...(credentials === undefined ? {} : { credentials }),
+        ...(context.signal === undefined ? {} : { signal: context.signal }),
+        ...(fresh ? { fresh } : {}),
+      });
+    const hints = context.tagHints?.get(`${config.image.registry}/${config.image.repository}`);
+    tags =
+      hints === undefined
+        ? list(false)
+        : listAwaitingHints(list, hints, context.signal === undefined ? {} : { signal: context.signal });
     context.tagLists.set(key, tags);
   }
   return tags;

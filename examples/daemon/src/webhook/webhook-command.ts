@@ -1,0 +1,84 @@
+/**
+ * The `webhook` command: the receiver alone, no polling. Each accepted push checks the applications that
+ * watch its image; `/healthz` and `/readyz` answer on the receiver's port, `/metrics` on its own.
+ */
+
+import type { RunDependencies, RunResult } from "../commands/run.js";
+import { loadDaemonConfig } from "../commands/run.js";
+import type { RunOptions } from "../config/run-options.js";
+import { startHttpServer } from "../http/http-server.js";
+import { logUpdaterEvents } from "../logging/event-log.js";
+import { createDaemonMetrics } from "../metrics/metrics.js";
+import type { DaemonUpdater } from "../wiring.js";
+import { type DaemonWebhook, startDaemonWebhook } from "./start.js";
+
+/** `run` flags that mean nothing without polling. */
+export const WEBHOOK_COMMAND_EXCLUDED_FLAGS: readonly string[] = ["interval", "once", "enable-webhook", "health-port"];
+
+/** Runs the receiver until `deps.signal` aborts. */
+export async function runWebhookCommand(options: RunOptions, deps: RunDependencies): Promise<RunResult> {
+  const { logger } = deps;
+  logger.info(`image-updater ${deps.version} starting the webhook receiver`, {
+    loglevel: options.logLevel,
+    webhookport: options.webhook.port,
+    metricsport: options.metricsPort ?? "off",
+    dryrun: options.dryRun,
+  });
+  const config = await loadDaemonConfig(options, logger);
+  if (!config) return { exitCode: 1, lastCycle: null };
+  const metrics = deps.metrics ?? createDaemonMetrics();
+  let updater: DaemonUpdater | undefined;
+  let webhook: DaemonWebhook | undefined;
+  const metricsServer =
+    options.metricsPort === null
+      ? undefined
+      : await startHttpServer({
+          port: options.metricsPort,
+          routes: {
+            "/metrics": async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.text() }),
+          },
+        });
+  try {
+    try {
+      updater = await deps.createUpdater(config);
+    } catch (error) {
+      logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
+      return { exitCode: 1, lastCycle: null };
+    }
+    logUpdaterEvents(updater.events, logger);
+    metrics.observe(updater.events);
+    const trigger = updater.trigger?.bind(updater);
+    if (trigger === undefined) {
+      logger.error("This engine cannot run targeted checks, so webhooks cannot be received");
+      return { exitCode: 1, lastCycle: null };
+    }
+    const ok = { status: 200, contentType: "text/plain; charset=utf-8", body: "OK" };
+    try {
+      webhook = await startDaemonWebhook({
+        options: options.webhook,
+        target: { events: updater.events, trigger },
+        logger,
+        metrics,
+        routes: { "/readyz": () => ok },
+      });
+    } catch (error) {
+      logger.error("Could not start the webhook server", {
+        port: options.webhook.port,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return { exitCode: 1, lastCycle: null };
+    }
+    deps.onListening?.({ health: webhook.server.port, metrics: metricsServer?.port ?? null });
+    deps.onWebhookListening?.(webhook.server.port);
+    await new Promise<void>((resolve) => {
+      if (deps.signal === undefined || deps.signal.aborted) return resolve();
+      deps.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    logger.info("Received termination signal, shutting down");
+    return { exitCode: 0, lastCycle: null };
+  } finally {
+    await webhook?.close().catch(() => undefined);
+    await updater?.dispose().catch(() => undefined);
+    await metricsServer?.close();
+  }
+}
