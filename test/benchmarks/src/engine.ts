@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createBareRepo, pushImages, readBranchLog, startGitHttpServer, startRegistry } from "@image-updater/bench";
 import {
   type Application,
   type ApplicationSource,
@@ -15,7 +16,6 @@ import {
 } from "@image-updater/core";
 import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
 import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
-import { createBareRepo, pushImages, readBranchLog, startGitHttpServer, startRegistry } from "../src/bench/index.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 const GIT_AUTH = { username: "bench", password: "bench-password" };

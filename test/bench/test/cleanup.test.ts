@@ -17,7 +17,7 @@ import {
   startScriptedRegistry,
   startSshGitServer,
   tempDir,
-} from "../src/bench/index.js";
+} from "../src/index.js";
 
 // Real services can be slow on a loaded machine: generous timeouts, and no timing assertions.
 describe("bench cleanup", { timeout: 120_000 }, () => {
@@ -68,7 +68,7 @@ describe("bench cleanup", { timeout: 120_000 }, () => {
   it("a test process killed with SIGKILL still leaves nothing behind (the reaper cleans up)", async () => {
     const scriptDir = tempDir("sigkill");
     const script = join(scriptDir, "victim.mts");
-    const bench = fileURLToPath(new URL("../src/bench/index.ts", import.meta.url));
+    const bench = fileURLToPath(new URL("../src/index.ts", import.meta.url));
     await writeFile(
       script,
       `import { startRegistry, tempDir } from ${JSON.stringify(bench)};\n` +
@@ -79,7 +79,9 @@ describe("bench cleanup", { timeout: 120_000 }, () => {
     );
     // tsx as a loader (not its CLI, which would run the script in a grandchild we could not SIGKILL).
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-    const victim = spawn(process.execPath, ["--import", tsx, script], { stdio: ["ignore", "pipe", "inherit"] });
+    const victim = spawn(process.execPath, ["--conditions=@image-updater/source", "--import", tsx, script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const started = await new Promise<{ pid: number; dirs: string[] }>((resolve) =>
       victim.stdout.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()))),
     );

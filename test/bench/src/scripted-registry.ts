@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { type BuiltContent, buildImage, type ImageSpec, MEDIA_TYPES } from "@image-updater/conformance";
 import { listenLoopback, parseBasicAuth } from "./http-server.js";
-import { type BuiltContent, buildImage, type ImageSpec } from "./image-builder.js";
-import { MEDIA_TYPES } from "./media-types.js";
 import { trackService, untrackService } from "./resources.js";
 
 /** A scripted misbehaviour, applied to requests whose path matches. */

@@ -9,7 +9,7 @@ import {
   type ScriptedRegistry,
   type ScriptedRegistryScript,
   startScriptedRegistry,
-} from "../src/bench/index.js";
+} from "../src/index.js";
 
 const exec = promisify(execFile);
 const TAGS = ["1.0.0", "1.0.1", "1.1.0", "2.0.0", "2.1.0", "3.0.0", "latest"];

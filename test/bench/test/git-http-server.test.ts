@@ -15,7 +15,7 @@ import {
   readBranchLog,
   startGitHttpServer,
   tempDir,
-} from "../src/bench/index.js";
+} from "../src/index.js";
 
 const exec = promisify(execFile);
 

@@ -5,8 +5,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
-import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
 import {
   cleanupBench,
   type ImageSpec,
@@ -15,7 +13,9 @@ import {
   type ScriptedRegistryScript,
   startRegistry,
   startScriptedRegistry,
-} from "../src/bench/index.js";
+} from "@image-updater/bench";
+import { type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
+import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
 
 const APPLICATIONS = 50;
 const REPOSITORIES = ["team/api", "team/web", "team/worker"];

@@ -14,7 +14,7 @@ import {
   type SshGitServer,
   startSshGitServer,
   tempDir,
-} from "../src/bench/index.js";
+} from "../src/index.js";
 
 const exec = promisify(execFile);
 

@@ -6,9 +6,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createBareRepo, type GitHttpServer, readBranchLog, startGitHttpServer } from "@image-updater/bench";
 import type { CommitRequest } from "@image-updater/core";
 import { createCliGitWriter, type GitOperationEvent, mergeCommitRequests } from "@image-updater/git-adapters";
-import { createBareRepo, type GitHttpServer, readBranchLog, startGitHttpServer } from "../src/bench/index.js";
 
 const AUTH = { username: "bench", password: "bench-password" };
 

@@ -3,6 +3,19 @@
  * pusher, a scripted registry for what Distribution 2.8 cannot do, and git servers over HTTP and SSH.
  * Everything binds 127.0.0.1 on ephemeral ports and is cleaned up by PID and temp dir on stop().
  */
+
+export {
+  ACCEPT_ALL_MANIFESTS,
+  type BuiltContent,
+  type BuiltImage,
+  type BuiltManifest,
+  buildImage,
+  type ImageSpec,
+  type ImageSpecPlatform as Platform,
+  MEDIA_TYPES,
+  sha256Digest,
+  toPlatform,
+} from "@image-updater/conformance";
 export {
   createSelfSignedCertificate,
   type SelfSignedCertificate,
@@ -25,18 +38,7 @@ export {
   readBranchFiles,
   readBranchLog,
 } from "./git-repo.js";
-export {
-  type BuiltContent,
-  type BuiltImage,
-  type BuiltManifest,
-  buildImage,
-  type ImageSpec,
-  type Platform,
-  sha256Digest,
-  toPlatform,
-} from "./image-builder.js";
 export { type PushedImage, type PushImagesOptions, pushImage, pushImages } from "./image-pusher.js";
-export { ACCEPT_ALL_MANIFESTS, MEDIA_TYPES } from "./media-types.js";
 export { type RegistryOptions, type RegistryServer, startRegistry } from "./registry.js";
 export { parseAuthChallenge, type RegistryTarget } from "./registry-http-client.js";
 export {

@@ -14,7 +14,7 @@ import {
   type RegistryServer,
   startRegistry,
   tempDir,
-} from "../src/bench/index.js";
+} from "../src/index.js";
 
 const exec = promisify(execFile);
 

@@ -1,5 +1,11 @@
+import {
+  type BuiltContent,
+  type BuiltImage,
+  buildImage,
+  type ImageSpec,
+  type ImageSpecPlatform as Platform,
+} from "@image-updater/conformance";
 import { BenchError } from "./errors.js";
-import { type BuiltContent, type BuiltImage, buildImage, type ImageSpec, type Platform } from "./image-builder.js";
 import { createRegistryHttpClient, type RegistryHttpClient, type RegistryTarget } from "./registry-http-client.js";
 
 /** What a push stored. */

@@ -12,7 +12,7 @@ import {
   withRegistryPolicies,
 } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
-import { buildImage, type ImageSpec, toPlatform } from "../bench/index.js";
+import { buildImage, type ImageSpec, toPlatform } from "./image-builder.js";
 
 /** Images per repository, in the bench's {@link ImageSpec} form (what `pushImages` and `buildImage` take). */
 export type RegistrySeed = Readonly<Record<string, readonly ImageSpec[]>>;
