@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { arch } from "node:os";
 import { ImageUpdaterError } from "@image-updater/core";
+import type { WebhookSecrets } from "@image-updater/webhooks";
 import { runDaemon } from "../commands/run.js";
 import { renderSampleTemplate } from "../commands/template.js";
 import { TestImageUsageError, testImage } from "../commands/test-image.js";
@@ -65,6 +66,8 @@ export interface CliDependencies {
   readonly createUpdater?: (config: DaemonConfig) => Promise<DaemonUpdater>;
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
   readonly onWebhookListening?: (port: number) => void;
+  /** Webhook secrets from a Kubernetes Secret (see `RunDependencies.webhookSecrets`). */
+  readonly webhookSecrets?: () => WebhookSecrets;
 }
 
 /**
@@ -162,6 +165,7 @@ async function run(
       ...(io.signal ? { signal: io.signal } : {}),
       ...(deps.onListening ? { onListening: deps.onListening } : {}),
       ...(deps.onWebhookListening ? { onWebhookListening: deps.onWebhookListening } : {}),
+      ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
     };
     const result = command === "run" ? await runDaemon(options, runDeps) : await runWebhookCommand(options, runDeps);
     return result.exitCode;

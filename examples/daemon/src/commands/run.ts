@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { ApplicationEvent, CycleCounters } from "@image-updater/core";
+import type { WebhookSecrets } from "@image-updater/webhooks";
 import { formatGoDuration } from "../config/duration.js";
 import type { RunOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
@@ -21,6 +22,11 @@ export interface RunDependencies {
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
   /** Called once the webhook receiver listens (`--enable-webhook`). */
   readonly onWebhookListening?: (port: number) => void;
+  /**
+   * Webhook secrets from elsewhere, read per delivery: in Kubernetes mode, the Secret
+   * `argocd-image-updater-secret` through `webhookSecretsFromSecretData`. Flags and environment win.
+   */
+  readonly webhookSecrets?: () => WebhookSecrets;
   readonly metrics?: DaemonMetrics;
 }
 
@@ -70,7 +76,7 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     logUpdaterEvents(updater.events, logger);
     metrics.observe(updater.events);
     if (options.webhook.enabled && !options.once) {
-      webhook = await startWebhook(options, updater, logger, metrics);
+      webhook = await startWebhook(options, updater, logger, metrics, deps.webhookSecrets);
       if (!webhook) return { exitCode: 1, lastCycle: null };
       deps.onWebhookListening?.(webhook.server.port);
     }
@@ -109,6 +115,7 @@ async function startWebhook(
   updater: DaemonUpdater,
   logger: Logger,
   metrics: DaemonMetrics,
+  extraSecrets: (() => WebhookSecrets) | undefined,
 ): Promise<DaemonWebhook | undefined> {
   const trigger = updater.trigger?.bind(updater);
   if (trigger === undefined) {
@@ -121,6 +128,7 @@ async function startWebhook(
       target: { events: updater.events, trigger },
       logger,
       metrics,
+      ...(extraSecrets ? { extraSecrets } : {}),
     });
   } catch (error) {
     logger.error("Could not start the webhook server", {

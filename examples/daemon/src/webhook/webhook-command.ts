@@ -60,6 +60,7 @@ export async function runWebhookCommand(options: RunOptions, deps: RunDependenci
         logger,
         metrics,
         routes: { "/readyz": () => ok },
+        ...(deps.webhookSecrets ? { extraSecrets: deps.webhookSecrets } : {}),
       });
     } catch (error) {
       logger.error("Could not start the webhook server", {
