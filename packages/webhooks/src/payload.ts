@@ -49,6 +49,18 @@ export function stringAt(object: JsonObject, key: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+/**
+ * The repository named by `fullNameKey` of `repository`, else `namespace/name` (Docker Hub and Aliyun name
+ * it both ways); `name` alone only when `nameAlone` (a Docker Hub official image).
+ */
+export function repositoryName(repository: JsonObject, fullNameKey: string, nameAlone = false): string | undefined {
+  const namespace = stringAt(repository, "namespace");
+  const name = stringAt(repository, "name");
+  if (stringAt(repository, fullNameKey) !== undefined) return stringAt(repository, fullNameKey);
+  if (namespace !== undefined && name !== undefined) return `${namespace}/${name}`;
+  return nameAlone ? name : undefined;
+}
+
 /** The host of a URL or of `host[:port]/path` text; undefined when there is none. */
 export function hostOf(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;

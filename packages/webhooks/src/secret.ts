@@ -33,6 +33,11 @@ export function checkSharedSecret(
   return secretsEqual(given, secret) ? undefined : secretInvalid();
 }
 
+/** The check of senders that can send no header and put the secret in the URL (`?secret=`). */
+export function checkQuerySecret(request: WebhookRequest, secret: string): WebhookRefusal | undefined {
+  return checkSharedSecret(request.query.secret, secret, "the ?secret= query parameter");
+}
+
 /** Checks GitHub's `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */
 export function checkHubSignature(request: WebhookRequest, secret: string): WebhookRefusal | undefined {
   const header = request.headers["x-hub-signature-256"];

@@ -3,23 +3,30 @@
  * `?secret=`. The registry host is `?registry_url=` when given (enterprise instances have their own),
  * else `registry.<region>.aliyuncs.com`.
  */
-import { hostOf, ignored, isRefusal, jsonBody, objectAt, onePush, pushEvent, refused, stringAt } from "../payload.js";
-import { checkSharedSecret } from "../secret.js";
+import {
+  hostOf,
+  ignored,
+  isRefusal,
+  jsonBody,
+  objectAt,
+  onePush,
+  pushEvent,
+  refused,
+  repositoryName,
+  stringAt,
+} from "../payload.js";
+import { checkQuerySecret } from "../secret.js";
 import type { WebhookParser } from "../types.js";
 
 /** Reads Aliyun ACR push webhooks. */
 export const aliyunAcrParser: WebhookParser = {
   type: "aliyun-acr",
-  authenticate: (request, secret) => checkSharedSecret(request.query.secret, secret, "the ?secret= query parameter"),
+  authenticate: checkQuerySecret,
   parse(request) {
     const body = jsonBody(request);
     if (isRefusal(body)) return refused(body);
     const repository = objectAt(body, "repository");
-    const namespace = stringAt(repository, "namespace");
-    const name = stringAt(repository, "name");
-    const fullName =
-      stringAt(repository, "repo_full_name") ??
-      (namespace !== undefined && name !== undefined ? `${namespace}/${name}` : undefined);
+    const fullName = repositoryName(repository, "repo_full_name");
     if (fullName === undefined) return ignored("the payload names no repository.repo_full_name");
     const region = stringAt(repository, "region");
     const registry =

@@ -3,23 +3,29 @@
  * (Docker Hub cannot send headers, so the secret travels in the URL).
  */
 import { DOCKER_HUB_REGISTRY } from "@image-updater/core";
-import { ignored, isRefusal, jsonBody, objectAt, onePush, pushEvent, refused, stringAt } from "../payload.js";
-import { checkSharedSecret } from "../secret.js";
+import {
+  ignored,
+  isRefusal,
+  jsonBody,
+  objectAt,
+  onePush,
+  pushEvent,
+  refused,
+  repositoryName,
+  stringAt,
+} from "../payload.js";
+import { checkQuerySecret } from "../secret.js";
 import type { WebhookParser } from "../types.js";
 
 /** Reads Docker Hub repository webhooks. */
 export const dockerHubParser: WebhookParser = {
   type: "docker.io",
-  authenticate: (request, secret) => checkSharedSecret(request.query.secret, secret, "the ?secret= query parameter"),
+  authenticate: checkQuerySecret,
   parse(request) {
     const body = jsonBody(request);
     if (isRefusal(body)) return refused(body);
     const repository = objectAt(body, "repository");
-    const namespace = stringAt(repository, "namespace");
-    const name = stringAt(repository, "name");
-    const repoName =
-      stringAt(repository, "repo_name") ??
-      (namespace !== undefined && name !== undefined ? `${namespace}/${name}` : name);
+    const repoName = repositoryName(repository, "repo_name", true);
     if (repoName === undefined) return ignored("the payload names no repository (repository.repo_name)");
     return onePush(pushEvent(DOCKER_HUB_REGISTRY, repoName, stringAt(objectAt(body, "push_data"), "tag")));
   },

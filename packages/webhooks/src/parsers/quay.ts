@@ -4,7 +4,7 @@
  */
 import { DOCKER_HUB_REGISTRY } from "@image-updater/core";
 import { hostOf, ignored, isObject, isRefusal, jsonBody, pushEvent, refused, stringAt } from "../payload.js";
-import { checkSharedSecret } from "../secret.js";
+import { checkQuerySecret } from "../secret.js";
 import type { RegistryPushEvent, WebhookParser } from "../types.js";
 
 function updatedTags(value: unknown): string[] {
@@ -16,7 +16,7 @@ function updatedTags(value: unknown): string[] {
 /** Reads Quay (quay.io or self-hosted) repository push notifications. */
 export const quayParser: WebhookParser = {
   type: "quay.io",
-  authenticate: (request, secret) => checkSharedSecret(request.query.secret, secret, "the ?secret= query parameter"),
+  authenticate: checkQuerySecret,
   parse(request) {
     const body = jsonBody(request);
     if (isRefusal(body)) return refused(body);
