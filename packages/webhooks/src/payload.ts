@@ -111,6 +111,22 @@ export function refused(refusal: WebhookRefusal): WebhookParseResult {
   return { ok: false, refusal };
 }
 
+/**
+ * A parser of JSON payloads: refuses a Content-Type that is none of `accepted` (when given) and a body that
+ * is not one JSON object, then hands the object to `read`.
+ */
+export function jsonParser(
+  read: (body: JsonObject, request: WebhookRequest) => WebhookParseResult,
+  accepted?: readonly string[],
+): (request: WebhookRequest) => WebhookParseResult {
+  return (request) => {
+    const mediaType = accepted === undefined ? undefined : checkContentType(request, accepted);
+    if (mediaType !== undefined) return refused(mediaType);
+    const body = jsonBody(request);
+    return isRefusal(body) ? refused(body) : read(body, request);
+  };
+}
+
 /** Refuses a Content-Type that is none of `accepted` (substring match, as senders add parameters). */
 export function checkContentType(request: WebhookRequest, accepted: readonly string[]): WebhookRefusal | undefined {
   const type = (request.headers["content-type"] ?? "").toLowerCase();

@@ -3,18 +3,7 @@
  * `?secret=`. The registry host is `?registry_url=` when given (enterprise instances have their own),
  * else `registry.<region>.aliyuncs.com`.
  */
-import {
-  hostOf,
-  ignored,
-  isRefusal,
-  jsonBody,
-  objectAt,
-  onePush,
-  pushEvent,
-  refused,
-  repositoryName,
-  stringAt,
-} from "../payload.js";
+import { hostOf, ignored, jsonParser, objectAt, onePush, pushEvent, repositoryName, stringAt } from "../payload.js";
 import { checkQuerySecret } from "../secret.js";
 import type { WebhookParser } from "../types.js";
 
@@ -22,9 +11,7 @@ import type { WebhookParser } from "../types.js";
 export const aliyunAcrParser: WebhookParser = {
   type: "aliyun-acr",
   authenticate: checkQuerySecret,
-  parse(request) {
-    const body = jsonBody(request);
-    if (isRefusal(body)) return refused(body);
+  parse: jsonParser((body, request) => {
     const repository = objectAt(body, "repository");
     const fullName = repositoryName(repository, "repo_full_name");
     if (fullName === undefined) return ignored("the payload names no repository.repo_full_name");
@@ -35,5 +22,5 @@ export const aliyunAcrParser: WebhookParser = {
       return ignored("the payload names no repository.region: add ?registry_url=HOST to the webhook URL");
     }
     return onePush(pushEvent(registry, fullName, stringAt(objectAt(body, "push_data"), "tag")));
-  },
+  }),
 };

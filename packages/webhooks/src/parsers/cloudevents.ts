@@ -5,12 +5,10 @@
  * `X-Webhook-Secret` (EventBridge connections can add either).
  */
 import {
-  checkContentType,
   hostOf,
   ignored,
-  isRefusal,
   type JsonObject,
-  jsonBody,
+  jsonParser,
   objectAt,
   onePush,
   pushEvent,
@@ -92,14 +90,13 @@ export const cloudEventsParser: WebhookParser = {
       secret,
       "the ?secret= query parameter or the X-Webhook-Secret header",
     ),
-  parse(request) {
-    const mediaType = checkContentType(request, ["application/json", "application/cloudevents+json"]);
-    if (mediaType !== undefined) return refused(mediaType);
-    const body = jsonBody(request);
-    if (isRefusal(body)) return refused(body);
-    if (stringAt(body, "source") === "aws.ecr" && stringAt(body, "detail-type") === "ECR Image Action") {
-      return parseEventBridgeEcr(body);
-    }
-    return parseCloudEvent(body);
-  },
+  parse: jsonParser(
+    (body) => {
+      if (stringAt(body, "source") === "aws.ecr" && stringAt(body, "detail-type") === "ECR Image Action") {
+        return parseEventBridgeEcr(body);
+      }
+      return parseCloudEvent(body);
+    },
+    ["application/json", "application/cloudevents+json"],
+  ),
 };

@@ -6,18 +6,7 @@
  * without `Bearer ` (the endpoint's `headers`). `?registry_url=HOST` names the registry when the host the
  * pusher used is not the one applications name.
  */
-import {
-  checkContentType,
-  hostOf,
-  ignored,
-  isObject,
-  isRefusal,
-  jsonBody,
-  objectAt,
-  pushEvent,
-  refused,
-  stringAt,
-} from "../payload.js";
+import { hostOf, ignored, isObject, jsonParser, objectAt, pushEvent, refused, stringAt } from "../payload.js";
 import { authorizationToken, checkSharedSecret } from "../secret.js";
 import type { RegistryPushEvent, WebhookParser } from "../types.js";
 
@@ -33,28 +22,27 @@ export const distributionParser: WebhookParser = {
       secret,
       "the Authorization header (notifications.endpoints[].headers.Authorization)",
     ),
-  parse(request) {
-    const mediaType = checkContentType(request, [DISTRIBUTION_EVENTS_MEDIA_TYPE, "application/json"]);
-    if (mediaType !== undefined) return refused(mediaType);
-    const body = jsonBody(request);
-    if (isRefusal(body)) return refused(body);
-    if (!Array.isArray(body.events))
-      return refused({ code: "MALFORMED", status: 400, message: "the envelope has no events list" });
-    const override = hostOf(request.query.registry_url);
-    const events: RegistryPushEvent[] = [];
-    for (const entry of body.events.filter(isObject)) {
-      const target = objectAt(entry, "target");
-      const tag = stringAt(target, "tag");
-      // A blob upload is a push too, without a tag; a manifest pushed by digest changes no tag list.
-      if (stringAt(entry, "action") !== "push" || tag === undefined) continue;
-      const repository = stringAt(target, "repository");
-      const registry = override ?? hostOf(stringAt(objectAt(entry, "request"), "host"));
-      if (repository === undefined || registry === undefined) continue;
-      const event = pushEvent(registry, repository, tag, stringAt(target, "digest"));
-      if ("code" in event) return refused(event);
-      events.push(event);
-    }
-    if (events.length === 0) return ignored("the envelope holds no tagged manifest push (pulls, mounts, blobs)");
-    return { ok: true, events };
-  },
+  parse: jsonParser(
+    (body, request) => {
+      if (!Array.isArray(body.events))
+        return refused({ code: "MALFORMED", status: 400, message: "the envelope has no events list" });
+      const override = hostOf(request.query.registry_url);
+      const events: RegistryPushEvent[] = [];
+      for (const entry of body.events.filter(isObject)) {
+        const target = objectAt(entry, "target");
+        const tag = stringAt(target, "tag");
+        // A blob upload is a push too, without a tag; a manifest pushed by digest changes no tag list.
+        if (stringAt(entry, "action") !== "push" || tag === undefined) continue;
+        const repository = stringAt(target, "repository");
+        const registry = override ?? hostOf(stringAt(objectAt(entry, "request"), "host"));
+        if (repository === undefined || registry === undefined) continue;
+        const event = pushEvent(registry, repository, tag, stringAt(target, "digest"));
+        if ("code" in event) return refused(event);
+        events.push(event);
+      }
+      if (events.length === 0) return ignored("the envelope holds no tagged manifest push (pulls, mounts, blobs)");
+      return { ok: true, events };
+    },
+    [DISTRIBUTION_EVENTS_MEDIA_TYPE, "application/json"],
+  ),
 };

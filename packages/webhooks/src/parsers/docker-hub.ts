@@ -3,17 +3,7 @@
  * (Docker Hub cannot send headers, so the secret travels in the URL).
  */
 import { DOCKER_HUB_REGISTRY } from "@image-updater/core";
-import {
-  ignored,
-  isRefusal,
-  jsonBody,
-  objectAt,
-  onePush,
-  pushEvent,
-  refused,
-  repositoryName,
-  stringAt,
-} from "../payload.js";
+import { ignored, jsonParser, objectAt, onePush, pushEvent, repositoryName, stringAt } from "../payload.js";
 import { checkQuerySecret } from "../secret.js";
 import type { WebhookParser } from "../types.js";
 
@@ -21,12 +11,10 @@ import type { WebhookParser } from "../types.js";
 export const dockerHubParser: WebhookParser = {
   type: "docker.io",
   authenticate: checkQuerySecret,
-  parse(request) {
-    const body = jsonBody(request);
-    if (isRefusal(body)) return refused(body);
+  parse: jsonParser((body) => {
     const repository = objectAt(body, "repository");
     const repoName = repositoryName(repository, "repo_name", true);
     if (repoName === undefined) return ignored("the payload names no repository (repository.repo_name)");
     return onePush(pushEvent(DOCKER_HUB_REGISTRY, repoName, stringAt(objectAt(body, "push_data"), "tag")));
-  },
+  }),
 };

@@ -2,7 +2,7 @@
  * Harbor: `{type: PUSH_ARTIFACT, event_data: {resources: [{tag, resource_url}], repository: {repo_full_name}}}`,
  * secret in the `Authorization` header (Harbor's "Auth Header" field, sent as typed).
  */
-import { hostOf, ignored, isObject, isRefusal, jsonBody, objectAt, pushEvent, refused, stringAt } from "../payload.js";
+import { hostOf, ignored, isObject, jsonParser, objectAt, pushEvent, refused, stringAt } from "../payload.js";
 import { authorizationToken, checkSharedSecret } from "../secret.js";
 import type { RegistryPushEvent, WebhookParser } from "../types.js";
 
@@ -11,9 +11,7 @@ export const harborParser: WebhookParser = {
   type: "harbor",
   authenticate: (request, secret) =>
     checkSharedSecret(authorizationToken(request), secret, "the Authorization header (Harbor's Auth Header)"),
-  parse(request) {
-    const body = jsonBody(request);
-    if (isRefusal(body)) return refused(body);
+  parse: jsonParser((body) => {
     const type = stringAt(body, "type");
     if (type !== "PUSH_ARTIFACT") return ignored(`event type ${type ?? "(none)"} is not PUSH_ARTIFACT`);
     const data = objectAt(body, "event_data");
@@ -31,5 +29,5 @@ export const harborParser: WebhookParser = {
       events.push(event);
     }
     return { ok: true, events };
-  },
+  }),
 };

@@ -3,7 +3,7 @@
  * `updated_tags` is a list in Quay's current documentation and a tag → image map in older deliveries.
  */
 import { DOCKER_HUB_REGISTRY } from "@image-updater/core";
-import { hostOf, ignored, isObject, isRefusal, jsonBody, pushEvent, refused, stringAt } from "../payload.js";
+import { hostOf, ignored, isObject, jsonParser, pushEvent, refused, stringAt } from "../payload.js";
 import { checkQuerySecret } from "../secret.js";
 import type { RegistryPushEvent, WebhookParser } from "../types.js";
 
@@ -17,9 +17,7 @@ function updatedTags(value: unknown): string[] {
 export const quayParser: WebhookParser = {
   type: "quay.io",
   authenticate: checkQuerySecret,
-  parse(request) {
-    const body = jsonBody(request);
-    if (isRefusal(body)) return refused(body);
+  parse: jsonParser((body) => {
     const repository = stringAt(body, "repository");
     if (repository === undefined) return ignored("the payload names no repository");
     // A self-hosted Quay names itself in docker_url; quay.io otherwise.
@@ -33,5 +31,5 @@ export const quayParser: WebhookParser = {
       events.push(event);
     }
     return { ok: true, events };
-  },
+  }),
 };
