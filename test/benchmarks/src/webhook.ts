@@ -36,6 +36,11 @@ export interface WebhookScenarioOptions {
    * wait out the engine's look-agains. @default false
    */
   readonly announceMissingTag?: boolean;
+  /**
+   * After the pushes, push one more tag and deliver this many notifications for it at once (the real one
+   * plus signed copies), then count the tag listings they cost. @default 0 (no burst)
+   */
+  readonly burst?: number;
 }
 
 /** What the scenario measured. */
@@ -49,11 +54,13 @@ export interface WebhookScenarioResult {
   readonly lastTagOnMain: boolean;
   /** Commits on `main` after the signed notification for a missing tag (0 when all is well). */
   readonly commitsAfterMissingTag: number;
+  /** Tag listings the burst cost, and whether its tag was committed; absent without a burst. */
+  readonly burst?: { readonly notifications: number; readonly tagListings: number; readonly committed: boolean };
   /** The daemon's figure per committed push: delivery received to write-back done. */
   readonly daemonMs: readonly number[];
   /** Manifest PUT started to the daemon's write-back log line. */
   readonly pushToCommitMs: readonly number[];
-  /** `GET /v2/<repository>/tags/list` the daemon sent during the pushes, by repository. */
+  /** `GET /v2/<repository>/tags/list` the daemon sent during the pushes (not the burst), by repository. */
   readonly tagListings: Readonly<Record<string, number>>;
   /** Responses to deliveries that must be refused: wrong secret, no secret, unknown type. */
   readonly refusedStatuses: readonly number[];
@@ -189,14 +196,15 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
     const before = proxy.requests.length;
 
     const refusedStatuses: number[] = [];
-    const envelope = JSON.stringify({
-      events: [{ action: "push", target: { repository: WATCHED, tag: "9.9.9" }, request: { host: registry.host } }],
-    });
-    const deliver = (query: string, headers: Record<string, string>) =>
+    const envelope = (tag: string) =>
+      JSON.stringify({
+        events: [{ action: "push", target: { repository: WATCHED, tag }, request: { host: registry.host } }],
+      });
+    const deliver = (query: string, headers: Record<string, string>, tag = "9.9.9") =>
       fetch(`http://127.0.0.1:${port}/webhook?${query}`, {
         method: "POST",
         headers: { "content-type": "application/vnd.docker.distribution.events.v1+json", ...headers },
-        body: envelope,
+        body: envelope(tag),
       }).then((response) => response.status);
     refusedStatuses.push(await deliver("type=distribution", { authorization: "Bearer forged" }));
     refusedStatuses.push(await deliver("type=distribution", {}));
@@ -219,23 +227,39 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
         pushToCommitMs.push((written.get(tag) ?? started) - started);
       }
     }
-    const last = `1.${options.pushes}.0`;
-    const files = await readBranchFiles(bare, "main");
-    const lastTagOnMain = files["app/deployment.yaml"]?.includes(`${image}:${last}\n`) ?? false;
-    const commits = (await readBranchLog(bare, "main")).length - 1;
-    let commitsAfterMissingTag = 0;
-    if (options.announceMissingTag) {
-      await deliver("type=distribution", { authorization: `Bearer ${SECRET}` });
-      // Longer than the engine's bounded look-agains (about 3 s).
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-      commitsAfterMissingTag = (await readBranchLog(bare, "main")).length - 1 - commits;
-    }
-
     const tagListings: Record<string, number> = {};
     for (const request of proxy.requests.slice(before)) {
       const repository = /^\/v2\/(?<repo>.+)\/tags\/list/.exec(request.url)?.groups?.repo;
       if (repository !== undefined) tagListings[repository] = (tagListings[repository] ?? 0) + 1;
     }
+    const last = `1.${options.pushes}.0`;
+    const files = await readBranchFiles(bare, "main");
+    const lastTagOnMain = files["app/deployment.yaml"]?.includes(`${image}:${last}\n`) ?? false;
+    const commits = (await readBranchLog(bare, "main")).length - 1;
+    let burst: WebhookScenarioResult["burst"];
+    if (options.burst !== undefined && options.burst > 0) {
+      const tag = "2.0.0";
+      const from = proxy.requests.length;
+      await pushImage(registry, WATCHED, { tags: [tag], created: "2026-03-01T00:00:00Z" });
+      const copies = Array.from({ length: options.burst - 1 }, () =>
+        deliver("type=distribution", { authorization: `Bearer ${SECRET}` }, tag),
+      );
+      await Promise.all(copies);
+      const done = await until(() => written.has(tag), timeoutMs);
+      // The follow-up the copies joined runs after the write; give it time to list and find nothing new.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const listings = proxy.requests.slice(from).filter((r) => r.url.startsWith(`/v2/${WATCHED}/tags/list`)).length;
+      burst = { notifications: options.burst, tagListings: listings, committed: done };
+    }
+    let commitsAfterMissingTag = 0;
+    if (options.announceMissingTag) {
+      const before = (await readBranchLog(bare, "main")).length;
+      await deliver("type=distribution", { authorization: `Bearer ${SECRET}` });
+      // Longer than the engine's bounded look-agains (about 3 s).
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      commitsAfterMissingTag = (await readBranchLog(bare, "main")).length - before;
+    }
+
     const metrics = metricsPort === null ? "" : await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     return {
       pushes: options.pushes,
@@ -243,6 +267,7 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
       commits,
       lastTagOnMain,
       commitsAfterMissingTag,
+      ...(burst === undefined ? {} : { burst }),
       daemonMs,
       pushToCommitMs,
       tagListings,
@@ -259,7 +284,7 @@ export async function runWebhookScenario(options: WebhookScenarioOptions): Promi
 
 /** `pnpm bench`: 25 pushes, then p50 / p99 of both figures and the listings per repository. */
 export async function main(): Promise<WebhookScenarioResult> {
-  const result = await runWebhookScenario({ pushes: 25 });
+  const result = await runWebhookScenario({ pushes: 25, burst: 50 });
   const row = (name: string, values: readonly number[]) => ({
     figure: name,
     samples: values.length,
@@ -274,5 +299,10 @@ export async function main(): Promise<WebhookScenarioResult> {
   console.log(
     `${result.committed}/${result.pushes} pushes committed (${result.commits} commits); tag listings during the pushes: ${JSON.stringify(result.tagListings)}; forged deliveries answered ${result.refusedStatuses.join(", ")}`,
   );
+  if (result.burst !== undefined) {
+    console.log(
+      `burst of ${result.burst.notifications} notifications for one push: ${result.burst.tagListings} tag listing(s), ${result.burst.committed ? "committed" : "NOT committed"}`,
+    );
+  }
   return result;
 }
