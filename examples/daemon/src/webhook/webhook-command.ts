@@ -4,8 +4,8 @@
  */
 
 import type { RunDependencies, RunResult } from "../commands/run.js";
-import { loadDaemonConfig } from "../commands/run.js";
-import type { RunOptions } from "../config/run-options.js";
+import { aborted, loadDaemonConfig } from "../commands/run.js";
+import type { RunCommandOptions } from "../config/run-options.js";
 import { startHttpServer } from "../http/http-server.js";
 import { logUpdaterEvents } from "../logging/event-log.js";
 import { createDaemonMetrics } from "../metrics/metrics.js";
@@ -16,7 +16,7 @@ import { type DaemonWebhook, startDaemonWebhook } from "./start.js";
 export const WEBHOOK_COMMAND_EXCLUDED_FLAGS: readonly string[] = ["interval", "once", "enable-webhook", "health-port"];
 
 /** Runs the receiver until `deps.signal` aborts. */
-export async function runWebhookCommand(options: RunOptions, deps: RunDependencies): Promise<RunResult> {
+export async function runWebhookCommand(options: RunCommandOptions, deps: RunDependencies): Promise<RunResult> {
   const { logger } = deps;
   logger.info(`image-updater ${deps.version} starting the webhook receiver`, {
     loglevel: options.logLevel,
@@ -71,10 +71,7 @@ export async function runWebhookCommand(options: RunOptions, deps: RunDependenci
     }
     deps.onListening?.({ health: webhook.server.port, metrics: metricsServer?.port ?? null });
     deps.onWebhookListening?.(webhook.server.port);
-    await new Promise<void>((resolve) => {
-      if (deps.signal === undefined || deps.signal.aborted) return resolve();
-      deps.signal.addEventListener("abort", () => resolve(), { once: true });
-    });
+    await aborted(deps.signal);
     logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle: null };
   } finally {

@@ -22,11 +22,11 @@ export interface ImageCheckContext {
   readonly endpoints: readonly RegistryEndpoint[];
   readonly strategies: StrategyRegistry | undefined;
   readonly defaultPlatforms: readonly Platform[];
-  /** Tag listings of this cycle, keyed by registry, repository and credentials: one request per key. */
-  readonly tagLists: Map<string, Promise<readonly string[]>>;
   readonly signal: AbortSignal | undefined;
   /** Tags webhooks announced, by `registry/repository`: their listing waits for them (see `tag-hints.ts`). */
   readonly tagHints?: TagHints;
+  /** This cycle's listings of hinted repositories, by client, repository and credentials. */
+  readonly hintedListings?: Map<string, Promise<readonly string[]>>;
 }
 
 /** The outcome of checking one image. */
@@ -38,28 +38,28 @@ export interface ImageCheck {
   readonly error?: ImageUpdaterError;
 }
 
-function listTagsOnce(
+/** Tag listings are shared across applications by core's policies (one request per cycle and key). */
+function listTags(
   context: ImageCheckContext,
   client: RegistryClient,
   repo: ImageRepository,
   config: ImageUpdateConfig,
 ) {
   const credentials = config.pullSecret;
+  const list = (fresh: boolean) =>
+    client.listTags(repo, {
+      ...(credentials === undefined ? {} : { credentials }),
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
+      ...(fresh ? { fresh } : {}),
+    });
+  const hints = context.tagHints?.get(`${config.image.registry}/${config.image.repository}`);
+  if (hints === undefined || context.hintedListings === undefined) return list(false);
+  // Applications sharing the repository share its look-agains too: one wait, not one per application.
   const key = JSON.stringify([client.id, repo.registry, repo.repository, credentials ?? null]);
-  let tags = context.tagLists.get(key);
+  let tags = context.hintedListings.get(key);
   if (tags === undefined) {
-    const list = (fresh: boolean) =>
-      client.listTags(repo, {
-        ...(credentials === undefined ? {} : { credentials }),
-        ...(context.signal === undefined ? {} : { signal: context.signal }),
-        ...(fresh ? { fresh } : {}),
-      });
-    const hints = context.tagHints?.get(`${config.image.registry}/${config.image.repository}`);
-    tags =
-      hints === undefined
-        ? list(false)
-        : listAwaitingHints(list, hints, context.signal === undefined ? {} : { signal: context.signal });
-    context.tagLists.set(key, tags);
+    tags = listAwaitingHints(list, hints, context.signal === undefined ? {} : { signal: context.signal });
+    context.hintedListings.set(key, tags);
   }
   return tags;
 }
@@ -104,7 +104,7 @@ export async function checkImage(
       repository: repositoryInRegistry(config.image, endpoint),
     };
     const client = context.registryFor(repo.registry);
-    const tags = await listTagsOnce(context, client, repo, config);
+    const tags = await listTags(context, client, repo, config);
     const platforms = config.platforms.length > 0 ? config.platforms : context.defaultPlatforms;
     const credentials = config.pullSecret === undefined ? {} : { credentials: config.pullSecret };
     const signal = context.signal === undefined ? {} : { signal: context.signal };

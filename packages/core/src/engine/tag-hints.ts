@@ -4,10 +4,26 @@
  * a short, growing pause, a bounded number of times; a hint the registry never lists (stale, forged) costs
  * those few listings and writes nothing, since the decision is made from the listing alone.
  */
+import { normalizeImageName } from "../image/reference.js";
 import { sleep as defaultSleep } from "../registry/sleep.js";
 
 /** Announced tags by `registry/repository` (core's canonical names). */
 export type TagHints = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** The hints of a run's image triggers, by canonical `registry/repository`; undefined when there are none. */
+export function tagHintsOf(
+  triggers: readonly { readonly image: string; readonly tagHint?: string }[] | undefined,
+): TagHints | undefined {
+  const hints = new Map<string, Set<string>>();
+  for (const trigger of triggers ?? []) {
+    const name = normalizeImageName(trigger.image);
+    if (trigger.tagHint === undefined || name === undefined) continue;
+    const tags = hints.get(name) ?? new Set<string>();
+    tags.add(trigger.tagHint);
+    hints.set(name, tags);
+  }
+  return hints.size === 0 ? undefined : hints;
+}
 
 /** Pauses before each new listing, in milliseconds: six tries within about 3 s. */
 export const TAG_HINT_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 800, 1600];
