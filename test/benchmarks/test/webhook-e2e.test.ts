@@ -21,7 +21,7 @@ describe("registry webhooks end to end: a real docker-registry notifying `run --
     expect(result.metrics).toMatch(
       /argocd_image_updater_webhook_requests_total\{type="distribution",outcome="secret_invalid"\} 1/,
     );
-    expect(result.daemonMs.length).toBeGreaterThanOrEqual(5);
+    expect(result.daemonMs).toHaveLength(5);
     // 50 notifications for one push: the check they started, one follow-up, and at most one look-again.
     expect(result.burst).toMatchObject({ notifications: 50, committed: true });
     expect(result.burst?.tagListings).toBeLessThanOrEqual(3);

@@ -1,4 +1,0 @@
-import { runWebhookScenario } from "./webhook.js";
-
-const r = await runWebhookScenario({ pushes: 3 });
-console.log(r.daemonMs, r.pushToCommitMs);
