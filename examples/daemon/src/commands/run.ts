@@ -67,16 +67,10 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
   try {
     const ports = await startServers(options, metrics, () => ready, servers, logger);
     deps.onListening?.(ports);
-    try {
-      updater = await deps.createUpdater(config);
-    } catch (error) {
-      logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
-      return { exitCode: 1, lastCycle: null };
-    }
-    logUpdaterEvents(updater.events, logger);
-    metrics.observe(updater.events);
+    updater = await startObservedUpdater(deps, config, metrics);
+    if (!updater) return { exitCode: 1, lastCycle: null };
     if (options.webhook.enabled && !options.once) {
-      webhook = await startWebhook(options, updater, logger, metrics, deps.webhookSecrets);
+      webhook = await startWebhook(options, updater, deps, metrics);
       if (!webhook) return { exitCode: 1, lastCycle: null };
       deps.onWebhookListening?.(webhook.server.port);
     }
@@ -118,14 +112,32 @@ export function aborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** Starts the receiver over `updater`; logs and returns undefined when it cannot. */
-async function startWebhook(
+/** Creates the engine with logs and metrics subscribed; logs and returns undefined when it cannot start. */
+export async function startObservedUpdater(
+  deps: RunDependencies,
+  config: DaemonConfig,
+  metrics: DaemonMetrics,
+): Promise<DaemonUpdater | undefined> {
+  try {
+    const updater = await deps.createUpdater(config);
+    logUpdaterEvents(updater.events, deps.logger);
+    metrics.observe(updater.events);
+    return updater;
+  } catch (error) {
+    deps.logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
+/** Starts the receiver over `updater` (plus `routes` on its port); logs and returns undefined when it cannot. */
+export async function startWebhook(
   options: RunCommandOptions,
   updater: DaemonUpdater,
-  logger: Logger,
+  deps: RunDependencies,
   metrics: DaemonMetrics,
-  extraSecrets: (() => WebhookSecrets) | undefined,
+  routes?: Readonly<Record<string, RouteHandler>>,
 ): Promise<DaemonWebhook | undefined> {
+  const { logger } = deps;
   const trigger = updater.trigger?.bind(updater);
   if (trigger === undefined) {
     logger.error("This engine cannot run targeted checks, so webhooks cannot be received");
@@ -137,7 +149,8 @@ async function startWebhook(
       target: { events: updater.events, trigger },
       logger,
       metrics,
-      ...(extraSecrets ? { extraSecrets } : {}),
+      ...(deps.webhookSecrets ? { extraSecrets: deps.webhookSecrets } : {}),
+      ...(routes ? { routes } : {}),
     });
   } catch (error) {
     logger.error("Could not start the webhook server", {

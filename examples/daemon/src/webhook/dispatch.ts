@@ -120,6 +120,8 @@ export function createWebhookDispatcher(options: {
         logger.info("Webhook push written back", {
           image: key,
           tag: change.newTag,
+          // The tag the notification named, when it differs (a stale or coalesced notification).
+          ...(push.tag === change.newTag ? {} : { announced: push.tag ?? "(none)" }),
           type: push.type,
           latency_ms: Math.round(seconds * 1000),
           application: `${change.application.namespace}/${change.application.name}`,

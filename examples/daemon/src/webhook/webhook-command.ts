@@ -4,13 +4,12 @@
  */
 
 import type { RunDependencies, RunResult } from "../commands/run.js";
-import { aborted, loadDaemonConfig } from "../commands/run.js";
+import { aborted, loadDaemonConfig, startObservedUpdater, startWebhook } from "../commands/run.js";
 import type { RunCommandOptions } from "../config/run-options.js";
 import { startHttpServer } from "../http/http-server.js";
-import { logUpdaterEvents } from "../logging/event-log.js";
 import { createDaemonMetrics } from "../metrics/metrics.js";
 import type { DaemonUpdater } from "../wiring.js";
-import { type DaemonWebhook, startDaemonWebhook } from "./start.js";
+import type { DaemonWebhook } from "./start.js";
 
 /** `run` flags that mean nothing without polling. */
 export const WEBHOOK_COMMAND_EXCLUDED_FLAGS: readonly string[] = ["interval", "once", "enable-webhook", "health-port"];
@@ -39,36 +38,11 @@ export async function runWebhookCommand(options: RunCommandOptions, deps: RunDep
           },
         });
   try {
-    try {
-      updater = await deps.createUpdater(config);
-    } catch (error) {
-      logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
-      return { exitCode: 1, lastCycle: null };
-    }
-    logUpdaterEvents(updater.events, logger);
-    metrics.observe(updater.events);
-    const trigger = updater.trigger?.bind(updater);
-    if (trigger === undefined) {
-      logger.error("This engine cannot run targeted checks, so webhooks cannot be received");
-      return { exitCode: 1, lastCycle: null };
-    }
+    updater = await startObservedUpdater(deps, config, metrics);
+    if (!updater) return { exitCode: 1, lastCycle: null };
     const ok = { status: 200, contentType: "text/plain; charset=utf-8", body: "OK" };
-    try {
-      webhook = await startDaemonWebhook({
-        options: options.webhook,
-        target: { events: updater.events, trigger },
-        logger,
-        metrics,
-        routes: { "/readyz": () => ok },
-        ...(deps.webhookSecrets ? { extraSecrets: deps.webhookSecrets } : {}),
-      });
-    } catch (error) {
-      logger.error("Could not start the webhook server", {
-        port: options.webhook.port,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return { exitCode: 1, lastCycle: null };
-    }
+    webhook = await startWebhook(options, updater, deps, metrics, { "/readyz": () => ok });
+    if (!webhook) return { exitCode: 1, lastCycle: null };
     deps.onListening?.({ health: webhook.server.port, metrics: metricsServer?.port ?? null });
     deps.onWebhookListening?.(webhook.server.port);
     await aborted(deps.signal);
