@@ -12,6 +12,7 @@ import {
   createGiteaPullRequestProvider,
   createGitHubPullRequestProvider,
   createGitLabPullRequestProvider,
+  createPullRequestProvider,
   createWebhookPullRequestProvider,
 } from "../src/index.js";
 
@@ -36,6 +37,23 @@ describePullRequestProviderConformance("github (API double)", {
     running = double;
     return {
       provider: createGitHubPullRequestProvider({ token: "ghp_double_token", apiUrl: double.url }),
+      repository: { url: "https://github.com/org/deploy.git" },
+      openPulls: async () => openOf(double.pulls),
+      close: async (number) => closeIn(double.pulls, number),
+      refuseLabels: async () => {
+        double.failLabels = true;
+      },
+    };
+  },
+  cleanup,
+});
+
+describePullRequestProviderConformance("github chosen by createPullRequestProvider settings (API double)", {
+  async create() {
+    const double = await startGitHubApiDouble();
+    running = double;
+    return {
+      provider: createPullRequestProvider({ provider: "github", token: "ghp_double_token", apiUrl: double.url }),
       repository: { url: "https://github.com/org/deploy.git" },
       openPulls: async () => openOf(double.pulls),
       close: async (number) => closeIn(double.pulls, number),
