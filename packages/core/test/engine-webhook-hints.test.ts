@@ -56,21 +56,26 @@ function source(applications: Application[]): ApplicationSource {
   return { id: "memory", list: async () => applications };
 }
 
+/** A dry-run engine over `applications`, recording each decided tag as `application tag`. */
+function updaterOver(applications: Application[], registry: RegistryClient) {
+  const updater = createUpdater({ source: source(applications), registry, dryRun: true });
+  const decided: string[] = [];
+  updater.on("image:updating", (event) => decided.push(`${event.application.name} ${event.newTag}`));
+  return { updater, decided };
+}
+
 describe("webhook triggers with a tag hint", () => {
   it("lists again when the hinted tag is not linked yet, and decides with it", async () => {
     const registry = linkingRegistry(
       { "reg.test/team/app": ["1.0.0"] },
       { repo: "reg.test/team/app", tag: "1.1.0", linkAfter: 1 },
     );
-    const updater = createUpdater({
-      source: source([app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"])]),
-      registry: registry.client,
-      dryRun: true,
-    });
-    const decided: string[] = [];
-    updater.on("image:updating", (event) => decided.push(event.newTag));
+    const { updater, decided } = updaterOver(
+      [app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"])],
+      registry.client,
+    );
     await updater.trigger({ image: "reg.test/team/app", tagHint: "1.1.0" });
-    expect(decided).toEqual(["1.1.0"]);
+    expect(decided).toEqual(["a 1.1.0"]);
     expect(registry.calls).toEqual(["reg.test/team/app", "reg.test/team/app"]);
     await updater.dispose();
   });
@@ -80,16 +85,13 @@ describe("webhook triggers with a tag hint", () => {
       { "reg.test/team/app": ["1.0.0"] },
       { repo: "reg.test/team/app", tag: "1.1.0", linkAfter: 1 },
     );
-    const updater = createUpdater({
-      source: source([
+    const { updater, decided } = updaterOver(
+      [
         app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"]),
         app("b", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"]),
-      ]),
-      registry: registry.client,
-      dryRun: true,
-    });
-    const decided: string[] = [];
-    updater.on("image:updating", (event) => decided.push(`${event.application.name} ${event.newTag}`));
+      ],
+      registry.client,
+    );
     await updater.trigger({ image: "reg.test/team/app", tagHint: "1.1.0" });
     expect(decided.sort()).toEqual(["a 1.1.0", "b 1.1.0"]);
     expect(registry.calls).toHaveLength(2);
@@ -101,13 +103,10 @@ describe("webhook triggers with a tag hint", () => {
       { "reg.test/team/app": ["1.0.0"] },
       { repo: "reg.test/team/app", tag: "9.9.9", linkAfter: Number.POSITIVE_INFINITY },
     );
-    const updater = createUpdater({
-      source: source([app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"])]),
-      registry: registry.client,
-      dryRun: true,
-    });
-    const decided: string[] = [];
-    updater.on("image:updating", (event) => decided.push(event.newTag));
+    const { updater, decided } = updaterOver(
+      [app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"])],
+      registry.client,
+    );
     await updater.trigger({ image: "reg.test/team/app", tagHint: "9.9.9" });
     expect(decided).toEqual([]);
     expect(registry.calls).toHaveLength(7);
@@ -119,11 +118,7 @@ describe("webhook triggers with a tag hint", () => {
       { "reg.test/team/app": ["1.0.0"] },
       { repo: "reg.test/team/app", tag: "1.1.0", linkAfter: Number.POSITIVE_INFINITY },
     );
-    const updater = createUpdater({
-      source: source([app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"])]),
-      registry: registry.client,
-      dryRun: true,
-    });
+    const { updater } = updaterOver([app("a", "app=reg.test/team/app", ["reg.test/team/app:1.0.0"])], registry.client);
     await updater.trigger({ image: "reg.test/team/app" });
     expect(registry.calls).toHaveLength(1);
     await updater.dispose();
@@ -134,16 +129,15 @@ describe("webhook triggers with a tag hint", () => {
       { "reg.test/team/app": ["1.0.0", "1.1.0"], "reg.test/team/sidecar": ["3.0.0"] },
       { repo: "reg.test/team/app", tag: "1.1.0", linkAfter: 0 },
     );
-    const updater = createUpdater({
-      source: source([
+    const { updater } = updaterOver(
+      [
         app("a", "app=reg.test/team/app,side=reg.test/team/sidecar", [
           "reg.test/team/app:1.0.0",
           "reg.test/team/sidecar:2.0.0",
         ]),
-      ]),
-      registry: registry.client,
-      dryRun: true,
-    });
+      ],
+      registry.client,
+    );
     await updater.trigger({ image: "reg.test/team/app", tagHint: "1.1.0" });
     expect(registry.calls).toEqual(["reg.test/team/app"]);
     await updater.runOnce();
