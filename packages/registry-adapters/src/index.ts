@@ -10,7 +10,6 @@ export {
   describeRegistriesConfDiagnostics,
 } from "./configured.js";
 export * from "./credentials/index.js";
-export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
   type OciRegistryClient,

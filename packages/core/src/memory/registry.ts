@@ -4,8 +4,8 @@
  * tests can show what the engine does when a registry is down, slow or rate limited.
  */
 import { type ErrorCode, RegistryError } from "../errors.js";
+import { matchesPlatform } from "../image/platform.js";
 import type { ImageRepository, ManifestMetadata, RegistryClient, RegistryRequestOptions } from "../registry/types.js";
-import { matchesPlatform } from "../strategy/platform.js";
 import { type MemoryImage, type StoredImage, storeImage } from "./registry-image.js";
 
 /**
