@@ -3,11 +3,13 @@ import { main as engine } from "./engine.js";
 import { main as fleet } from "./fleet.js";
 import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
+import { main as webhook } from "./webhook.js";
 
 const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["registry", registry],
   ["git", git],
   ["engine", engine],
+  ["webhook", webhook],
   ["fleet", fleet],
 ];
 
