@@ -387,6 +387,7 @@ describe("withRegistryPolicies", () => {
     await policies.getDigest(REPO, "latest");
 
     const now = await policies.getMetadata(REPO, "latest");
+    await policies.dispose?.();
 
     expect(now?.digest).toBe(`sha256:${"c".repeat(64)}`);
     expect(calls.getMetadata).toBe(3);

@@ -30,6 +30,7 @@ export function createDiskStore(directory: string): DiskStore {
   const writes = new Set<Promise<void>>();
   const made = new Set<string>();
   const reads = new Map<string, Promise<string | undefined>>();
+  const lastWrite = new Map<string, Promise<void>>();
   let failure: unknown;
 
   function pathOf(key: string): { dir: string; file: string } {
@@ -79,15 +80,20 @@ export function createDiskStore(directory: string): DiskStore {
     },
     put(key, value) {
       pending.set(key, value);
-      const done: Promise<void> = limit(() => write(key, value))
+      // Writes of one key land in the order they were asked for, so an older value never wins the rename.
+      const previous = lastWrite.get(key) ?? Promise.resolve();
+      const done: Promise<void> = previous
+        .then(() => limit(() => write(key, value)))
         .catch((error: unknown) => {
           failure ??= error;
         })
         .finally(() => {
           if (pending.get(key) === value) pending.delete(key);
+          if (lastWrite.get(key) === done) lastWrite.delete(key);
           writes.delete(done);
         });
       writes.add(done);
+      lastWrite.set(key, done);
     },
     async flush() {
       while (writes.size > 0) await Promise.all(writes);

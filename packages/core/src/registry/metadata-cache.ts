@@ -199,8 +199,12 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
         tags.delete(key);
         dirty = true;
       }
-      // Memory may have evicted the tag while the directory still names an older image: record where it points.
-      if (disk !== undefined && known !== digest) disk.put(TAG_PREFIX + key, digest);
+      // Memory may have evicted the tag while the directory still names an older image: record where it points,
+      // in memory too, so a tag that keeps pointing there costs no further write.
+      if (disk !== undefined && known !== digest) {
+        tags.set(key, digest);
+        disk.put(TAG_PREFIX + key, digest);
+      }
     },
     load() {
       if (loading === undefined) loading = options.file === undefined ? Promise.resolve() : readFromFile(options.file);
