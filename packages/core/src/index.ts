@@ -10,6 +10,7 @@ export { type CommitParent, type CommitParentState, chooseCommitParent } from ".
 export type * from "./git/types.js";
 export * from "./image/index.js";
 export * from "./memory/index.js";
+export * from "./redact.js";
 export * from "./registry/index.js";
 export {
   declaredSourceType,
