@@ -9,5 +9,6 @@ rm -f .vitest.json
 bash scripts/setup.sh --system
 pnpm run typecheck
 pnpm run lint
+pnpm run docs
 node scripts/check-packages.mjs
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest.json "$@"

@@ -51,7 +51,7 @@ export interface AnnotationParseOptions {
   readonly allowCrossNamespaceSecrets?: boolean;
   /**
    * Longest annotation value read, in characters; a longer one is reported and ignored (an `image-list` that
-   * long leaves the application unmanaged). @default {@link MAX_ANNOTATION_VALUE_LENGTH}
+   * long leaves the application unmanaged). @default 65536 (`MAX_ANNOTATION_VALUE_LENGTH`)
    */
   readonly maxValueLength?: number;
 }

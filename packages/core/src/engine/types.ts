@@ -124,8 +124,8 @@ export interface CycleResult extends CycleCounters {
 /**
  * A request to check the applications watching an image now, e.g. from a registry webhook.
  * `tagHint` is the tag the event announced (a pushed tag). The engine carries it into the cycle
- * (`RunOptions.images`), where the tag list of that image is at hand: that is where a check "the hint is
- * not listed yet, trigger again shortly" belongs. Today it is carried only; it never changes which tag wins.
+ * (`RunOptions.images`); when the image's listing lacks it, the listing is repeated after short pauses
+ * (about 3 s in all). It never changes which tag wins: the decision is made from the listing alone.
  */
 export interface ImageTrigger {
   /** `registry/repository`; a tag or digest in it is ignored. */

@@ -33,7 +33,7 @@ export interface CurrentImage {
 /**
  * Reads a tag's manifest metadata on demand. The engine calls it only for strategies that need metadata and
  * only for tags that survived every filter, with bounded concurrency. Implementations usually wrap a
- * {@link import("../registry/types.js").RegistryClient} and its caches.
+ * `RegistryClient` and its caches.
  */
 export interface TagMetadataProvider {
   /**
