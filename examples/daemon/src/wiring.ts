@@ -20,7 +20,7 @@ import {
   createDirectorySource,
 } from "@image-updater/k8s-source";
 import { createConfiguredRegistry } from "@image-updater/registry-adapters";
-import type { PullRequestOptions } from "./config/run-options.js";
+import { type DaemonDeadlines, PULL_REQUEST_TOKEN_ENV, type PullRequestOptions } from "./config/run-options.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
@@ -52,6 +52,8 @@ export interface DaemonConfig {
   readonly matchApplicationLabel: string | null;
   /** Metadata cache and git mirrors live under it. */
   readonly cacheDir: string;
+  /** Deadlines of git and registry work; absent fields keep the adapters' defaults. */
+  readonly deadlines?: Partial<DaemonDeadlines>;
   /** Time between cycles of the loop. @default 120_000 */
   readonly intervalMs?: number;
   /** A cycle's budget for checks (`--cycle-budget`); `0` or absent: none. */
@@ -92,6 +94,10 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     cacheDir: config.cacheDir,
     onWarning: (message) => warn(message, {}),
     ...(secrets ? { secrets } : {}),
+    // ext: scripts never see the pull-request token.
+    hiddenVariables: [PULL_REQUEST_TOKEN_ENV],
+    ...(config.deadlines?.registryTimeoutMs ? { timeoutMs: config.deadlines.registryTimeoutMs } : {}),
+    ...(config.deadlines?.registryStallTimeoutMs ? { stallTimeoutMs: config.deadlines.registryStallTimeoutMs } : {}),
   });
   const gitCredentials = secretsAt ? createDirectoryGitCredentials(secretsAt) : undefined;
   const updater = createUpdater({
@@ -103,6 +109,8 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     endpoints: registry.endpoints,
     git: createCliGitWriter({
       cacheDir: join(config.cacheDir, "git"),
+      ...(config.deadlines?.gitTimeoutMs ? { timeoutMs: config.deadlines.gitTimeoutMs } : {}),
+      ...(config.deadlines?.gitStallTimeoutMs ? { stallTimeoutMs: config.deadlines.gitStallTimeoutMs } : {}),
       ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
     }),
     applicationWriter: createDirectoryApplicationWriter(where),

@@ -137,6 +137,34 @@ describe("resolveRunOptions()", () => {
     [["--max-concurrent-apps", "3"], { maxConcurrency: 3 }],
     [["--ssh-known-hosts-path", "/k"], { sshKnownHostsPath: "/k", sshKnownHostsExplicit: true }],
     [["--match-application-name", "a-*", "--match-application-name", "b"], { matchApplicationNames: ["a-*", "b"] }],
+    [
+      ["--health-probe-bind-address", "127.0.0.1:9440", "--metrics-bind-address", "[::1]:9441"],
+      { healthHost: "127.0.0.1", healthPort: 9440, metricsHost: "::1", metricsPort: 9441 },
+    ],
+    [
+      ["--health-probe-bind-address", ":8081", "--metrics-bind-address", "0"],
+      { healthHost: null, healthPort: 8081, metricsPort: null },
+    ],
+    [
+      [
+        "--git-timeout",
+        "2m",
+        "--git-stall-timeout",
+        "20s",
+        "--registry-timeout",
+        "45s",
+        "--registry-stall-timeout",
+        "5s",
+      ],
+      {
+        deadlines: {
+          gitTimeoutMs: 120_000,
+          gitStallTimeoutMs: 20_000,
+          registryTimeoutMs: 45_000,
+          registryStallTimeoutMs: 5_000,
+        },
+      },
+    ],
   ])("%j resolves to %j", (args, expected) => {
     const { options, errors } = resolve(args);
 
@@ -151,6 +179,8 @@ describe("resolveRunOptions()", () => {
     [["--loglevel", "verbose"], [], "--loglevel: write one of trace, debug, info, warn, error"],
     [["--logformat", "xml"], [], "--logformat: write one of text, json"],
     [["--health-port", "http"], [], "--health-port: write a port number"],
+    [["--metrics-bind-address", "localhost"], [], "--metrics-bind-address: write [HOST]:PORT"],
+    [["--git-timeout", "0s"], [], "--git-timeout: write a positive duration"],
     [["--git-commit-signing-method", "x509"], [], "write one of openpgp, ssh"],
     [["--match-application-label", "a b c"], [], "--match-application-label"],
     [[], ["GIT_COMMIT_SIGN_OFF=maybe"], "GIT_COMMIT_SIGN_OFF: write true or false"],

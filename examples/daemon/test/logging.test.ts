@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HINTS, logUpdaterEvents } from "../src/logging/event-log.js";
-import { createLogger } from "../src/logging/logger.js";
+import { createLogger, redactUrls } from "../src/logging/logger.js";
 import { createEventSource, emitSeedCycle } from "./events-fixture.js";
 
 const NOW = () => new Date("2026-01-02T03:04:05.678Z");
@@ -137,5 +137,13 @@ describe("logUpdaterEvents(): the cycle budget", () => {
     expect(lines).toEqual([
       'time="2026-01-02T03:04:05Z" level=warn msg="Cycle budget of 60000 ms spent: 2 application(s) deferred to the next cycle, checked first there" run=run-1 applications="argocd/a,team/b"\n',
     ]);
+  });
+});
+
+describe("redactUrls", () => {
+  it("removes userinfo from URLs in a line", () => {
+    expect(redactUrls("push https://bot:s3cret@git.example/r.git failed; see ssh://git@h/r")).toBe(
+      "push https://git.example/r.git failed; see ssh://h/r",
+    );
   });
 });

@@ -25,6 +25,7 @@ export type ErrorCode =
   | "PULL_REQUEST_FAILED"
   | "SOURCE_UNAVAILABLE"
   | "TIMEOUT"
+  | "LIMIT_EXCEEDED"
   | "ABORTED";
 
 /** Options accepted by every image-updater error. */

@@ -171,6 +171,7 @@ export {
   type MemorySecretResolverOptions,
 } from "./memory/secret-resolver.js";
 export { createMemorySource, type MemorySource, type MemorySourceOptions } from "./memory/source.js";
+export { redactUrlUserinfo } from "./redact.js";
 export type { CircuitBreakerOptions } from "./registry/circuit-breaker.js";
 export type { MetadataCache, MetadataCacheOptions } from "./registry/metadata-cache.js";
 export {

@@ -605,3 +605,44 @@ describe("properties", () => {
     );
   });
 });
+
+describe("annotation value limits", () => {
+  const PREFIX = "argocd-image-updater.argoproj.io";
+
+  it("ignores a value over the length limit with an error naming the key and the limit; the others still count", () => {
+    const result = parseApplicationAnnotations({
+      [`${PREFIX}/image-list`]: "app=ghcr.io/org/app:^1.0",
+      [`${PREFIX}/app.allow-tags`]: `regexp:^${"a".repeat(70_000)}$`,
+    });
+
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: "error",
+        key: `${PREFIX}/app.allow-tags`,
+        message: expect.stringContaining(`over the limit of ${64 * 1024}`),
+      }),
+    );
+    expect(result.config.images.map((image) => image.alias)).toEqual(["app"]);
+  });
+
+  it("leaves an application with an over-long image-list unmanaged, saying why once", () => {
+    const list = Array.from({ length: 6000 }, (_, i) => `app${i}=ghcr.io/org/app${i}`).join(",");
+
+    const result = parseApplicationAnnotations({ [`${PREFIX}/image-list`]: list }, { maxValueLength: 1024 });
+
+    expect(result.diagnostics.filter((d) => d.key === `${PREFIX}/image-list`)).toMatchObject([{ severity: "error" }]);
+    expect(result.config.images).toEqual([]);
+  });
+});
+
+describe("annotation diagnostics", () => {
+  it("never quote the password of a URL written into an annotation", () => {
+    const result = parseApplicationAnnotations({
+      "argocd-image-updater.argoproj.io/image-list": "a=nginx",
+      "argocd-image-updater.argoproj.io/write-back-method": "git:https://u:hunter2-secret@h",
+    });
+
+    expect(result.diagnostics.length).toBeGreaterThan(0);
+    expect(JSON.stringify(result.diagnostics)).not.toContain("hunter2-secret");
+  });
+});

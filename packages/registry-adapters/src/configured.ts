@@ -30,6 +30,12 @@ export interface ConfiguredRegistryOptions {
   readonly registriesConf?: string | null;
   /** Reads Secrets for `pullsecret:` and `secret:` credentials. */
   readonly secrets?: SecretResolver;
+  /** Deadline of one registry request (a `registries.conf` entry's `timeout` wins). @default 30_000 */
+  readonly timeoutMs?: number;
+  /** Longest silence of a registry: connecting, before the headers, between body chunks. @default 15_000 */
+  readonly stallTimeoutMs?: number;
+  /** Variables `ext:` credential scripts must not see, beside the `env:` ones the file names. */
+  readonly hiddenVariables?: readonly string[];
   /** Image metadata is cached in `<cacheDir>/registry-metadata.json`, so a restart spends no request on known digests. */
   readonly cacheDir?: string;
   /** `registries.conf` warnings and client warnings (a truncated tag list, a cache file not written). */
@@ -76,6 +82,9 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.onHttpRequest ? { onRequest: options.onHttpRequest } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
+    ...(options.hiddenVariables === undefined ? {} : { hiddenVariables: options.hiddenVariables }),
   });
   const layouts = new Map<string, RegistryClient>();
   const router = createRegistryRouter({

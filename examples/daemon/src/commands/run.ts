@@ -153,6 +153,7 @@ export async function loadDaemonConfig(options: RunCommandOptions, logger: Logge
     matchApplicationLabel: options.matchApplicationLabel,
     pullRequests: options.pullRequests,
     cacheDir: options.cacheDir,
+    deadlines: options.deadlines,
     intervalMs: options.intervalMs,
     cycleBudgetMs: options.cycleBudgetMs,
     onWarning: (message, fields) => logger.warn(message, fields),
@@ -205,9 +206,16 @@ async function startServers(
     "/metrics": async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.text() }),
   };
   const samePort =
-    options.healthPort !== null && options.healthPort !== 0 && options.healthPort === options.metricsPort;
+    options.healthPort !== null &&
+    options.healthPort !== 0 &&
+    options.healthPort === options.metricsPort &&
+    options.healthHost === options.metricsHost;
   if (samePort && options.healthPort !== null) {
-    const server = await startHttpServer({ port: options.healthPort, routes: { ...health, ...metricsRoutes } });
+    const server = await startHttpServer({
+      port: options.healthPort,
+      ...(options.healthHost === null ? {} : { host: options.healthHost }),
+      routes: { ...health, ...metricsRoutes },
+    });
     servers.push(server);
     logger.info("Starting health probe and metrics server", { port: server.port });
     return { health: server.port, metrics: server.port };
@@ -215,13 +223,21 @@ async function startServers(
   let healthPort: number | null = null;
   let metricsPort: number | null = null;
   if (options.healthPort !== null) {
-    const server = await startHttpServer({ port: options.healthPort, routes: health });
+    const server = await startHttpServer({
+      port: options.healthPort,
+      ...(options.healthHost === null ? {} : { host: options.healthHost }),
+      routes: health,
+    });
     servers.push(server);
     healthPort = server.port;
     logger.info("Starting health probe server", { port: server.port });
   }
   if (options.metricsPort !== null) {
-    const server = await startHttpServer({ port: options.metricsPort, routes: metricsRoutes });
+    const server = await startHttpServer({
+      port: options.metricsPort,
+      ...(options.metricsHost === null ? {} : { host: options.metricsHost }),
+      routes: metricsRoutes,
+    });
     servers.push(server);
     metricsPort = server.port;
     logger.info("Starting metrics server", { port: server.port });

@@ -9,6 +9,14 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = "text" | "json";
 
+/** Deadlines of network work (`--git-timeout`, `--git-stall-timeout`, `--registry-timeout`, `--registry-stall-timeout`). */
+export interface DaemonDeadlines {
+  readonly gitTimeoutMs: number | null;
+  readonly gitStallTimeoutMs: number | null;
+  readonly registryTimeoutMs: number | null;
+  readonly registryStallTimeoutMs: number | null;
+}
+
 /** Everything `run` needs, resolved from flags, environment, the config folder and defaults. */
 export interface RunCommandOptions {
   /** Milliseconds between cycles; 0 runs one cycle and exits. */
@@ -37,6 +45,12 @@ export interface RunCommandOptions {
   };
   /** Port of `/healthz` and `/readyz`; 0 picks a free port; `null` disables. */
   readonly healthPort: number | null;
+  /** Deadlines of network work; each `null` keeps the adapter's default. */
+  readonly deadlines: DaemonDeadlines;
+  /** Address the health server binds (`--health-probe-bind-address`); `null`: every interface. */
+  readonly healthHost: string | null;
+  /** Address the metrics server binds (`--metrics-bind-address`); `null`: every interface. */
+  readonly metricsHost: string | null;
   /** Port of `/metrics`; 0 picks a free port; `null` disables. */
   readonly metricsPort: number | null;
   readonly logLevel: LogLevel;
@@ -132,6 +146,36 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: "string",
     placeholder: "PORT",
     help: "port of /metrics; 0 = any free port, off = disabled (default 8081)",
+  },
+  "git-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "deadline of one git fetch, push or ls-remote [IMAGE_UPDATER_GIT_TIMEOUT] (default 5m)",
+  },
+  "git-stall-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "a git transfer silent this long is cut [IMAGE_UPDATER_GIT_STALL_TIMEOUT] (default 30s)",
+  },
+  "registry-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "deadline of one registry request; registries.conf `timeout` wins [IMAGE_UPDATER_REGISTRY_TIMEOUT] (default 30s)",
+  },
+  "registry-stall-timeout": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "a registry silent this long is cut [IMAGE_UPDATER_REGISTRY_STALL_TIMEOUT] (default 15s)",
+  },
+  "health-probe-bind-address": {
+    type: "string",
+    placeholder: "[HOST]:PORT",
+    help: "address of /healthz and /readyz, e.g. 127.0.0.1:8080 or :8080; overrides --health-port",
+  },
+  "metrics-bind-address": {
+    type: "string",
+    placeholder: "[HOST]:PORT",
+    help: "address of /metrics, e.g. 127.0.0.1:8081 or :8081, 0 = disabled; overrides --metrics-port",
   },
   loglevel: {
     type: "string",
@@ -276,6 +320,35 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunComman
     return value;
   }
 
+  /** `[host]:port` as controller-runtime writes it (`:8081`, `127.0.0.1:8081`, `[::1]:8081`); `0` is off. */
+  function bindAddress(
+    flag: string,
+    fallback: { host: string | null; port: number | null },
+  ): { host: string | null; port: number | null } {
+    const origin = lookup(flag);
+    if (!origin) return fallback;
+    if (origin.value === "0") return { host: null, port: null };
+    const match = /^(?:\[(?<v6>[0-9A-Fa-f:.]+)\]|(?<host>[^:[\]]*)):(?<port>\d{1,5})$/.exec(origin.value);
+    const portNumber = Number(match?.groups?.port);
+    if (!match?.groups || portNumber > 65535) {
+      invalid(origin, "write [HOST]:PORT such as :8080, 127.0.0.1:8080 or [::1]:8080, or 0 to disable");
+      return fallback;
+    }
+    const host = match.groups.v6 ?? match.groups.host ?? "";
+    return { host: host === "" ? null : host, port: portNumber };
+  }
+
+  function positiveDuration(flag: string, envName: string): number | null {
+    const origin = lookup(flag, envName);
+    if (!origin) return null;
+    const parsed = parseGoDuration(origin.value);
+    if (parsed === undefined || parsed === null || parsed <= 0) {
+      invalid(origin, "write a positive duration such as 30s or 2m");
+      return null;
+    }
+    return parsed;
+  }
+
   function text(flag: string, envName?: string, ...keys: string[]): string | null {
     return lookup(flag, envName, ...keys)?.value ?? null;
   }
@@ -381,10 +454,24 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunComman
     else matchApplicationLabel = labelOrigin.value;
   }
 
-  const explicitPorts = flags.values["health-port"] !== undefined || flags.values["metrics-port"] !== undefined;
+  const explicitPorts = ["health-port", "metrics-port", "health-probe-bind-address", "metrics-bind-address"].some(
+    (flag) => flags.values[flag] !== undefined,
+  );
   const serversOff = once && !explicitPorts;
   const xdgCache =
     env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), ".cache");
+
+  function servers() {
+    const health = bindAddress("health-probe-bind-address", {
+      host: null,
+      port: serversOff ? port("health-port", null) : port("health-port", 8080),
+    });
+    const metrics = bindAddress("metrics-bind-address", {
+      host: null,
+      port: serversOff ? port("metrics-port", null) : port("metrics-port", 8081),
+    });
+    return { healthPort: health.port, healthHost: health.host, metricsPort: metrics.port, metricsHost: metrics.host };
+  }
 
   const options: RunCommandOptions = {
     intervalMs,
@@ -414,8 +501,13 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunComman
       messageTemplateText: messageFlag === null ? (messageFromConfig ?? null) : null,
       messagePathExplicit: messageFlag !== null,
     },
-    healthPort: serversOff ? port("health-port", null) : port("health-port", 8080),
-    metricsPort: serversOff ? port("metrics-port", null) : port("metrics-port", 8081),
+    ...servers(),
+    deadlines: {
+      gitTimeoutMs: positiveDuration("git-timeout", "IMAGE_UPDATER_GIT_TIMEOUT"),
+      gitStallTimeoutMs: positiveDuration("git-stall-timeout", "IMAGE_UPDATER_GIT_STALL_TIMEOUT"),
+      registryTimeoutMs: positiveDuration("registry-timeout", "IMAGE_UPDATER_REGISTRY_TIMEOUT"),
+      registryStallTimeoutMs: positiveDuration("registry-stall-timeout", "IMAGE_UPDATER_REGISTRY_STALL_TIMEOUT"),
+    },
     logLevel: choice(lookup("loglevel", "IMAGE_UPDATER_LOGLEVEL", "log.level"), LOG_LEVELS, "info"),
     logFormat: choice(lookup("logformat", "IMAGE_UPDATER_LOGFORMAT", "log.format"), ["text", "json"] as const, "text"),
     matchApplicationNames: Array.isArray(names) ? names : [],

@@ -18,6 +18,8 @@ function errorFields(error: ImageUpdaterError): Record<string, string | boolean>
 
 /** The seed's advice that fits an error, by its code: git access, or registry access. */
 function hintFor(error: ImageUpdaterError): string | undefined {
+  // An unreachable remote or a busy cache says nothing about the key's rights: no write-access advice then.
+  if (error.code === "GIT_UNAVAILABLE") return undefined;
   if (error.code.startsWith("GIT_")) return HINTS.failedToCommit;
   if (error.code.startsWith("REGISTRY_") || error.code === "CREDENTIALS_UNAVAILABLE") return HINTS.couldNotUpdateImage;
   return undefined;
@@ -162,7 +164,7 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
         repository: e.repoUrl ?? undefined,
         branch: e.branch ?? undefined,
         ...errorFields(e.error),
-        hint: HINTS.failedToCommit,
+        hint: hintFor(e.error) ?? undefined,
       });
     },
     "pullrequest:opened": (e) => {

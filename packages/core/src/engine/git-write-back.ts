@@ -13,6 +13,7 @@ import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchNam
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
 import type { BranchViews } from "./live-images.js";
+import { pushPriorityOf } from "./push-priority.js";
 import type { GitCredentialsRequest } from "./types.js";
 import { locateWriteBack, type WriteBackLocation } from "./write-back-location.js";
 
@@ -241,7 +242,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
 
 /**
  * Writes every item's changes: one commit per (repository, push branch, base branch). Groups of one
- * repository run one after another (the writer serialises per repository anyway); never throws.
+ * repository run one after another (the writer serialises per repository anyway); a repository whose push
+ * gave up in the last cycle goes first. Never throws.
  */
 export async function writeBackToGit(
   context: GitWriteContext,
@@ -271,6 +273,15 @@ export async function writeBackToGit(
       });
     }
   }
-  for (const group of groups.values()) outcomes.push(...(await writeGroup(context, group)));
+  const priority = pushPriorityOf(context.git);
+  const ordered = priority.order([...groups.entries()], ([key]) => key);
+  for (const [key, group] of ordered) {
+    const written = await writeGroup(context, group);
+    priority.record(
+      key,
+      written.some((outcome) => outcome.status === "failed" && outcome.error?.code === "GIT_CONFLICT"),
+    );
+    outcomes.push(...written);
+  }
   return outcomes;
 }

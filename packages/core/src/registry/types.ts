@@ -201,6 +201,13 @@ export interface RegistryEndpoint {
   readonly caData?: string;
   /** Requests per second; absent means unlimited. */
   readonly limit?: number;
+  /** Deadline of one HTTP request to this registry, body included (`timeout`); absent: the client's default. */
+  readonly timeoutMs?: number;
+  /**
+   * Most tags read per repository (`maxtags`); a longer list is an error for the image, never a silent cut.
+   * Absent: the client's default.
+   */
+  readonly maxTags?: number;
   /** This entry serves images whose registry matches no prefix. */
   readonly isDefault: boolean;
 }
