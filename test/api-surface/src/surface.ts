@@ -106,13 +106,28 @@ function memberLines(checker: ts.TypeChecker, type: ts.Type, skip: (member: ts.S
     lines.push(`[key: ${key}]: ${checker.typeToString(info.type, undefined, printFlags)}`);
   }
   for (const member of checker.getPropertiesOfType(type)) {
-    if (skip(member)) continue;
+    if (skip(member) || isInheritedFromLibrary(member)) continue;
     const optional = member.flags & ts.SymbolFlags.Optional ? "?" : "";
     const readonly = isReadonly(member) ? "readonly " : "";
     const memberType = checker.typeToString(checker.getTypeOfSymbol(member), undefined, printFlags);
     lines.push(`${readonly}${member.name}${optional}: ${memberType}`);
   }
   return lines;
+}
+
+/** Members a class or interface inherits from the platform (`Error`'s `stack`, Node's `captureStackTrace`) are
+ * not ours; the heritage clause in the heading shows the extension instead. */
+function isInheritedFromLibrary(member: ts.Symbol): boolean {
+  const declarations = member.declarations ?? [];
+  return declarations.length > 0 && declarations.every((node) => node.getSourceFile().isDeclarationFile);
+}
+
+/** `extends X` / `implements Y` as written, so a changed base shows in the report. */
+function heritage(symbol: ts.Symbol): string {
+  const clauses = (symbol.declarations ?? []).flatMap((node) =>
+    ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) ? [...(node.heritageClauses ?? [])] : [],
+  );
+  return clauses.map((clause) => ` ${squash(clause.getText())}`).join("");
 }
 
 function isReadonly(member: ts.Symbol): boolean {
@@ -126,7 +141,7 @@ const block = (head: string, lines: readonly string[]) =>
 
 function interfaceText(checker: ts.TypeChecker, name: string, symbol: ts.Symbol): string {
   const lines = memberLines(checker, checker.getDeclaredTypeOfSymbol(symbol), () => false);
-  return block(`interface ${name}${typeParameters(symbol)}`, lines);
+  return block(`interface ${name}${typeParameters(symbol)}${heritage(symbol)}`, lines);
 }
 
 /** Members a consumer cannot reach are not surface. */
@@ -146,7 +161,7 @@ function classText(checker: ts.TypeChecker, name: string, symbol: ts.Symbol): st
     ...memberLines(checker, staticType, isHidden).map((line) => `static ${line}`),
     ...memberLines(checker, checker.getDeclaredTypeOfSymbol(symbol), isHidden),
   ];
-  return block(`class ${name}${typeParameters(symbol)}`, [...new Set(lines)]);
+  return block(`class ${name}${typeParameters(symbol)}${heritage(symbol)}`, [...new Set(lines)]);
 }
 
 function enumText(checker: ts.TypeChecker, name: string, symbol: ts.Symbol): string {
