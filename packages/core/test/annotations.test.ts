@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseApplicationAnnotations } from "../src/config/index.js";
-import { createTagFilters } from "../src/strategy/index.js";
+import { createStrategyRegistry, createTagFilters } from "../src/strategy/index.js";
 import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
 
 const P = "argocd-image-updater.argoproj.io";
@@ -233,6 +233,50 @@ describe("per-image keys", () => {
     const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" });
     expect(diagnostics[0]).toMatchObject({ severity: "warning", key: `${P}/a.update-strategy`, image: "a" });
     expect(diagnostics[0]?.message).toContain("`semver`");
+  });
+
+  it("reads extract, extract-group, sort-order and natural-sort for the strategy engine", () => {
+    const { image: img, diagnostics } = image({
+      "image-list": "a=nginx",
+      "a.extract": "regexp:^v(?P<n>[0-9]+)$",
+      "a.extract-group": "$n",
+      "sort-order": "DESC",
+      "a.natural-sort": "true",
+    });
+
+    expect(diagnostics).toEqual([]);
+    expect(img).toMatchObject({
+      extract: { pattern: "^v(?P<n>[0-9]+)$", group: "$n" },
+      sortOrder: "desc",
+      naturalSort: true,
+    });
+  });
+
+  it("fails closed on an unusable extract pattern and warns about a bad sort-order", () => {
+    const { image: img, diagnostics } = image({
+      "image-list": "a=nginx",
+      "a.extract": "^v([0-9]+$",
+      "a.sort-order": "newest",
+    });
+
+    expect(img.allowTags.kind).toBe("none");
+    expect(img.extract).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", key: `${P}/a.extract` }),
+      expect.objectContaining({ severity: "warning", key: `${P}/a.sort-order` }),
+    ]);
+  });
+
+  it("names each allowed strategy once when the engine passes its whole registry", () => {
+    const known = createStrategyRegistry().names();
+    const { diagnostics } = image(
+      { "image-list": "a=nginx", "a.update-strategy": "bogus" },
+      { knownStrategies: known },
+    );
+    const message = diagnostics[0]?.message ?? "";
+
+    expect(message.match(/`alphabetical`/g)).toHaveLength(1);
+    expect(message).toContain("`numerical`");
   });
 
   it.each([

@@ -217,13 +217,20 @@ describe("errors, with their line", () => {
     expect(parseRegistriesConf(text).endpoints.map((e) => e.name)).toEqual(["Good"]);
   });
 
-  it("warns on plain http unless insecure", () => {
-    const text = (insecure: string) =>
-      `registries:\n- name: L\n  api_url: http://localhost:5000\n  prefix: localhost:5000\n${insecure}`;
-    expect(parseRegistriesConf(text("")).diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", line: 3 }),
+  it("warns on plain http with credentials unless insecure", () => {
+    const text = (extra: string) =>
+      `registries:\n- name: L\n  api_url: http://localhost:5000\n  prefix: localhost:5000\n${extra}`;
+    const withCredentials = "  credentials: env:REGISTRY_CREDS\n";
+    expect(parseRegistriesConf(text(withCredentials)).diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", line: 3, message: expect.stringContaining("credentials") }),
     ]);
-    expect(parseRegistriesConf(text("  insecure: yes\n")).diagnostics).toEqual([]);
+    expect(parseRegistriesConf(text(`${withCredentials}  insecure: yes\n`)).diagnostics).toEqual([]);
+  });
+
+  it("says nothing about plain http when there are no credentials to expose", () => {
+    const text = "registries:\n- name: L\n  api_url: http://localhost:5000\n  prefix: localhost:5000\n";
+
+    expect(parseRegistriesConf(text).diagnostics).toEqual([]);
   });
 
   it.each([conf("  password: hunter2\n"), "registries:\n- name: A\n  prefix: a\n  api_url: https://u:hunter2@a\n"])(

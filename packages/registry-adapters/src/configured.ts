@@ -44,6 +44,8 @@ export interface ConfiguredRegistryOptions {
   readonly onHttpRequest?: (request: RegistryHttpRequest) => void;
   /** Policy settings beyond the rate limits and cache file this factory derives. */
   readonly policies?: Omit<RegistryPolicyOptions, "rateLimits" | "onWarning">;
+  /** Requests per second by registry host, replacing what `registries.conf` says (`test --rate-limit`). */
+  readonly rateLimits?: Readonly<Record<string, number>>;
 }
 
 /** The registry of a configuration: one client for every image, and what the file said. */
@@ -103,7 +105,7 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
   const cache = options.policies?.metadataCache;
   const client = withRegistryPolicies(router, {
     ...options.policies,
-    rateLimits: rateLimitOfEndpoints(endpoints),
+    rateLimits: withOverrides(rateLimitOfEndpoints(endpoints), options.rateLimits),
     metadataCache:
       cache === false || (cache !== undefined && "getByDigest" in cache)
         ? cache
@@ -115,4 +117,12 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   return { client, endpoints, diagnostics: parsed.diagnostics, endpointFor: router.endpointFor };
+}
+
+function withOverrides(
+  limitOf: (registry: string) => number | undefined,
+  overrides: Readonly<Record<string, number>> | undefined,
+): (registry: string) => number | undefined {
+  if (overrides === undefined) return limitOf;
+  return (registry) => overrides[registry] ?? limitOf(registry);
 }

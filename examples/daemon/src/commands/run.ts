@@ -40,7 +40,6 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
     metricsport: options.metricsPort ?? "off",
     dryrun: options.dryRun,
   });
-  for (const flag of options.ignoredFlags) logger.debug(`--${flag} is accepted for compatibility and has no effect`);
   if (!options.once && options.intervalMs < 60_000) {
     logger.warn("interval is below 1m: registries may rate-limit the updater", {
       interval: formatGoDuration(options.intervalMs),
@@ -63,7 +62,7 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
       logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
       return { exitCode: 1, lastCycle: null };
     }
-    logUpdaterEvents(updater.events, logger);
+    logUpdaterEvents(updater.events, logger, { dryRun: options.dryRun });
     metrics.observe(updater.events);
     let lastCycle: CycleCounters | null = null;
     updater.events.on("cycle:finished", ({ runId: _runId, durationMs: _durationMs, ...counters }) => {

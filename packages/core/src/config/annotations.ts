@@ -8,6 +8,7 @@ import { redactUrlUserinfo } from "../redact.js";
 import type { ApplicationRef } from "../source/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { RANKING_KEYS, readRanking } from "./ranking.js";
 import {
   diag,
   parseAllowTags,
@@ -72,6 +73,7 @@ const APP_KEYS = new Set([
   "git-branch",
   "git-branch-prefix",
   "git-repository",
+  ...RANKING_KEYS,
 ]);
 
 /** Per-image option suffixes (`<alias>.<suffix>`), longest first so dotted aliases split right. */
@@ -88,6 +90,7 @@ const IMAGE_SUFFIXES = [
   "pull-secret",
   "tag-match",
   "platforms",
+  ...RANKING_KEYS,
 ];
 
 /**
@@ -256,6 +259,9 @@ function readImage(
     if (allowTags.kind !== "none") allowTags = { kind: "none", reason };
   }
 
+  const { ranking, failure } = readRanking(lookup, diagnostics);
+  if (failure !== undefined && allowTags.kind !== "none") allowTags = { kind: "none", reason: failure };
+
   const helmName = ownOnly("helm.image-name")?.value.trim();
   const helmTag = ownOnly("helm.image-tag")?.value.trim();
   const helmSpec = ownOnly("helm.image-spec");
@@ -278,6 +284,7 @@ function readImage(
     forceUpdate,
     ...(pullSecret ? { pullSecret } : {}),
     platforms,
+    ...ranking,
     helm: {
       imageName: helmName ?? "image.name",
       imageTag: helmTag ?? "image.tag",

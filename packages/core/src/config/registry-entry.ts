@@ -200,7 +200,7 @@ export function parseRegistryEntry(
   }
   const defaultNamespace = text("defaultns")?.trim();
 
-  if (apiUrl?.startsWith("http://") && !insecure) {
+  if (apiUrl?.startsWith("http://") && !insecure && credentialsText !== undefined) {
     report(
       "warning",
       `${at}.api_url`,

@@ -70,6 +70,12 @@ export interface ImageUpdateConfig {
   readonly kustomize: KustomizeImageSettings;
   /** Present when a CR set `manifestTargets.plugin`. */
   readonly plugin?: PluginImageParameters;
+  /** Rank on a capture group of each tag (`<alias>.extract`, `<alias>.extract-group`); the whole tag is written. */
+  readonly extract?: { readonly pattern: string; readonly group?: string };
+  /** Alphabetical and numerical: `desc` picks the smallest (`<alias>.sort-order`). */
+  readonly sortOrder?: "asc" | "desc";
+  /** Alphabetical: natural order, `v9` before `v10` (`<alias>.natural-sort`). */
+  readonly naturalSort?: boolean;
   /**
    * Flux `ImagePolicy` (`<namespace>:<name>`) whose `$imagepolicy` setter markers this image fills with the
    * `flux` write-back target (`<alias>.flux-policy`).

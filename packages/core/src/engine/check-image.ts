@@ -112,6 +112,9 @@ export async function checkImage(
         getDigest: (tag) => client.getDigest(repo, tag, { ...credentials, ...signal }),
       },
       tagSortMode: endpoint.tagSortMode,
+      ...(config.extract === undefined ? {} : { extract: config.extract }),
+      ...(config.sortOrder === undefined ? {} : { order: config.sortOrder }),
+      ...(config.naturalSort ? { naturalSort: true } : {}),
       ...(context.strategies === undefined ? {} : { registry: context.strategies }),
       ...signal,
     });

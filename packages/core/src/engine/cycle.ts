@@ -142,7 +142,7 @@ async function checkApplication(
         });
         break;
       case "up-to-date":
-        emitter.emit("image:up-to-date", { ...base, tag: check.result.oldTag });
+        emitter.emit("image:up-to-date", { ...base, tag: check.result.oldTag, message: check.result.message });
         break;
       case "error":
         plan.errors++;

@@ -93,6 +93,8 @@ export interface RegistryRequestEvent {
   readonly kind?: RegistryHttpRequestKind;
   /** HTTP status, when a response came. */
   readonly status?: number;
+  /** For a metadata cache hit: the repository path in the registry and the tag or digest it answered for. */
+  readonly cacheHit?: { readonly repository: string; readonly reference: string };
 }
 
 /** Options of every {@link RegistryClient} call. */

@@ -27,6 +27,7 @@ import { sweepAbandonedPrivateDirs } from "./private-dir.js";
 import { mirrorKey, type ParsedRemoteUrl, parseRemoteUrl } from "./remote-url.js";
 import { createRepositoryFiles } from "./repository-files.js";
 import { runGit } from "./run-git.js";
+import { createSigningKeyring } from "./signing-key.js";
 import type { CliGitWriterOptions, GitOperation } from "./types.js";
 
 interface MirrorSession {
@@ -49,6 +50,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
   void sweepAbandonedPrivateDirs();
   const lastFetch = new Map<string, number>();
   const pending = new Set<Promise<unknown>>();
+  const keyring = createSigningKeyring();
 
   function track<T>(promise: Promise<T>): Promise<T> {
     pending.add(promise);
@@ -229,6 +231,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           author: request.author.email,
         });
 
+        const prepared = request.signing ? await keyring.prepare(request.signing) : undefined;
         const buildStarted = performance.now();
         const sha = await buildCommit({
           gitDir,
@@ -237,8 +240,8 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           message: request.message,
           author: request.author,
           signOff: request.signOff ?? false,
-          ...(request.signing ? { signing: request.signing } : {}),
-          env: extraEnv,
+          ...(prepared ? { signing: prepared.signing } : {}),
+          env: { ...extraEnv, ...prepared?.env },
           ...(signal ? { signal } : {}),
         }).catch((error: unknown) => {
           throw toGitWriteError(error, { operation: "commit", repoUrl, branch });
@@ -263,7 +266,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           );
           return { sha, branch, branchCreated: branchTip === null, attempts: attempt };
         } catch (error) {
-          if (!isPushRace(error)) throw error;
+          if (!isPushRace(error)) throw toGitWriteError(error, { operation: "push", repoUrl, branch });
         }
       }
       throw new GitWriteError(
@@ -317,6 +320,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     commit: (request, requestOptions) => track(commit(request, requestOptions)),
     async dispose() {
       await Promise.allSettled([...pending]);
+      await keyring.dispose();
     },
   };
 }
@@ -338,6 +342,7 @@ function validBranch(branch: string, repoUrl: string): string {
     throw new GitWriteError("GIT_FAILED", `[git-cli] ${JSON.stringify(branch)} is not a valid branch name`, {
       repoUrl,
       branch,
+      operation: "branch",
     });
   }
   return branch;
