@@ -14,6 +14,7 @@ export {
   type ImageUpdaterResolution,
   resolveImageUpdater,
 } from "./config/crd.js";
+export type { ImageBuildOptions } from "./config/crd-image.js";
 export {
   type CredentialParseOptions,
   parseCredentialReference,
@@ -22,7 +23,7 @@ export {
 export { type Diagnostic, type DiagnosticSeverity, hasErrors, type ParseResult } from "./config/diagnostic.js";
 export { formatGoDuration, parseGoDuration } from "./config/duration.js";
 export { type LabelSelector, type LabelSelectorRequirement, matchesLabelSelector } from "./config/label-selector.js";
-export { parseRegistriesConf, type RegistriesConfResult } from "./config/registries-conf.js";
+export { DOCKER_HUB_ENDPOINT, parseRegistriesConf, type RegistriesConfResult } from "./config/registries-conf.js";
 export {
   imageLayoutRoot,
   isDockerHub,
@@ -68,6 +69,7 @@ export type {
   CycleFinishedEvent,
   CycleStartedEvent,
   EventMap,
+  ImageEventBase,
   ImageFailedEvent,
   ImageNoCandidateEvent,
   ImageSkippedEvent,
@@ -105,6 +107,7 @@ export {
   type ErrorCode,
   GitWriteError,
   type GitWriteErrorOptions,
+  type GitWriteStep,
   ImageUpdaterError,
   type ImageUpdaterErrorOptions,
   isImageUpdaterError,
@@ -221,7 +224,12 @@ export type {
   HelmParameter,
 } from "./source/types.js";
 export { decideUpdate } from "./strategy/decide.js";
-export { type DecisionJson, toDecisionJson } from "./strategy/decision-json.js";
+export {
+  type ConsideredTagJson,
+  type DecisionJson,
+  describeConsideredTag,
+  toDecisionJson,
+} from "./strategy/decision-json.js";
 export { compileGlob, type GlobCompileResult } from "./strategy/glob.js";
 export {
   type FindLiveImageOptions,
