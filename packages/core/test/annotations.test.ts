@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseApplicationAnnotations } from "../src/config/index.js";
-import { createStrategyRegistry, createTagFilters } from "../src/strategy/index.js";
-import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
+import { parseApplicationAnnotations } from "../src/config/annotations.js";
+import { createStrategyRegistry } from "../src/strategy/registry.js";
+import { createTagFilters } from "../src/strategy/tag-filters.js";
+import { branchNameData, branchNameFromPrefix } from "../src/template/branch-name.js";
 
 const P = "argocd-image-updater.argoproj.io";
 const FIXTURES = new URL("./fixtures/config/seed-apps/", import.meta.url);

@@ -2,13 +2,9 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  applicationRefSpecificity,
-  matchesLabelSelector,
-  PULL_REQUEST_BRANCH_TEMPLATE,
-  parseLabelSelector,
-  resolveImageUpdater,
-} from "../src/config/index.js";
+import { applicationRefSpecificity, resolveImageUpdater } from "../src/config/crd.js";
+import { PULL_REQUEST_BRANCH_TEMPLATE } from "../src/config/crd-write-back.js";
+import { matchesLabelSelector, parseLabelSelector } from "../src/config/label-selector.js";
 import type { Application } from "../src/source/types.js";
 
 const P = "argocd-image-updater.argoproj.io";

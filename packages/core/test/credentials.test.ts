@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatCredentialReference, parseCredentialReference } from "../src/config/index.js";
+import { formatCredentialReference, parseCredentialReference } from "../src/config/credentials.js";
 
 describe("parseCredentialReference", () => {
   it.each([

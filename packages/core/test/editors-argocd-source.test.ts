@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { argocdSourceFileName } from "../src/editors/argocd-source.js";
 import {
   type ArgocdSourceKind,
-  argocdSourceFileName,
   editArgocdSource,
   type ImageChange,
   mergeArgocdSourceKustomizeImages,

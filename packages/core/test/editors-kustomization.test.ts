@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  editKustomization,
-  type ImageChange,
-  type KustomizeImageOverride,
-  parseKustomizeImageOverride,
-  setKustomizeImages,
-} from "../src/index.js";
+import { parseKustomizeImageOverride } from "../src/editors/kustomization.js";
+import { editKustomization, type ImageChange, type KustomizeImageOverride, setKustomizeImages } from "../src/index.js";
 import { fixture } from "./editors-fixtures.js";
 
 const app: ImageChange = { alias: "app", image: "docker.io/myorg/myapp", newTag: "1.2.3" };

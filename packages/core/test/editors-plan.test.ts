@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  type ImageChange,
-  isImageUpdaterError,
-  joinRepoPath,
-  planWriteBack,
-  readCurrentImages,
-  resolveRepoPath,
-  type WriteBackPlanRequest,
-} from "../src/index.js";
+import { readCurrentImages } from "../src/editors/current.js";
+import { joinRepoPath, resolveRepoPath } from "../src/editors/path-safety.js";
+import { planWriteBack, type WriteBackPlanRequest } from "../src/editors/plan.js";
+import { type ImageChange, isImageUpdaterError } from "../src/index.js";
 import { apply, repository } from "./editors-fixtures.js";
 
 const deployment = (tag: string): string =>

@@ -7,8 +7,8 @@ import {
   declaredSourceType,
   locateWriteBack,
   readApplicationImages,
-  writeBackSource,
 } from "../src/index.js";
+import { writeBackSource } from "../src/source/application-sources.js";
 import { memoryFiles } from "./memory-files.js";
 
 const P = "argocd-image-updater.argoproj.io";

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseApplicationAnnotations } from "../src/config/annotations.js";
+import { readCurrentImages } from "../src/editors/current.js";
+import { planWriteBack } from "../src/editors/plan.js";
 import { watchedImage } from "../src/engine/check-image.js";
-import { type ImageChange, planWriteBack, readCurrentImages } from "../src/index.js";
+import type { ImageChange } from "../src/index.js";
 import { apply, fixture, repository } from "./editors-fixtures.js";
 
 const P = "argocd-image-updater.argoproj.io";

@@ -1,16 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseImageList, parseImageListEntry } from "../src/image/image-list.js";
+import { parsePlatform, parsePlatformList } from "../src/image/platform.js";
 import {
   familiarName,
   formatImage,
   normalizeImageName,
-  parseImageList,
-  parseImageListEntry,
   parseImageReference,
-  parsePlatform,
-  parsePlatformList,
   sameImage,
-} from "../src/image/index.js";
+} from "../src/image/reference.js";
 
 const SHA = `sha256:${"a".repeat(64)}`;
 

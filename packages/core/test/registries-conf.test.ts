@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseGoDuration } from "../src/config/duration.js";
+import { DOCKER_HUB_ENDPOINT, parseRegistriesConf } from "../src/config/registries-conf.js";
 import {
-  DOCKER_HUB_ENDPOINT,
   INFERRED_REGISTRY_LIMIT,
-  parseGoDuration,
-  parseRegistriesConf,
   repositoryInRegistry,
   resolveRegistryEndpoint,
-} from "../src/config/index.js";
-import { parseImageReference } from "../src/image/index.js";
+} from "../src/config/registry-endpoint.js";
+import { parseImageReference } from "../src/image/reference.js";
 import type { RegistryEndpoint } from "../src/registry/types.js";
 
 const FIXTURES = new URL("./fixtures/config/registries/", import.meta.url);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareNatural, decideUpdate, parseAllowTags, type TagMatcher } from "../src/index.js";
+import { decideUpdate, parseAllowTags, type TagMatcher } from "../src/index.js";
+import { compareNatural } from "../src/strategy/natural-compare.js";
 
 /** allow-tags as the configuration parser turns `regexp:<pattern>` into a matcher. */
 function allow(pattern: string): TagMatcher {

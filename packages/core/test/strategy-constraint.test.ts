@@ -1,6 +1,7 @@
 import * as nodeSemver from "semver";
 import { describe, expect, it } from "vitest";
-import { parseVersion, parseVersionConstraint } from "../src/index.js";
+import { parseVersionConstraint } from "../src/strategy/constraint.js";
+import { parseVersion } from "../src/strategy/version.js";
 
 function satisfies(constraint: string, version: string): boolean {
   const parsed = parseVersionConstraint(constraint);

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  compileGlob,
-  compilePattern,
-  createTagFilters,
-  decideUpdate,
-  matchesGlob,
-  parseAllowTags,
-  type TagMatcher,
-} from "../src/index.js";
+import { compileGlob, decideUpdate, parseAllowTags, type TagMatcher } from "../src/index.js";
+import { matchesGlob } from "../src/strategy/glob.js";
+import { compilePattern } from "../src/strategy/regexp.js";
+import { createTagFilters } from "../src/strategy/tag-filters.js";
 
 /** allow-tags as the configuration parser turns `regexp:<pattern>` into a matcher. */
 function allow(pattern: string): TagMatcher {

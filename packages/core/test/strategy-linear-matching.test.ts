@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileGlob, compilePattern, createTagFilters, decideUpdate, parseAllowTags } from "../src/index.js";
+import { compileGlob, decideUpdate, parseAllowTags } from "../src/index.js";
+import { compilePattern } from "../src/strategy/regexp.js";
+import { createTagFilters } from "../src/strategy/tag-filters.js";
 
 /**
  * Patterns that make a backtracking engine take exponential time. A generous bound: the backtracking

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  findLiveImage,
-  isSameImage,
-  type LiveImage,
-  matchesPlatform,
-  needsUpdate,
-  resolveCurrentImage,
-} from "../src/index.js";
+import { findLiveImage, isSameImage, type LiveImage, matchesPlatform, needsUpdate } from "../src/index.js";
+import { resolveCurrentImage } from "../src/strategy/needs-update.js";
 
 const HUB = "docker.io";
 const live: readonly LiveImage[] = [

@@ -2,20 +2,18 @@ import fc from "fast-check";
 import * as nodeSemver from "semver";
 import { describe, expect, it } from "vitest";
 import {
-  compareNatural,
-  compareText,
-  compareVersions,
   compileGlob,
-  compilePattern,
   type DecideUpdateInput,
   decideUpdate,
   type ManifestMetadata,
   matchesPlatform,
   parseAllowTags,
-  parseVersion,
-  parseVersionConstraint,
   type TagMetadataProvider,
 } from "../src/index.js";
+import { parseVersionConstraint } from "../src/strategy/constraint.js";
+import { compareNatural } from "../src/strategy/natural-compare.js";
+import { compilePattern } from "../src/strategy/regexp.js";
+import { compareText, compareVersions, parseVersion } from "../src/strategy/version.js";
 
 const STRATEGIES = [
   "semver",

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  createSemverStrategy,
   createStrategyRegistry,
   decideUpdate,
   isImageUpdaterError,
   toDecisionJson,
   type UpdateStrategy,
 } from "../src/index.js";
+import { createSemverStrategy } from "../src/strategy/semver.js";
 
 /** A user strategy: the longest tag wins. */
 const longest: UpdateStrategy = {

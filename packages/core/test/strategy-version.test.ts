@@ -1,6 +1,7 @@
 import * as nodeSemver from "semver";
 import { describe, expect, it } from "vitest";
-import { compareText, compareVersions, parseVersion, sortBySemver } from "../src/index.js";
+import { sortBySemver } from "../src/strategy/semver.js";
+import { compareText, compareVersions, parseVersion } from "../src/strategy/version.js";
 
 describe("parseVersion (Masterminds NewVersion semantics)", () => {
   it.each([

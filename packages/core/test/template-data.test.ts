@@ -1,19 +1,16 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { PULL_REQUEST_BRANCH_TEMPLATE } from "../src/config/crd-write-back.js";
+import { commitMessageData, type ImageChange, renderCommitMessage, TemplateError } from "../src/index.js";
 import {
   branchNameData,
   branchNameFromPrefix,
-  commitMessageData,
   computeTargetKey,
-  DEFAULT_COMMIT_MESSAGE_TEMPLATE,
-  type ImageChange,
-  PULL_REQUEST_BRANCH_TEMPLATE,
   renderBranchName,
-  renderCommitMessage,
   sanitizeBranchName,
-  TemplateError,
-} from "../src/index.js";
+} from "../src/template/branch-name.js";
+import { DEFAULT_COMMIT_MESSAGE_TEMPLATE } from "../src/template/commit-message.js";
 
 const app = { namespace: "argocd", name: "myapp-production" };
 const seedTemplate = readFileSync(new URL("fixtures/template/seed-commit-message.tmpl", import.meta.url), "utf8");

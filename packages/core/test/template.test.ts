@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isImageUpdaterError, parseTemplate, renderTemplate, TemplateError } from "../src/index.js";
+import { isImageUpdaterError, TemplateError } from "../src/index.js";
+import { parseTemplate, renderTemplate } from "../src/template/render.js";
 
 const data = {
   Name: "myapp",

@@ -4,7 +4,6 @@
  * credentials, git credentials as Argo CD finds them), and the `argocd` write-back into those manifests. The Kubernetes API source implements the same core contracts.
  */
 export {
-  applySourceChanges,
   createDirectoryApplicationWriter,
   type DirectoryApplicationWriterOptions,
 } from "./directory/application-writer.js";
@@ -18,7 +17,6 @@ export {
   createDirectoryGitCredentials,
   type DirectoryGitCredentialsOptions,
   type GitCredentialsResolver,
-  normalizeRepoUrl,
 } from "./directory/git-credentials.js";
 export {
   MAX_DOCUMENTS_PER_FILE,
@@ -32,6 +30,5 @@ export {
   type ScanOptions,
   scanManifests,
 } from "./directory/manifest-files.js";
-export { readSecretManifests, type SecretManifest } from "./directory/secret-manifests.js";
 export { createDirectorySecretResolver, type DirectorySecretResolverOptions } from "./directory/secret-resolver.js";
 export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";

@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applySourceChanges, createDirectoryApplicationWriter, createDirectorySource } from "../src/index.js";
+import { applySourceChanges } from "../src/directory/application-writer.js";
+import { createDirectoryApplicationWriter, createDirectorySource } from "../src/index.js";
 import { createTempDir, type TempDir } from "./temp-dir.js";
 
 let dir: TempDir;

@@ -3,16 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CredentialReference, SecretResolver } from "@image-updater/core";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createCachedSource,
-  createCredentialSource,
-  createEnvCredentials,
-  createExtCredentials,
-  createPullSecretCredentials,
-  createSecretCredentials,
-  createStaticCredentials,
-  credentialReferenceKey,
-} from "../src/index.js";
+import { createCachedSource } from "../src/credentials/cache.js";
+import { createEnvCredentials } from "../src/credentials/env.js";
+import { createExtCredentials } from "../src/credentials/ext.js";
+import { credentialReferenceKey } from "../src/credentials/reference.js";
+import { createPullSecretCredentials, createSecretCredentials } from "../src/credentials/secret.js";
+import { createCredentialSource, createStaticCredentials } from "../src/index.js";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { resolveRegistryTarget as endpointFor, type RegistryEndpoint } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
-import { scopeActions } from "../src/index.js";
+import { scopeActions } from "../src/oci-distribution/endpoints.js";
 
 function entry(prefix: string, apiUrl: string, extra: Partial<RegistryEndpoint> = {}): RegistryEndpoint {
   return { name: prefix, prefix, apiUrl, tagSortMode: "none", insecure: false, isDefault: false, ...extra };

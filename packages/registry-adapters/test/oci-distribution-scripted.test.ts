@@ -15,7 +15,8 @@ import {
 import { describeRegistryConformance, type RegistryFault, skipResilienceCases } from "@image-updater/conformance";
 import { withRegistryPolicies } from "@image-updater/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createExtCredentials, createOciRegistryClient, type OciRegistryClientOptions } from "../src/index.js";
+import { createExtCredentials } from "../src/credentials/ext.js";
+import { createOciRegistryClient, type OciRegistryClientOptions } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";
 
 const TAGS = ["1.0.0", "1.0.1", "1.1.0", "2.0.0", "latest"];

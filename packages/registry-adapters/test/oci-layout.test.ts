@@ -8,7 +8,8 @@ import {
   skipResilienceCases,
 } from "@image-updater/conformance";
 import { afterEach, describe, expect, it } from "vitest";
-import { createOciLayoutClient, tagOfRefName } from "../src/index.js";
+import { createOciLayoutClient } from "../src/index.js";
+import { tagOfRefName } from "../src/oci-layout.js";
 import { writeLayouts } from "./layout-writer.js";
 
 const dirs: string[] = [];

@@ -1,6 +1,7 @@
 import { matchesPlatform } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
-import { findDockerConfigAuth, parseUserPass } from "../src/index.js";
+import { findDockerConfigAuth } from "../src/credentials/docker-config.js";
+import { parseUserPass } from "../src/credentials/parse.js";
 import { parseChallenges } from "../src/oci-distribution/challenge.js";
 import { parseRetryAfter } from "../src/oci-distribution/http.js";
 import { nextLink } from "../src/oci-distribution/link.js";

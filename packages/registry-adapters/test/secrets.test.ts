@@ -8,12 +8,8 @@ import { join } from "node:path";
 import { cleanupBench, type ScriptedRegistry, startScriptedRegistry } from "@image-updater/bench";
 import { type SecretResolver, withRegistryPolicies } from "@image-updater/core";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  createCredentialSource,
-  createExtCredentials,
-  createOciRegistryClient,
-  type OciRegistryClientOptions,
-} from "../src/index.js";
+import { createExtCredentials } from "../src/credentials/ext.js";
+import { createCredentialSource, createOciRegistryClient, type OciRegistryClientOptions } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";
 
 const PASSWORD = "Pw-0f-the-robot-9d2c";

@@ -3,7 +3,7 @@
  * names after normalising (`nginx` ≡ `docker.io/library/nginx`), and compose a new reference keeping the
  * file's own spelling of the name.
  */
-import { DOCKER_HUB_REGISTRY, parseImageName, sameImage, splitReference } from "../image/index.js";
+import { DOCKER_HUB_REGISTRY, parseImageName, sameImage, splitReference } from "../image/reference.js";
 
 /** A reference as written: name, optional tag and digest. */
 export interface WrittenImage {

@@ -4,7 +4,7 @@
  * and Flux setters.
  */
 import type { Diagnostic } from "../config/diagnostic.js";
-import { parseImageName } from "../image/index.js";
+import { parseImageName } from "../image/reference.js";
 import { digestToWrite } from "./digest-policy.js";
 import { joinImage, nameInFormOf, sameImageName, splitImage } from "./image-match.js";
 import type { ImageChange } from "./types.js";

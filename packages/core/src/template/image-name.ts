@@ -1,5 +1,5 @@
 /** How images and tags appear in template data, following argocd-image-updater. */
-import { DOCKER_HUB_REGISTRY, parseImageName, splitReference } from "../image/index.js";
+import { DOCKER_HUB_REGISTRY, parseImageName, splitReference } from "../image/reference.js";
 
 /**
  * The image name without registry, tag or digest (argocd-image-updater's `ImageName`): `docker.io/myorg/myapp`

@@ -1,2 +1,0 @@
-export type { BeforePushContext, CliGitWriterOptions, GitOperation, GitOperationEvent } from "./types.js";
-export { createCliGitWriter } from "./writer.js";
