@@ -2,7 +2,7 @@
  * Content-addressed reads shared between calls: tags that share an image (or index children, or a config) cost
  * one read per distinct digest, not one per tag. Only digest references are kept; a tag can move.
  */
-import { createLruCache, ImageUpdaterError, type LruCache } from "@image-updater/core";
+import { ImageUpdaterError } from "@image-updater/core";
 import { isDigest } from "./parse.js";
 import type { ContentStore, FetchedManifest } from "./resolve.js";
 
@@ -16,13 +16,13 @@ export interface ContentMemo {
   wrap(scope: string, store: ContentStore): ContentStore;
 }
 
-/** A memo of at most `maxEntries` manifests and as many blobs, least recently used first out. */
+/** A memo of at most `maxEntries` manifests and as many blobs, oldest first out. */
 export function createContentMemo(maxEntries = 4_096): ContentMemo {
-  const manifests = createLruCache<Promise<FetchedManifest | null>>(maxEntries);
-  const blobs = createLruCache<Promise<Uint8Array>>(maxEntries);
+  const manifests = new Map<string, Promise<FetchedManifest | null>>();
+  const blobs = new Map<string, Promise<Uint8Array>>();
 
   function remembered<T>(
-    cache: LruCache<Promise<T>>,
+    cache: Map<string, Promise<T>>,
     key: string,
     signal: AbortSignal | undefined,
     read: () => Promise<T>,
@@ -33,6 +33,8 @@ export function createContentMemo(maxEntries = 4_096): ContentMemo {
       return known.catch((error: unknown) => (isAbort(error) && !signal?.aborted ? read() : Promise.reject(error)));
     const pending = read();
     cache.set(key, pending);
+    // Insertion order is age: the oldest entry goes first once the memo is full.
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
     // A failure is not content: the next caller asks again.
     pending.catch(() => cache.delete(key));
     return pending;
