@@ -46,6 +46,8 @@ export interface DaemonConfig {
   };
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
+  /** Image metadata entries held in memory (the rest stays under `cacheDir`). @default 10_000 */
+  readonly metadataCacheEntries?: number;
   readonly matchApplicationNames: readonly string[];
   /** Where pull requests for write branches are opened; absent: none. */
   readonly pullRequests?: PullRequestOptions | null;
@@ -98,6 +100,9 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
   const registry = createConfiguredRegistry({
     registriesConf: config.registriesConf,
     cacheDir: config.cacheDir,
+    ...(config.metadataCacheEntries
+      ? { policies: { metadataCache: { maxEntries: config.metadataCacheEntries } } }
+      : {}),
     onWarning: (message) => warn(message, {}),
     ...(secrets ? { secrets } : {}),
     // ext: scripts never see the pull-request token.

@@ -337,6 +337,62 @@ describe("withRegistryPolicies", () => {
     expect(calls.getMetadata).toBe(4);
   });
 
+  it("keeps what memory evicts in the directory: a working set 10x memory costs no request warm or after restart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "policies-"));
+    dirs.push(dir);
+    const directory = join(dir, "metadata");
+    const metadata = (reference: string): ManifestMetadata => ({
+      digest: `sha256:${reference.padStart(64, "0")}`,
+      kind: "oci-manifest",
+      createdAt: new Date(Number(reference) * 1000),
+      labels: {},
+    });
+    const tags = Array.from({ length: 1_050 }, (_, i) => String(i + 1));
+    const first = scriptedClient({ metadata });
+    const cold = withRegistryPolicies(first.client, { metadataCache: { maxEntries: 100, directory } });
+    for (const tag of tags) await cold.getMetadata(REPO, tag);
+    const coldCalls = first.calls.getMetadata;
+    cold.beginCycle();
+    for (const tag of tags) await cold.getMetadata(REPO, tag);
+    const warmCalls = first.calls.getMetadata - coldCalls;
+    await cold.dispose?.();
+    const second = scriptedClient({ metadata });
+    const restarted = withRegistryPolicies(second.client, { metadataCache: { maxEntries: 100, directory } });
+
+    const restored = await restarted.getMetadata(REPO, "7");
+    for (const tag of tags) await restarted.getMetadata(REPO, tag);
+
+    expect({ coldCalls, warmCalls, restartCalls: second.calls.getMetadata }).toEqual({
+      coldCalls: 1_050,
+      warmCalls: 0,
+      restartCalls: 0,
+    });
+    expect(restored).toEqual(metadata("7"));
+    expect(restored?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("fetches a tag again once getDigest() sees it moved, even after memory evicted it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "policies-"));
+    dirs.push(dir);
+    let digest = "a";
+    const { client, calls } = scriptedClient({
+      metadata: () => ({ digest: `sha256:${digest.repeat(64)}`, kind: "oci-manifest", labels: {} }),
+    });
+    const moved: RegistryClient = { ...client, getDigest: async () => `sha256:${digest.repeat(64)}` };
+    const policies = withRegistryPolicies(moved, { metadataCache: { maxEntries: 1, directory: join(dir, "m") } });
+    await policies.getMetadata(REPO, "latest");
+    await policies.getMetadata(REPO, "other");
+    digest = "c";
+    policies.beginCycle();
+    await policies.getDigest(REPO, "latest");
+
+    const now = await policies.getMetadata(REPO, "latest");
+    await policies.dispose?.();
+
+    expect(now?.digest).toBe(`sha256:${"c".repeat(64)}`);
+    expect(calls.getMetadata).toBe(3);
+  });
+
   it("persists metadata to a file, so a new process pays nothing for known tags", async () => {
     const dir = await mkdtemp(join(tmpdir(), "policies-"));
     dirs.push(dir);

@@ -121,6 +121,31 @@ describe("createCliGitWriter", () => {
     await writer.dispose?.();
   });
 
+  it("reads files asked for one at a time, across turns and views of one mirror, with one cat-file", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`apps/app-${i}/deployment.yaml`] = `image: app:${i}\n`;
+    await commitToBare(bare, "main", files, "fleet");
+    const writer = createCliGitWriter({ cacheDir: join(dir, "cache") });
+    const trace = join(dir, "trace-turns.log");
+    const texts: (string | null | undefined)[] = [];
+    const first = await writer.openBranch({ url }, "main");
+    const second = await writer.openBranch({ url }, "main");
+    process.env.GIT_TRACE = trace;
+    try {
+      for (let i = 0; i < 20; i++) {
+        texts.push(await (i % 2 === 0 ? first : second)?.readFile(`apps/app-${i}/deployment.yaml`));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      delete process.env.GIT_TRACE;
+    }
+    const commands = (await readFile(trace, "utf8")).split("\n").filter((line) => line.includes("trace: built-in:"));
+
+    expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `image: app:${i}\n`));
+    expect(commands.filter((line) => / cat-file /.test(line))).toHaveLength(1);
+    await writer.dispose?.();
+  });
+
   it("retries a push that lost a race: two fetches, two pushes, the other client's commit kept", async () => {
     const operations: string[] = [];
     let theirs: string | undefined;

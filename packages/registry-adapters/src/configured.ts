@@ -36,7 +36,11 @@ export interface ConfiguredRegistryOptions {
   readonly stallTimeoutMs?: number;
   /** Variables `ext:` credential scripts must not see, beside the `env:` ones the file names. */
   readonly hiddenVariables?: readonly string[];
-  /** Image metadata is cached in `<cacheDir>/registry-metadata.json`, so a restart spends no request on known digests. */
+  /**
+   * Image metadata is cached in `<cacheDir>/registry-metadata.json` (the in-memory working set) and
+   * `<cacheDir>/registry-metadata/` (every entry), so neither a restart nor a working set larger than memory
+   * spends a request on known digests.
+   */
   readonly cacheDir?: string;
   /** `registries.conf` warnings and client warnings (a truncated tag list, a cache file not written). */
   readonly onWarning?: (message: string) => void;
@@ -110,7 +114,12 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
       cache === false || (cache !== undefined && "getByDigest" in cache)
         ? cache
         : {
-            ...(options.cacheDir ? { file: join(options.cacheDir, "registry-metadata.json") } : {}),
+            ...(options.cacheDir
+              ? {
+                  file: join(options.cacheDir, "registry-metadata.json"),
+                  directory: join(options.cacheDir, "registry-metadata"),
+                }
+              : {}),
             ...(options.onWarning ? { onWarning: options.onWarning } : {}),
             ...cache,
           },

@@ -98,6 +98,59 @@ describe("request budget of a cycle", () => {
     expect(second).toEqual({ listings: 3, manifests: 0, blobs: 0 });
   });
 
+  it("against docker-registry, tags sharing an image cost one manifest per tag, one child per digest, one config per config", async () => {
+    const real = await startRegistry();
+    try {
+      // 5 images with 4 tags each; images 0, 2 and 4 are two-platform indexes.
+      const shared = images(5).map((image, i) => ({ ...image, tags: ["a", "b", "c", "d"].map((t) => `${t}-${i}`) }));
+      await pushImages(real, "team/shared", shared);
+      const events: RegistryHttpRequest[] = [];
+      const client = withRegistryPolicies(
+        createOciRegistryClient({
+          endpoints: [benchEndpoint(real.host, real.url)],
+          onRequest: (event) => events.push(event),
+        }),
+      );
+      const repo = { registry: real.host, repository: "team/shared" };
+
+      const tags = await client.listTags(repo);
+      await Promise.all(tags.map((tag) => client.getMetadata(repo, tag, { platforms: AMD64 })));
+      await client.dispose?.();
+
+      const count = (kind: string) => events.filter((e) => e.kind === kind && e.status === 200).length;
+      expect(tags).toHaveLength(20);
+      expect({ manifests: count("manifest"), blobs: count("blob") }).toEqual({ manifests: 20 + 3, blobs: 5 });
+    } finally {
+      await real.stop();
+    }
+  });
+
+  it("a working set larger than memory costs no manifest or blob warm and after a restart, with the cache directory", async () => {
+    server = await startScriptedRegistry(SCRIPT);
+    const dir = await mkdtemp(join(tmpdir(), "budget-"));
+    dirs.push(dir);
+    const metadataCache = { maxEntries: 4, directory: join(dir, "metadata") };
+    const client = (): PolicyRegistryClient =>
+      withRegistryPolicies(
+        createOciRegistryClient({ endpoints: [benchEndpoint(server?.host ?? "", server?.url ?? "")] }),
+        { metadataCache },
+      );
+    const before = client();
+    await newestBuildCycle(before, server.host);
+    server.reset();
+    await newestBuildCycle(before, server.host);
+    const warm = costs(server);
+    await before.dispose?.();
+    server.reset();
+
+    const after = client();
+    await newestBuildCycle(after, server.host);
+    await after.dispose?.();
+
+    expect(warm).toEqual({ listings: 3, manifests: 0, blobs: 0 });
+    expect(costs(server)).toEqual({ listings: 3, manifests: 0, blobs: 0 });
+  });
+
   it("a new tag costs its own manifest and config, nothing else", async () => {
     server = await startScriptedRegistry(SCRIPT);
     const client = policyClient(server);

@@ -17,6 +17,7 @@ import {
 } from "@image-updater/core";
 import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
+import { measureCost } from "./cost.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 const GIT_AUTH = { username: "bench", password: "bench-password" };
@@ -34,7 +35,9 @@ export interface EngineBenchRow {
   readonly commits: number;
   readonly pushes: number;
   readonly imagesUpdated: number;
-  readonly ms: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+  readonly wallMs: number;
 }
 
 function deployment(name: string, image: string): string {
@@ -103,8 +106,7 @@ export async function main(): Promise<EngineBenchRow[]> {
         for (const cycle of [1, 2] as const) {
           requests.length = 0;
           operations.length = 0;
-          const started = performance.now();
-          const result = await updater.runOnce();
+          const { value: result, cost } = await measureCost(() => updater.runOnce());
           const kind = (k: RegistryHttpRequest["kind"]) => requests.filter((r) => r.kind === k).length;
           const op = (o: GitOperationEvent["operation"]) => operations.filter((e) => e.operation === o).length;
           rows.push({
@@ -119,7 +121,7 @@ export async function main(): Promise<EngineBenchRow[]> {
             commits: op("commit"),
             pushes: op("push"),
             imagesUpdated: result.imagesUpdated,
-            ms: Math.round(performance.now() - started),
+            ...cost,
           });
         }
       } finally {

@@ -14,13 +14,19 @@ import {
   startRegistry,
   startScriptedRegistry,
 } from "@image-updater/bench";
-import { type PolicyRegistryClient, type RegistryHttpRequest, withRegistryPolicies } from "@image-updater/core";
+import {
+  type Application,
+  createUpdater,
+  type PolicyRegistryClient,
+  type RegistryHttpRequest,
+  withRegistryPolicies,
+} from "@image-updater/core";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
+import { measureCost, type StepCost } from "./cost.js";
 
 const APPLICATIONS = 50;
 const REPOSITORIES = ["team/api", "team/web", "team/worker"];
 const TAGS_PER_REPOSITORY = 20;
-const AMD64 = [{ os: "linux", architecture: "amd64" }];
 
 /** One scenario's counts. */
 export interface RegistryBenchRow {
@@ -30,7 +36,9 @@ export interface RegistryBenchRow {
   readonly heads: number;
   readonly blobs: number;
   readonly auth: number;
-  readonly ms: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+  readonly wallMs: number;
 }
 
 function images(): ImageSpec[] {
@@ -48,31 +56,42 @@ const SCRIPT: ScriptedRegistryScript = {
 
 type Strategy = "newest-build" | "semver" | "digest";
 
-/** Every application checks every repository, as the engine would for `strategy`. */
+const PREFIX = "argocd-image-updater.argoproj.io";
+
+/** Applications that each watch every repository with `strategy`, running `1.0.3` (tracked by `digest`). */
+function fleet(registry: string, strategy: Strategy): Application[] {
+  const tracked = strategy === "digest" ? ":1.0.3" : "";
+  return Array.from({ length: APPLICATIONS }, (_, i) => ({
+    namespace: "argocd",
+    name: `app-${i}`,
+    labels: {},
+    annotations: {
+      [`${PREFIX}/image-list`]: REPOSITORIES.map((r, n) => `i${n}=${registry}/${r}${tracked}`).join(","),
+      ...Object.fromEntries(REPOSITORIES.map((_, n) => [`${PREFIX}/i${n}.update-strategy`, strategy])),
+      ...Object.fromEntries(REPOSITORIES.map((_, n) => [`${PREFIX}/i${n}.platforms`, "linux/amd64"])),
+    },
+    spec: { source: { repoURL: "https://git.example/fleet.git", path: `app-${i}`, kustomize: {} } },
+    status: { summary: { images: REPOSITORIES.map((r) => `${registry}/${r}:1.0.3`) } },
+  }));
+}
+
+/** One dry-run cycle of the engine over {@link fleet}; the engine picks every registry call. */
 async function cycle(client: PolicyRegistryClient, registry: string, strategy: Strategy): Promise<void> {
-  client.beginCycle();
-  await Promise.all(
-    Array.from({ length: APPLICATIONS }, async () => {
-      for (const repository of REPOSITORIES) {
-        const repo = { registry, repository };
-        if (strategy === "digest") {
-          await client.getDigest(repo, "1.0.3");
-          continue;
-        }
-        const tags = await client.listTags(repo);
-        if (strategy === "newest-build") {
-          await Promise.all(tags.map((tag) => client.getMetadata(repo, tag, { platforms: AMD64 })));
-        }
-      }
-    }),
-  );
+  const applications = fleet(registry, strategy);
+  const updater = createUpdater({
+    source: { id: "bench", list: async () => applications },
+    registry: client,
+    dryRun: true,
+  });
+  const result = await updater.runOnce();
+  if (result.errors > 0) throw new Error(`bench cycle (${strategy}) had ${result.errors} error(s)`);
 }
 
 function count(events: readonly RegistryHttpRequest[], kind: RegistryHttpRequest["kind"], method = "GET"): number {
   return events.filter((e) => e.kind === kind && e.method === method && e.status !== 401).length;
 }
 
-function row(scenario: string, events: readonly RegistryHttpRequest[], started: number): RegistryBenchRow {
+function row(scenario: string, events: readonly RegistryHttpRequest[], cost: StepCost): RegistryBenchRow {
   return {
     scenario,
     tagPages: count(events, "tags"),
@@ -80,7 +99,7 @@ function row(scenario: string, events: readonly RegistryHttpRequest[], started: 
     heads: count(events, "manifest", "HEAD"),
     blobs: count(events, "blob"),
     auth: events.filter((e) => e.kind === "token" || e.status === 401).length,
-    ms: Math.round(performance.now() - started),
+    ...cost,
   };
 }
 
@@ -101,9 +120,8 @@ async function measure(
   run: () => Promise<void>,
 ): Promise<void> {
   events.length = 0;
-  const started = performance.now();
-  await run();
-  rows.push(row(scenario, events, started));
+  const { cost } = await measureCost(run);
+  rows.push(row(scenario, events, cost));
 }
 
 /** Runs every scenario and returns its counts. */

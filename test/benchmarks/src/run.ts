@@ -1,5 +1,6 @@
 /** `pnpm bench`: runs every benchmark in turn. Add a line per benchmark. */
 import { main as engine } from "./engine.js";
+import { main as fleet } from "./fleet.js";
 import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
 import { main as webhook } from "./webhook.js";
@@ -9,6 +10,7 @@ const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["git", git],
   ["engine", engine],
   ["webhook", webhook],
+  ["fleet", fleet],
 ];
 
 for (const [name, run] of BENCHMARKS) {

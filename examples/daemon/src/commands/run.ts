@@ -207,6 +207,7 @@ export async function loadDaemonConfig(options: RunCommandOptions, logger: Logge
     },
     dryRun: options.dryRun,
     maxConcurrency: options.maxConcurrency,
+    metadataCacheEntries: options.metadataCacheEntries,
     matchApplicationNames: options.matchApplicationNames,
     matchApplicationLabel: options.matchApplicationLabel,
     pullRequests: options.pullRequests,

@@ -30,6 +30,8 @@ export interface RunCommandOptions {
   readonly cycleBudgetMs: number;
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
+  /** Image metadata entries held in memory; the rest stays in the cache directory. */
+  readonly metadataCacheEntries: number;
   /** Path of `registries.conf` to read, or `null` when the config folder supplies the text (or none exists). */
   readonly registriesConfPath: string | null;
   /** `registries.conf` text from the config folder, when no path flag overrides it. */
@@ -121,6 +123,12 @@ const OWN_RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "same as --max-concurrency (current release's name)",
     env: "MAX_CONCURRENT_APPS",
     configKeys: ["max_concurrent_apps"],
+  },
+  "metadata-cache-entries": {
+    type: "string",
+    placeholder: "N",
+    help: "image metadata entries kept in memory; the rest is read from --cache-dir (default 10000)",
+    env: "IMAGE_UPDATER_METADATA_CACHE_ENTRIES",
   },
   "registries-conf-path": {
     type: "string",
@@ -488,6 +496,15 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     } else maxConcurrency = value;
   }
 
+  let metadataCacheEntries = 10_000;
+  const entriesOrigin = lookup("metadata-cache-entries");
+  if (entriesOrigin) {
+    const value = Number(entriesOrigin.value);
+    if (!/^\d+$/.test(entriesOrigin.value) || value < 1) {
+      invalid(entriesOrigin, "write a whole number of entries, at least 1 (default 10000)");
+    } else metadataCacheEntries = value;
+  }
+
   /** A file path from its flag, else none when the config folder has the text, else the default when it exists. */
   function defaultedFile(flag: string, configKey: string, fallback: string, what: string): string | null {
     const fromFlag = text(flag);
@@ -563,6 +580,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     once: once || intervalMs === 0,
     dryRun: bool("dry-run"),
     maxConcurrency,
+    metadataCacheEntries,
     registriesConfPath,
     registriesConfText: registriesFlag === null ? (registriesFromConfig ?? null) : null,
     registriesConfExplicit: registriesFlag !== null,

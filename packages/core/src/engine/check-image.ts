@@ -64,6 +64,30 @@ function listTags(
   return tags;
 }
 
+/**
+ * The tags the strategy chooses among. The digest strategy looks at one tag only: when that tag exists and is
+ * the running one, one HEAD (which its decision reuses, shared for the cycle) replaces the listing. A missing
+ * tag, or a running tag other than the tracked one, is decided on the listing as before, so every message
+ * about vanished or absent tags stays as it was.
+ */
+async function tagsToDecideOn(
+  context: ImageCheckContext,
+  client: RegistryClient,
+  repo: ImageRepository,
+  config: ImageUpdateConfig,
+  runningTag: string | null,
+): Promise<readonly string[]> {
+  const tracked = config.constraint;
+  if (config.strategy === "digest" && tracked && (runningTag === null || runningTag === tracked)) {
+    const digest = await client.getDigest(repo, tracked, {
+      ...(config.pullSecret === undefined ? {} : { credentials: config.pullSecret }),
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
+    });
+    if (digest !== null) return [tracked];
+  }
+  return listTags(context, client, repo, config);
+}
+
 function asError(error: unknown): ImageUpdaterError {
   if (error instanceof ImageUpdaterError) return error;
   return new ImageUpdaterError("REGISTRY_PROTOCOL", error instanceof Error ? error.message : String(error), {
@@ -112,7 +136,7 @@ export async function checkImage(
       repository: repositoryInRegistry(config.image, endpoint),
     };
     const client = context.registryFor(repo.registry);
-    const tags = await listTags(context, client, repo, config);
+    const tags = await tagsToDecideOn(context, client, repo, config, oldTag);
     const platforms = config.platforms.length > 0 ? config.platforms : context.defaultPlatforms;
     const credentials = config.pullSecret === undefined ? {} : { credentials: config.pullSecret };
     const signal = context.signal === undefined ? {} : { signal: context.signal };

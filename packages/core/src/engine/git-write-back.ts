@@ -2,6 +2,7 @@
  * The `git` write-back: group the cycle's changes per (repository, branch), plan every application's file
  * edits against the branch, and push exactly one commit per group; then open a pull request when asked.
  */
+import pLimit from "p-limit";
 import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
@@ -50,6 +51,8 @@ export interface GitWriteContext {
   readonly signal: AbortSignal | undefined;
   /** Branch views of the cycle, shared with the live-image reading. */
   readonly views?: BranchViews;
+  /** Repositories written at the same time. @default 4 */
+  readonly repositoryConcurrency?: number;
 }
 
 interface Target {
@@ -242,8 +245,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
 
 /**
  * Writes every item's changes: one commit per (repository, push branch, base branch). Groups of one
- * repository run one after another (the writer serialises per repository anyway); a repository whose push
- * gave up in the last cycle goes first. Never throws.
+ * repository run one after another (the writer serialises per repository anyway); different repositories
+ * are written a few at a time, and a repository whose push gave up in the last cycle starts first. Never throws.
  */
 export async function writeBackToGit(
   context: GitWriteContext,
@@ -274,14 +277,28 @@ export async function writeBackToGit(
     }
   }
   const priority = pushPriorityOf(context.git);
-  const ordered = priority.order([...groups.entries()], ([key]) => key);
-  for (const [key, group] of ordered) {
-    const written = await writeGroup(context, group);
-    priority.record(
-      key,
-      written.some((outcome) => outcome.status === "failed" && outcome.error?.code === "GIT_CONFLICT"),
-    );
-    outcomes.push(...written);
+  const byRepository = new Map<string, [string, Target[]][]>();
+  for (const [key, group] of priority.order([...groups.entries()], ([key]) => key)) {
+    const repository = repositoryKey(group[0]?.repository.url ?? "");
+    byRepository.set(repository, [...(byRepository.get(repository) ?? []), [key, group]]);
   }
-  return outcomes;
+  const limit = pLimit(Math.max(1, context.repositoryConcurrency ?? 4));
+  const written = await Promise.all(
+    [...byRepository.values()].map((repositoryGroups) =>
+      limit(async () => {
+        const done: GitWriteOutcome[] = [];
+        for (const [key, group] of repositoryGroups) {
+          const outcomesOfGroup = await writeGroup(context, group);
+          priority.record(
+            key,
+            outcomesOfGroup.some((outcome) => outcome.status === "failed" && outcome.error?.code === "GIT_CONFLICT"),
+          );
+          done.push(...outcomesOfGroup);
+        }
+        return done;
+      }),
+    ),
+  );
+  // Outcomes by repository in the order repositories were first met, whichever finished first.
+  return [...outcomes, ...written.flat()];
 }

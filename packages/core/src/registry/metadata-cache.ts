@@ -1,19 +1,26 @@
 /**
  * Metadata of images, kept by digest (content never changes) and by (repository, tag) (tags treated as
- * immutable for metadata, as argocd-image-updater's cache does). Bounded, least recently used first out, and
- * optionally saved to a JSON file so a restart does not pay for every tag again.
+ * immutable for metadata, as argocd-image-updater's cache does). Memory holds a bounded working set, least
+ * recently used first out; optionally the working set is saved to a JSON file, and every entry is kept in a
+ * directory, so neither a working set larger than memory nor a restart pays for a known tag again.
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { createDiskStore, type DiskStore } from "./disk-store.js";
 import { createLruCache } from "./lru-cache.js";
 import type { ImageMetadata, ManifestMetadata, Platform } from "./types.js";
 
 /** Options of {@link createMetadataCache}. */
 export interface MetadataCacheOptions {
-  /** Entries per map (digests, tags). @default 10_000 */
+  /** Entries per map (digests, tags) held in memory. @default 10_000 */
   readonly maxEntries?: number;
-  /** JSON file the cache is loaded from and saved to. Absent: memory only. */
+  /** JSON file the in-memory working set is loaded from and saved to. Absent: not saved. */
   readonly file?: string;
+  /**
+   * Directory that keeps every entry, also those memory has evicted, so a working set larger than
+   * `maxEntries` still costs no request. Absent: what memory evicts is fetched again.
+   */
+  readonly directory?: string;
   readonly onWarning?: (message: string) => void;
 }
 
@@ -21,13 +28,21 @@ export interface MetadataCacheOptions {
 export interface MetadataCache {
   getByDigest(digest: string, platforms: readonly Platform[] | undefined): ManifestMetadata | undefined;
   getByTag(repo: string, tag: string, platforms: readonly Platform[] | undefined): ManifestMetadata | undefined;
+  /** As {@link MetadataCache.getByDigest}, then the directory when one is set. */
+  findByDigest?(digest: string, platforms: readonly Platform[] | undefined): Promise<ManifestMetadata | undefined>;
+  /** As {@link MetadataCache.getByTag}, then the directory when one is set. */
+  findByTag?(
+    repo: string,
+    tag: string,
+    platforms: readonly Platform[] | undefined,
+  ): Promise<ManifestMetadata | undefined>;
   /** Stores `metadata`, reachable by its digest and, when `reference` is a tag, by (repo, tag). */
   set(repo: string, reference: string, platforms: readonly Platform[] | undefined, metadata: ManifestMetadata): void;
   /** Records what a tag points at now; a tag that moved loses its cached metadata. */
   noteDigest(repo: string, tag: string, digest: string): void;
   /** Reads the file once; later calls return the same promise. A missing or broken file gives an empty cache. */
   load(): Promise<void>;
-  /** Writes the file (temp file + rename) when something changed since the last save. */
+  /** Writes the file (temp file + rename) when something changed since the last save, and the directory's queue. */
   save(): Promise<void>;
   readonly size: number;
 }
@@ -65,6 +80,16 @@ function fromStored(image: StoredImage): ImageMetadata {
   return createdAt === undefined ? rest : { ...rest, createdAt: new Date(createdAt) };
 }
 
+function manifestToStored(value: ManifestMetadata): StoredManifest {
+  const { children, ...image } = value;
+  return { ...toStored(image), ...(children ? { children: children.map(toStored) } : {}) };
+}
+
+function manifestFromStored(value: StoredManifest): ManifestMetadata {
+  const { children, ...image } = value;
+  return { ...fromStored(image), ...(children ? { children: children.map(fromStored) } : {}) };
+}
+
 /** Tags cannot hold a colon; digests always do (`sha256:…`). */
 function isDigest(reference: string): boolean {
   return reference.includes(":");
@@ -78,6 +103,33 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
   let dirty = false;
   let loading: Promise<void> | undefined;
   let saving: Promise<void> = Promise.resolve();
+  const disk: DiskStore | undefined = options.directory === undefined ? undefined : createDiskStore(options.directory);
+  const DIGEST_PREFIX = "digest\n";
+  const TAG_PREFIX = "tag\n";
+
+  /** Memory first; then the directory, whose answer is kept in memory again. */
+  async function findDigest(key: string): Promise<ManifestMetadata | undefined> {
+    const known = digests.get(key);
+    if (known !== undefined || disk === undefined) return known;
+    const text = await disk.get(DIGEST_PREFIX + key);
+    if (text === undefined) return undefined;
+    try {
+      const value = manifestFromStored(JSON.parse(text) as StoredManifest);
+      digests.set(key, value);
+      return value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function findTag(key: string): Promise<string | undefined> {
+    const known = tags.get(key);
+    if (known !== undefined || disk === undefined) return known;
+    const digest = await disk.get(TAG_PREFIX + key);
+    if (digest === undefined) return undefined;
+    tags.set(key, digest);
+    return digest;
+  }
 
   async function readFromFile(file: string): Promise<void> {
     let text: string;
@@ -94,10 +146,7 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
       if (stored.version !== VERSION || !Array.isArray(stored.digests) || !Array.isArray(stored.tags)) {
         throw new Error("unknown format");
       }
-      for (const [key, value] of stored.digests) {
-        const { children, ...image } = value;
-        digests.set(key, { ...fromStored(image), ...(children ? { children: children.map(fromStored) } : {}) });
-      }
+      for (const [key, value] of stored.digests) digests.set(key, manifestFromStored(value));
       for (const [key, digest] of stored.tags) tags.set(key, digest);
     } catch {
       options.onWarning?.(`[policies] metadata cache ${file} is not a cache file of this version; starting empty`);
@@ -107,10 +156,7 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
   async function writeToFile(file: string): Promise<void> {
     const stored: StoredFile = {
       version: VERSION,
-      digests: digests.entries().map(([key, value]) => {
-        const { children, ...image } = value;
-        return [key, { ...toStored(image), ...(children ? { children: children.map(toStored) } : {}) }];
-      }),
+      digests: digests.entries().map(([key, value]) => [key, manifestToStored(value)]),
       tags: tags.entries(),
     };
     await mkdir(dirname(file), { recursive: true });
@@ -128,9 +174,22 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
       const digest = tags.get(`${repo}:${tag}`);
       return digest === undefined ? undefined : digests.get(`${digest}\n${platformKey(platforms)}`);
     },
+    async findByDigest(digest, platforms) {
+      return findDigest(`${digest}\n${platformKey(platforms)}`);
+    },
+    async findByTag(repo, tag, platforms) {
+      const digest = await findTag(`${repo}:${tag}`);
+      return digest === undefined ? undefined : findDigest(`${digest}\n${platformKey(platforms)}`);
+    },
     set(repo, reference, platforms, metadata) {
-      digests.set(`${metadata.digest}\n${platformKey(platforms)}`, metadata);
-      if (!isDigest(reference)) tags.set(`${repo}:${reference}`, metadata.digest);
+      const digestKey = `${metadata.digest}\n${platformKey(platforms)}`;
+      digests.set(digestKey, metadata);
+      disk?.put(DIGEST_PREFIX + digestKey, JSON.stringify(manifestToStored(metadata)));
+      if (!isDigest(reference)) {
+        const tagKey = `${repo}:${reference}`;
+        tags.set(tagKey, metadata.digest);
+        disk?.put(TAG_PREFIX + tagKey, metadata.digest);
+      }
       dirty = true;
     },
     noteDigest(repo, tag, digest) {
@@ -140,6 +199,12 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
         tags.delete(key);
         dirty = true;
       }
+      // Memory may have evicted the tag while the directory still names an older image: record where it points,
+      // in memory too, so a tag that keeps pointing there costs no further write.
+      if (disk !== undefined && known !== digest) {
+        tags.set(key, digest);
+        disk.put(TAG_PREFIX + key, digest);
+      }
     },
     load() {
       if (loading === undefined) loading = options.file === undefined ? Promise.resolve() : readFromFile(options.file);
@@ -147,10 +212,11 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
     },
     save() {
       const file = options.file;
-      if (file === undefined) return Promise.resolve();
+      if (file === undefined) return disk?.flush() ?? Promise.resolve();
       saving = saving
         .catch(() => {})
         .then(async () => {
+          await disk?.flush();
           if (!dirty) return;
           dirty = false;
           try {

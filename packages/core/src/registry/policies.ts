@@ -71,7 +71,10 @@ export interface RegistryPolicyOptions {
   readonly retry?: RetryOptions | false;
   /** @default opens after 5 consecutive failures, for 30 s */
   readonly circuitBreaker?: CircuitBreakerOptions | false;
-  /** Metadata cache settings, or a cache to share between clients. @default 10 000 entries in memory */
+  /**
+   * Metadata cache settings (`maxEntries` bounds memory; `directory` keeps the rest on disk), or a cache to share
+   * between clients. @default 10 000 entries in memory
+   */
   readonly metadataCache?: MetadataCacheOptions | MetadataCache | false;
   /**
    * Tag lists and tag digests are shared until the next {@link PolicyRegistryClient.beginCycle}, and at most
@@ -371,8 +374,8 @@ export function withRegistryPolicies(
       if (cache !== undefined) {
         await cache.load();
         const hit = reference.includes(":")
-          ? cache.getByDigest(reference, platforms)
-          : cache.getByTag(name, reference, platforms);
+          ? await (cache.findByDigest?.(reference, platforms) ?? cache.getByDigest(reference, platforms))
+          : await (cache.findByTag?.(name, reference, platforms) ?? cache.getByTag(name, reference, platforms));
         if (hit !== undefined) {
           count(repo.registry, "getMetadata", "cached");
           cachedCall(repo, "getMetadata", callOptions, reference);

@@ -1,20 +1,15 @@
 import { ImageUpdaterError, type RepositoryFiles } from "@image-updater/core";
+import { blobReaderOf } from "./blob-reader.js";
 import { normalizeRepoPath } from "./paths.js";
 import { isRegularFile, listTree, readBlobs, type TreeEntry } from "./tree-entries.js";
 
 /** Files the editors read are manifests and values files; anything larger is refused. */
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-interface PendingBlob {
-  readonly resolve: (text: string) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * A read-only view of commit `revision` in the mirror. A commit never changes, so the whole tree is listed
- * once (one `ls-tree -r`) and blobs are read once each; reads asked for in the same turn share one
- * `cat-file --batch`. An engine checking a hundred applications of one repository spawns a handful of git
- * processes instead of several per file.
+ * once (one `ls-tree -r`) and blobs are read once each, all through the mirror's one `cat-file --batch`. An
+ * engine checking a thousand applications of one repository spawns two git processes for reading.
  */
 export function createRepositoryFiles(
   gitDir: string,
@@ -25,7 +20,6 @@ export function createRepositoryFiles(
   let tree: Promise<Map<string, TreeEntry>> | undefined;
   let sortedFiles: string[] | undefined;
   const texts = new Map<string, Promise<string>>();
-  let queue: Map<string, PendingBlob[]> | undefined;
 
   function entries(): Promise<Map<string, TreeEntry>> {
     tree ??= listTree(gitDir, revision, [], { recursive: true, withSizes: true }).then(
@@ -42,38 +36,20 @@ export function createRepositoryFiles(
     return (await entries()).get(normalizeRepoPath(path));
   }
 
-  function flush(): void {
-    const batch = queue;
-    queue = undefined;
-    if (batch === undefined) return;
-    readBlobs(gitDir, [...batch.keys()]).then(
-      (blobs) => {
-        for (const [sha, waiting] of batch) {
-          const text = (blobs.get(sha) ?? Buffer.alloc(0)).toString("utf8");
-          for (const pending of waiting) pending.resolve(text);
-        }
-      },
-      (error: unknown) => {
-        for (const [sha, waiting] of batch) {
-          texts.delete(sha);
-          for (const pending of waiting) pending.reject(error);
-        }
-      },
-    );
-  }
-
   function blobText(sha: string): Promise<string> {
     let text = texts.get(sha);
     if (text === undefined) {
-      text = new Promise<string>((resolve, reject) => {
-        if (queue === undefined) {
-          queue = new Map();
-          setImmediate(flush);
-        }
-        const waiting = queue.get(sha) ?? [];
-        waiting.push({ resolve, reject });
-        queue.set(sha, waiting);
-      });
+      text = blobReaderOf(gitDir)
+        .read(sha)
+        // A mirror cloned again under a running reader has objects that process cannot see: ask a fresh one.
+        .catch(async () => (await readBlobs(gitDir, [sha])).get(sha) ?? Buffer.alloc(0))
+        .then(
+          (bytes) => bytes.toString("utf8"),
+          (error: unknown) => {
+            texts.delete(sha);
+            throw error;
+          },
+        );
       texts.set(sha, text);
     }
     return text;

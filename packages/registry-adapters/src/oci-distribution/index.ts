@@ -21,6 +21,7 @@ import { Agent, type Dispatcher } from "undici";
 import { createCredentialSource, credentialReferenceKey } from "../credentials/reference.js";
 import { createStaticCredentials } from "../credentials/static.js";
 import type { CredentialSource } from "../credentials/types.js";
+import { createContentMemo } from "../manifest/content-memo.js";
 import { MANIFEST_ACCEPT } from "../manifest/media-types.js";
 import { isDigest, sha256Digest } from "../manifest/parse.js";
 import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
@@ -118,6 +119,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
   });
   let disposed: Promise<void> | undefined;
   const ownAgents: Promise<Agent>[] = [];
+  const content = createContentMemo();
   const states = new Map<string, EndpointState>();
   const sources = new Map<string, CredentialSource>();
   const hiddenVariables = [
@@ -368,10 +370,10 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
 
     async getMetadata(repo, reference, callOptions?: MetadataOptions): Promise<ManifestMetadata | null> {
       const t = target(repo, callOptions);
-      const store: ContentStore = {
+      const store: ContentStore = content.wrap(`${repo.registry}/${t.path}`, {
         getManifest: (ref) => getManifest(repo, t, ref),
         getBlob: (digest) => getBlob(repo, t, digest),
-      };
+      });
       return resolveMetadata(store, reference, {
         source: SOURCE,
         registry: repo.registry,
