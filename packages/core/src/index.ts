@@ -6,7 +6,7 @@ export * from "./config/index.js";
 export * from "./editors/index.js";
 export * from "./engine/index.js";
 export * from "./errors.js";
-export type * from "./git/types.js";
+export * from "./git/index.js";
 export * from "./image/index.js";
 export * from "./registry/index.js";
 export type * from "./source/types.js";

@@ -17,9 +17,8 @@ export {
 export {
   createDirectoryGitCredentials,
   type DirectoryGitCredentialsOptions,
-  type GitCredentialsResolver,
-  normalizeRepoUrl,
 } from "./directory/git-credentials.js";
 export { readSecretManifests, type SecretManifest } from "./directory/secret-manifests.js";
 export { createDirectorySecretResolver, type DirectorySecretResolverOptions } from "./directory/secret-resolver.js";
 export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";
+export type { GitCredentialsResolver } from "./git-credentials-resolver.js";

@@ -8,7 +8,7 @@ import {
   type RequestOptions,
   SourceError,
 } from "@image-updater/core";
-import { isRecord } from "./application-manifest.js";
+import { isRecord } from "../application-object.js";
 import { listManifestFiles, parseManifestText } from "./manifest-files.js";
 import { spliceYamlValue } from "./yaml-splice.js";
 

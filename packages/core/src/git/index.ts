@@ -1,0 +1,2 @@
+export * from "./secret-credentials.js";
+export type * from "./types.js";
