@@ -1,7 +1,8 @@
 /**
  * @image-updater/k8s-source: where applications come from and where `argocd` write-back goes.
- * Today: a directory of Argo CD `Application` manifests (watched), Secrets read from manifests (registry
- * credentials, git credentials as Argo CD finds them), and the `argocd` write-back into those manifests. The Kubernetes API source implements the same core contracts.
+ * Two homes for the same core contracts: the Kubernetes API (list/watch of Applications, Secrets, the
+ * `argocd` write-back as a patch) and a directory of Argo CD manifests (watched), with Secrets and git
+ * credentials read as Argo CD finds them.
  */
 export {
   applySourceChanges,
@@ -22,3 +23,26 @@ export { readSecretManifests, type SecretManifest } from "./directory/secret-man
 export { createDirectorySecretResolver, type DirectorySecretResolverOptions } from "./directory/secret-resolver.js";
 export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";
 export type { GitCredentialsResolver } from "./git-credentials-resolver.js";
+export {
+  createKubeClient,
+  KubeApiError,
+  type KubeApiRequestEvent,
+  type KubeClient,
+  type KubeClientOptions,
+} from "./kubernetes/kube-client.js";
+export { hasKubeConfig, isInCluster, type KubeConfigOptions, loadKubeConfig } from "./kubernetes/kube-config.js";
+export {
+  createKubernetesApplicationWriter,
+  type KubernetesApplicationWriterOptions,
+} from "./kubernetes/kubernetes-application-writer.js";
+export {
+  createKubernetesSecrets,
+  type KubernetesSecrets,
+  type KubernetesSecretsOptions,
+} from "./kubernetes/kubernetes-secrets.js";
+export {
+  createKubernetesSource,
+  type KubernetesSource,
+  type KubernetesSourceOptions,
+  type KubernetesSourceWarning,
+} from "./kubernetes/kubernetes-source.js";

@@ -17,7 +17,8 @@ function setHelmParameter(parameters: HelmParameter[], name: string, value: stri
   else parameters[index] = entry;
 }
 
-function kustomizeKey(entry: string): string {
+/** The image a `kustomize.images` entry is about (`name=new:tag` or `name:tag`), normalized: the key entries merge by. */
+export function kustomizeImageKey(entry: string): string {
   const equals = entry.indexOf("=");
   const name = equals === -1 ? entry : entry.slice(0, equals);
   return normalizeImageName(name) ?? name;
@@ -35,7 +36,7 @@ export function applyChangesToSource(
       const original = change.kustomizeImageName ?? change.image;
       const value = `${change.kustomizeImageName === undefined ? "" : `${original}=`}${change.image}:${tagValue(change)}`;
       const key = normalizeImageName(original) ?? original;
-      const index = images.findIndex((entry) => kustomizeKey(entry) === key);
+      const index = images.findIndex((entry) => kustomizeImageKey(entry) === key);
       if (index === -1) images.push(value);
       else images[index] = value;
     }

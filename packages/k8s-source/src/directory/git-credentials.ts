@@ -2,7 +2,6 @@ import {
   findRepositorySecret,
   gitCredentialsFromSecret,
   missingGitCredentialFields,
-  type RequestOptions,
   SourceError,
 } from "@image-updater/core";
 import type { GitCredentialsResolver } from "../git-credentials-resolver.js";

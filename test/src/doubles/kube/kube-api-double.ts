@@ -232,7 +232,10 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
     matches: (o: KubeObject) => boolean,
   ) => {
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
-    const send = (eventType: string, object: unknown) => res.write(`${JSON.stringify({ type: eventType, object })}\n`);
+    const send = (eventType: string, object: unknown) => {
+      // An ended watch still hears store events until its socket closes.
+      if (!res.writableEnded) res.write(`${JSON.stringify({ type: eventType, object })}\n`);
+    };
     const inScope = (o: KubeObject) =>
       (!type.namespaced || namespace === "" || o.metadata.namespace === namespace) && matches(o);
     const deliver = (event: StoreEvent) => {
