@@ -6,6 +6,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
+  type GitHttpServer,
+  pushImages,
+  type RegistryServer,
+  startGitHttpServer,
+  startRegistry,
+  tempDir,
+} from "@image-updater/bench";
+import {
   type CycleResult,
   createUpdater,
   type GitCredentials,
@@ -21,14 +29,6 @@ import {
   createDirectorySource,
 } from "@image-updater/k8s-source";
 import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
-import {
-  type GitHttpServer,
-  pushImages,
-  type RegistryServer,
-  startGitHttpServer,
-  startRegistry,
-  tempDir,
-} from "@image-updater/test/bench";
 import { stringify } from "yaml";
 
 export const PREFIX = "argocd-image-updater.argoproj.io";

@@ -10,7 +10,7 @@ import {
   readBranchFiles,
   readBranchLog,
   tempDir,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   benchRegistriesConf,

@@ -11,7 +11,7 @@ import {
   readBranchFiles,
   readBranchLog,
   tempDir,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   benchRegistriesConf,

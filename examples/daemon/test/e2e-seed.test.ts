@@ -16,7 +16,7 @@ import {
   startRegistry,
   startSshGitServer,
   tempDir,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   applicationManifest,

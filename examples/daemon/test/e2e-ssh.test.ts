@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBareRepo, readBranchFiles, type SshGitServer, startSshGitServer } from "@image-updater/test/bench";
+import { createBareRepo, readBranchFiles, type SshGitServer, startSshGitServer } from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedManifests } from "../src/demo/gitops-repo.js";
 import { runOnce, writeLayoutRegistry, writeSecrets, writeSeedApplications } from "./cli-fixture.js";

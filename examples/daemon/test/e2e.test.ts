@@ -10,7 +10,7 @@ import {
   readBranchLog,
   startGitHttpServer,
   startRegistry,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedManifests } from "../src/demo/gitops-repo.js";
 import { runOnce, writeSecrets, writeSeedApplications } from "./cli-fixture.js";

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createBareRepo, readBranchFiles, readBranchLog, tempDir } from "@image-updater/bench";
 import type { Application, ApplicationSource } from "@image-updater/core";
 import { createUpdater } from "@image-updater/core";
+import { startWebhookDouble } from "@image-updater/doubles";
 import { createCliGitWriter } from "@image-updater/git-adapters";
 import { createInMemoryRegistryClient } from "@image-updater/registry-adapters";
-import { createBareRepo, readBranchFiles, readBranchLog, tempDir } from "@image-updater/test/bench";
-import { startWebhookDouble } from "@image-updater/test/doubles";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPullRequestProvider } from "../src/wiring.js";
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type PushedImage, pushImages, type RegistryServer, startRegistry } from "@image-updater/test/bench";
+import { type PushedImage, pushImages, type RegistryServer, startRegistry } from "@image-updater/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
 import { createOciLayoutWriter } from "../src/demo/oci-layout-writer.js";

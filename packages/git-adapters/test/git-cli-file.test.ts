@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describeGitWriterConformance } from "@image-updater/test/conformance";
+import { describeGitWriterConformance } from "@image-updater/conformance";
 import { createCliGitWriter } from "../src/index.js";
 
 const run = promisify(execFile);

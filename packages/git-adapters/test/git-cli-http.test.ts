@@ -1,5 +1,5 @@
-import { type GitHttpServer, startGitHttpServer } from "@image-updater/test/bench";
-import { describeGitWriterConformance } from "@image-updater/test/conformance";
+import { type GitHttpServer, startGitHttpServer } from "@image-updater/bench";
+import { describeGitWriterConformance } from "@image-updater/conformance";
 import { afterAll } from "vitest";
 import { createServedRemoteHarness } from "./served-remote-harness.js";
 

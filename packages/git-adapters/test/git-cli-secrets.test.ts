@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { GitRepository } from "@image-updater/core";
 import {
   createBareRepo,
   type GitHttpServer,
@@ -11,7 +10,8 @@ import {
   type SshGitServer,
   startGitHttpServer,
   startSshGitServer,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
+import type { GitRepository } from "@image-updater/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCliGitWriter } from "../src/index.js";
 

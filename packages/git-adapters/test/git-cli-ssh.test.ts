@@ -1,5 +1,5 @@
-import { type SshGitServer, startSshGitServer } from "@image-updater/test/bench";
-import { describeGitWriterConformance, type GitWriterCase, gitWriterCases } from "@image-updater/test/conformance";
+import { type SshGitServer, startSshGitServer } from "@image-updater/bench";
+import { describeGitWriterConformance, type GitWriterCase, gitWriterCases } from "@image-updater/conformance";
 import { afterAll } from "vitest";
 import { createServedRemoteHarness } from "./served-remote-harness.js";
 

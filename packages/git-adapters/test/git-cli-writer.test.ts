@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { branchLog, commitToBare, readAt } from "@image-updater/conformance";
 import type { CommitRequest } from "@image-updater/core";
-import { branchLog, commitToBare, readAt } from "@image-updater/test/conformance";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mirrorKey } from "../src/git-cli/remote-url.js";
 import { createCliGitWriter, type GitOperationEvent, mergeCommitRequests } from "../src/index.js";

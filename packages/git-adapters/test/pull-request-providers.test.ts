@@ -6,7 +6,7 @@ import {
   startGitHubApiDouble,
   startGitLabApiDouble,
   startWebhookDouble,
-} from "@image-updater/test/doubles";
+} from "@image-updater/doubles";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createGiteaPullRequestProvider,

@@ -7,8 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { GitWriterHarness } from "@image-updater/conformance";
 import type { GitRepository } from "@image-updater/core";
-import type { GitWriterHarness } from "@image-updater/test/conformance";
 import { createCliGitWriter } from "../src/index.js";
 
 const run = promisify(execFile);

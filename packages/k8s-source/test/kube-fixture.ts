@@ -1,5 +1,5 @@
 /** Shared set-up of the Kubernetes API tests: a double, a client over its kubeconfig, and Application objects. */
-import type { KubeApiDouble, KubeObject } from "@image-updater/test/doubles";
+import type { KubeApiDouble, KubeObject } from "@image-updater/doubles";
 import { createKubeClient, type KubeApiRequestEvent, type KubeClient, loadKubeConfig } from "../src/index.js";
 
 /** A client for `double`, recording the requests it counts. */

@@ -1,4 +1,4 @@
-import { type KubeApiDouble, type KubeObject, startKubeApiDouble } from "@image-updater/test/doubles";
+import { type KubeApiDouble, type KubeObject, startKubeApiDouble } from "@image-updater/doubles";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createKubernetesApplicationWriter, createKubernetesSource } from "../src/index.js";
 import { applicationObject, clientFor } from "./kube-fixture.js";

@@ -1,4 +1,4 @@
-import { type KubeApiDouble, startKubeApiDouble } from "@image-updater/test/doubles";
+import { type KubeApiDouble, startKubeApiDouble } from "@image-updater/doubles";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createKubernetesSecrets } from "../src/index.js";
 import { clientFor } from "./kube-fixture.js";

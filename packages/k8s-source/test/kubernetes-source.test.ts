@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApplicationEvent } from "@image-updater/core";
-import { type KubeApiDouble, startKubeApiDouble } from "@image-updater/test/doubles";
+import { type KubeApiDouble, startKubeApiDouble } from "@image-updater/doubles";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createKubernetesSource, type KubernetesSourceWarning } from "../src/index.js";
 import { applicationObject, clientFor, eventually } from "./kube-fixture.js";

@@ -1,7 +1,8 @@
 /** Harness pieces shared by this package's tests: endpoints for bench servers, seeding a bench registry. */
+
+import { pushImages, type RegistryServer } from "@image-updater/bench";
+import type { RegistrySeed } from "@image-updater/conformance";
 import type { RegistryEndpoint } from "@image-updater/core";
-import { pushImages, type RegistryServer } from "@image-updater/test/bench";
-import type { RegistrySeed } from "@image-updater/test/conformance";
 
 /** A `registries.conf` entry for a bench server on loopback (plain http). */
 export function benchEndpoint(host: string, url: string, extra: Partial<RegistryEndpoint> = {}): RegistryEndpoint {

@@ -1,5 +1,5 @@
-import { toPlatform } from "@image-updater/test/bench";
-import { describeRegistryConformance, type RegistrySeed, skipResilienceCases } from "@image-updater/test/conformance";
+import { toPlatform } from "@image-updater/bench";
+import { describeRegistryConformance, type RegistrySeed, skipResilienceCases } from "@image-updater/conformance";
 import { describe, expect, it } from "vitest";
 import { createInMemoryRegistryClient, type InMemoryImage } from "../src/index.js";
 

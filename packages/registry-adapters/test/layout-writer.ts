@@ -1,8 +1,8 @@
 /** Writes a seed as OCI image layouts (`<root>/<repository>/{oci-layout,index.json,blobs/sha256/…}`). */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type BuiltContent, buildImage, sha256Digest } from "@image-updater/test/bench";
-import type { RegistrySeed } from "@image-updater/test/conformance";
+import { type BuiltContent, buildImage, sha256Digest } from "@image-updater/bench";
+import type { RegistrySeed } from "@image-updater/conformance";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 

@@ -3,7 +3,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { withRegistryPolicies } from "@image-updater/core";
 import {
   ACCEPT_ALL_MANIFESTS,
   buildImage,
@@ -12,8 +11,9 @@ import {
   type ScriptedRegistry,
   type ScriptedRegistryScript,
   startScriptedRegistry,
-} from "@image-updater/test/bench";
-import { describeRegistryConformance, type RegistryFault, skipResilienceCases } from "@image-updater/test/conformance";
+} from "@image-updater/bench";
+import { describeRegistryConformance, type RegistryFault, skipResilienceCases } from "@image-updater/conformance";
+import { withRegistryPolicies } from "@image-updater/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createExtCredentials, createOciRegistryClient, type OciRegistryClientOptions } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";

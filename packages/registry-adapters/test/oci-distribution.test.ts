@@ -1,5 +1,5 @@
-import { cleanupBench, type RegistryServer, startRegistry } from "@image-updater/test/bench";
-import { describeRegistryConformance, type RegistrySeed, skipResilienceCases } from "@image-updater/test/conformance";
+import { cleanupBench, type RegistryServer, startRegistry } from "@image-updater/bench";
+import { describeRegistryConformance, type RegistrySeed, skipResilienceCases } from "@image-updater/conformance";
 import { afterAll } from "vitest";
 import { createOciRegistryClient } from "../src/index.js";
 import { benchEndpoint, pushSeed } from "./harness.js";

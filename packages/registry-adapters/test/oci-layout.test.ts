@@ -6,7 +6,7 @@ import {
   REGISTRY_SEED,
   type RegistrySeed,
   skipResilienceCases,
-} from "@image-updater/test/conformance";
+} from "@image-updater/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOciLayoutClient, tagOfRefName } from "../src/index.js";
 import { writeLayouts } from "./layout-writer.js";

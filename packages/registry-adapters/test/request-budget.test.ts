@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ImageRepository, type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
 import {
   cleanupBench,
   type ImageSpec,
@@ -14,7 +13,8 @@ import {
   type ScriptedRegistryScript,
   startRegistry,
   startScriptedRegistry,
-} from "@image-updater/test/bench";
+} from "@image-updater/bench";
+import { type ImageRepository, type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createOciRegistryClient, type RegistryRequestEvent } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";

@@ -5,8 +5,8 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cleanupBench, type ScriptedRegistry, startScriptedRegistry } from "@image-updater/bench";
 import { type SecretResolver, withRegistryPolicies } from "@image-updater/core";
-import { cleanupBench, type ScriptedRegistry, startScriptedRegistry } from "@image-updater/test/bench";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createCredentialSource,

@@ -4,8 +4,8 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSelfSignedCertificate } from "@image-updater/bench";
 import type { RegistryEndpoint } from "@image-updater/core";
-import { createSelfSignedCertificate } from "@image-updater/test/bench";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOciRegistryClient } from "../src/index.js";
 

@@ -1,0 +1,40 @@
+export {
+  branchLog,
+  branchTip,
+  commitToBare,
+  createSigningKeys,
+  describeGitWriterConformance,
+  type GitRemoteFixture,
+  type GitWriterCase,
+  type GitWriterConformanceOptions,
+  type GitWriterContext,
+  type GitWriterHarness,
+  gitWriterCases,
+  type LoggedCommit,
+  readAt,
+  type SeedFile,
+  type SigningKeys,
+} from "./git/git-writer.js";
+export {
+  type BuiltContent,
+  type BuiltImage,
+  type BuiltManifest,
+  buildImage,
+  type ImageSpec,
+  type Platform as ImageSpecPlatform,
+  sha256Digest,
+  toPlatform,
+} from "./registry/image-builder.js";
+export { ACCEPT_ALL_MANIFESTS, MEDIA_TYPES } from "./registry/media-types.js";
+export {
+  describeRegistryConformance,
+  REGISTRY_RESILIENCE_CASES,
+  REGISTRY_SEED,
+  type RegistryCase,
+  type RegistryConformanceOptions,
+  type RegistryFault,
+  type RegistryFixture,
+  type RegistryHarness,
+  type RegistrySeed,
+  skipResilienceCases,
+} from "./registry/registry-client.js";

@@ -1,0 +1,196 @@
+/**
+ * Registry request budget: what a cycle costs, counted at the registry, for the scenarios that hurt in
+ * production (many applications on few repositories, newest-build, restarts, rate limits). Prints one table.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  cleanupBench,
+  type ImageSpec,
+  pushImages,
+  type ScriptedRegistry,
+  type ScriptedRegistryScript,
+  startRegistry,
+  startScriptedRegistry,
+} from "@image-updater/bench";
+import { type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
+import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
+
+const APPLICATIONS = 50;
+const REPOSITORIES = ["team/api", "team/web", "team/worker"];
+const TAGS_PER_REPOSITORY = 20;
+const AMD64 = [{ os: "linux", architecture: "amd64" }];
+
+/** One scenario's counts. */
+export interface RegistryBenchRow {
+  readonly scenario: string;
+  readonly tagPages: number;
+  readonly manifests: number;
+  readonly heads: number;
+  readonly blobs: number;
+  readonly auth: number;
+  readonly ms: number;
+}
+
+function images(): ImageSpec[] {
+  return Array.from({ length: TAGS_PER_REPOSITORY }, (_, i) => ({
+    tags: [`1.0.${i}`],
+    created: new Date(Date.UTC(2024, 0, i + 1)).toISOString(),
+    platforms: i % 2 === 0 ? ["linux/amd64", "linux/arm64"] : ["linux/amd64"],
+  }));
+}
+
+const SCRIPT: ScriptedRegistryScript = {
+  repositories: Object.fromEntries(REPOSITORIES.map((name) => [name, images()])),
+  pageSize: 10,
+};
+
+type Strategy = "newest-build" | "semver" | "digest";
+
+/** Every application checks every repository, as the engine would for `strategy`. */
+async function cycle(client: PolicyRegistryClient, registry: string, strategy: Strategy): Promise<void> {
+  client.beginCycle();
+  await Promise.all(
+    Array.from({ length: APPLICATIONS }, async () => {
+      for (const repository of REPOSITORIES) {
+        const repo = { registry, repository };
+        if (strategy === "digest") {
+          await client.getDigest(repo, "1.0.3");
+          continue;
+        }
+        const tags = await client.listTags(repo);
+        if (strategy === "newest-build") {
+          await Promise.all(tags.map((tag) => client.getMetadata(repo, tag, { platforms: AMD64 })));
+        }
+      }
+    }),
+  );
+}
+
+function count(events: readonly RegistryRequestEvent[], kind: RegistryRequestEvent["kind"], method = "GET"): number {
+  return events.filter((e) => e.kind === kind && e.method === method && e.status !== 401).length;
+}
+
+function row(scenario: string, events: readonly RegistryRequestEvent[], started: number): RegistryBenchRow {
+  return {
+    scenario,
+    tagPages: count(events, "tags"),
+    manifests: count(events, "manifest"),
+    heads: count(events, "manifest", "HEAD"),
+    blobs: count(events, "blob"),
+    auth: events.filter((e) => e.kind === "token" || e.status === 401).length,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+function scripted(server: ScriptedRegistry, events: RegistryRequestEvent[], cacheFile?: string): PolicyRegistryClient {
+  const raw = createOciRegistryClient({
+    endpoints: [
+      { name: "bench", prefix: server.host, apiUrl: server.url, tagSortMode: "none", insecure: true, isDefault: false },
+    ],
+    onRequest: (event) => events.push(event),
+  });
+  return withRegistryPolicies(raw, cacheFile ? { metadataCache: { file: cacheFile } } : {});
+}
+
+async function measure(
+  rows: RegistryBenchRow[],
+  scenario: string,
+  events: RegistryRequestEvent[],
+  run: () => Promise<void>,
+): Promise<void> {
+  events.length = 0;
+  const started = performance.now();
+  await run();
+  rows.push(row(scenario, events, started));
+}
+
+/** Runs every scenario and returns its counts. */
+export async function runRegistryBench(): Promise<RegistryBenchRow[]> {
+  const rows: RegistryBenchRow[] = [];
+  const dir = await mkdtemp(join(tmpdir(), "registry-bench-"));
+  const scriptedServer = await startScriptedRegistry(SCRIPT);
+  const real = await startRegistry({ auth: "token" });
+  try {
+    const events: RegistryRequestEvent[] = [];
+    const cacheFile = join(dir, "metadata.json");
+    const prefix = `${APPLICATIONS} apps x ${REPOSITORIES.length} repos x ${TAGS_PER_REPOSITORY} tags`;
+
+    const client = scripted(scriptedServer, events, cacheFile);
+    await measure(rows, `${prefix}, semver`, events, () => cycle(client, scriptedServer.host, "semver"));
+    await measure(rows, `${prefix}, newest-build, cold`, events, () =>
+      cycle(client, scriptedServer.host, "newest-build"),
+    );
+    await measure(rows, `${prefix}, newest-build, warm`, events, () =>
+      cycle(client, scriptedServer.host, "newest-build"),
+    );
+    await measure(rows, `${prefix}, digest (HEAD)`, events, () => cycle(client, scriptedServer.host, "digest"));
+    await client.dispose?.();
+    const restarted = scripted(scriptedServer, events, cacheFile);
+    await measure(rows, `${prefix}, newest-build, after restart`, events, () =>
+      cycle(restarted, scriptedServer.host, "newest-build"),
+    );
+    await restarted.dispose?.();
+
+    scriptedServer.setFaults([{ path: "/v2/*/tags/list", status: 429, retryAfter: 1, times: 2 }]);
+    const limited = scripted(scriptedServer, events);
+    await measure(rows, `${prefix}, semver, 2 x 429 Retry-After: 1`, events, () =>
+      cycle(limited, scriptedServer.host, "semver"),
+    );
+    await limited.dispose?.();
+
+    for (const repository of REPOSITORIES) await pushImages(real, repository, images());
+    const tokenEvents: RegistryRequestEvent[] = [];
+    const tokenClient = withRegistryPolicies(
+      createOciRegistryClient({
+        endpoints: [
+          { name: "real", prefix: real.host, apiUrl: real.url, tagSortMode: "none", insecure: true, isDefault: false },
+        ],
+        credentials: { [real.host]: { username: real.username ?? "", password: real.password ?? "" } },
+        onRequest: (event) => tokenEvents.push(event),
+      }),
+    );
+    await measure(rows, `${prefix}, newest-build, docker-registry + token, cold`, tokenEvents, () =>
+      cycle(tokenClient, real.host, "newest-build"),
+    );
+    await measure(rows, `${prefix}, newest-build, docker-registry + token, warm`, tokenEvents, () =>
+      cycle(tokenClient, real.host, "newest-build"),
+    );
+    await tokenClient.dispose?.();
+  } finally {
+    await scriptedServer.stop();
+    await real.stop();
+    await cleanupBench();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/**
+ * What argocd-image-updater spends on the same cycles, from its code (every application lists every repository,
+ * one ping and one token per listing, metadata cached per endpoint, digest strategy by manifest GET).
+ */
+export function peerEstimate(strategy: Strategy, warm: boolean): number {
+  const perListing = 1 + 1 + Math.ceil(TAGS_PER_REPOSITORY / 10);
+  const listings = APPLICATIONS * REPOSITORIES.length * perListing;
+  if (strategy === "digest") return APPLICATIONS * REPOSITORIES.length * (2 + Math.ceil(TAGS_PER_REPOSITORY / 10) + 2);
+  if (strategy === "semver" || warm) return listings;
+  const indexes = Math.ceil(TAGS_PER_REPOSITORY / 2);
+  const metadata = REPOSITORIES.length * (indexes * 3 + (TAGS_PER_REPOSITORY - indexes) * 2);
+  return listings + metadata;
+}
+
+/** Prints the table. */
+export async function main(): Promise<void> {
+  const rows = await runRegistryBench();
+  console.log("registry: requests per cycle, counted at the registry (auth = token requests and 401 challenges)");
+  console.table(rows);
+  console.log("argocd-image-updater, same cycles, from its code (requests incl. ping and token):");
+  console.table([
+    { scenario: "semver", requests: peerEstimate("semver", false) },
+    { scenario: "newest-build, cold", requests: peerEstimate("newest-build", false) },
+    { scenario: "newest-build, warm", requests: peerEstimate("newest-build", true) },
+    { scenario: "digest", requests: peerEstimate("digest", false) },
+  ]);
+}
