@@ -36,6 +36,12 @@ export {
   type KubernetesApplicationWriterOptions,
 } from "./kubernetes/kubernetes-application-writer.js";
 export {
+  createKubernetesEventRecorder,
+  type ImageUpdateNote,
+  type KubernetesEventRecorder,
+  type KubernetesEventRecorderOptions,
+} from "./kubernetes/kubernetes-events.js";
+export {
   createKubernetesSecrets,
   type KubernetesSecrets,
   type KubernetesSecretsOptions,
@@ -46,3 +52,9 @@ export {
   type KubernetesSourceOptions,
   type KubernetesSourceWarning,
 } from "./kubernetes/kubernetes-source.js";
+export {
+  createLeaderElector,
+  LEADER_ELECTION_ID,
+  type LeaderElector,
+  type LeaderElectorOptions,
+} from "./kubernetes/leader-election.js";
