@@ -37,14 +37,22 @@ import {
   createDirectorySecretResolver,
   createDirectorySource,
   type GitCredentialsResolver,
+  type KubeApiRequestEvent,
+  type LeaderElector,
 } from "@image-updater/k8s-source";
 import type { PullRequestOptions } from "./config/run-options.js";
+import { createKubernetesAdapters, type KubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
+import type { KubernetesRunOptions } from "./kubernetes/kubernetes-options.js";
 import { createDaemonRegistries, type DaemonRegistries, describeRegistriesConfDiagnostics } from "./registries.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
-  /** Folder of Argo CD Application manifests. */
-  readonly applicationsDir: string;
+  /** Folder of Argo CD Application manifests; `null` in Kubernetes mode. */
+  readonly applicationsDir: string | null;
+  /** Kubernetes mode: Applications, Secrets and the `argocd` write-back through the API. */
+  readonly kubernetes?: KubernetesRunOptions | null;
+  /** Every Kubernetes API request, for `argocd_image_updater_k8s_api_requests_total`. */
+  readonly onKubeRequest?: (event: KubeApiRequestEvent) => void;
   /** Folder of Secret manifests for `secret:`/`pullsecret:` references, when any. */
   readonly secretsDir: string | null;
   /** Namespace of manifests that state none. */
@@ -86,6 +94,8 @@ export interface DaemonUpdater {
   dispose(): Promise<void>;
   /** Changes to the applications, when the source can watch; ends when `signal` aborts. */
   watchApplications?(signal: AbortSignal): AsyncIterable<ApplicationEvent>;
+  /** Starts the leader election, in Kubernetes mode with `--leader-election`. */
+  elect?(): LeaderElector | null;
 }
 
 /** The adapters the daemon hands to the engine. */
@@ -101,6 +111,8 @@ export interface DaemonAdapters {
   readonly commitTemplate: Template | undefined;
   /** Git credentials from the secrets folder: named Secrets and Argo CD repository Secrets. */
   readonly gitCredentials: GitCredentialsResolver | undefined;
+  /** The API adapters, in Kubernetes mode. */
+  readonly kubernetes?: KubernetesAdapters;
   dispose(): Promise<void>;
 }
 
@@ -117,18 +129,17 @@ export function createDaemonAdapters(
     config.commitMessageTemplate === null
       ? undefined
       : parseTemplate(config.commitMessageTemplate, { name: "commit-message" });
-  const secrets = config.secretsDir
-    ? createDirectorySecretResolver({
-        dir: config.secretsDir,
-        defaultNamespace: config.argocdNamespace,
-        onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
+  const kubernetes = config.kubernetes
+    ? createKubernetesAdapters(config.kubernetes, {
+        matchApplicationNames: config.matchApplicationNames,
+        matchApplicationLabel: config.matchApplicationLabel,
+        onWarning: warn,
+        ...(config.onKubeRequest ? { onKubeRequest: config.onKubeRequest } : {}),
       })
     : undefined;
-  const source = createDirectorySource({
-    dir: config.applicationsDir,
-    defaultNamespace: config.argocdNamespace,
-    onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
-  });
+  const directory = kubernetes ? undefined : directoryAdapters(config, warn);
+  const secrets = kubernetes?.secrets ?? directory?.secrets;
+  const source = (kubernetes?.source ?? directory?.source) as ApplicationSource;
   const registries = createDaemonRegistries({
     registriesConf: config.registriesConf,
     ...(secrets ? { secrets } : {}),
@@ -147,14 +158,10 @@ export function createDaemonAdapters(
     cacheDir: join(config.cacheDir, "git"),
     ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
   });
-  const applicationWriter = createDirectoryApplicationWriter({
-    dir: config.applicationsDir,
-    defaultNamespace: config.argocdNamespace,
-  });
-  const gitCredentials = config.secretsDir
-    ? createDirectoryGitCredentials({ dir: config.secretsDir, defaultNamespace: config.argocdNamespace })
-    : undefined;
+  const applicationWriter = (kubernetes?.applicationWriter ?? directory?.applicationWriter) as ApplicationWriter;
+  const gitCredentials = kubernetes?.gitCredentials ?? directory?.gitCredentials;
   return {
+    ...(kubernetes ? { kubernetes } : {}),
     source,
     secrets,
     registries,
@@ -166,6 +173,30 @@ export function createDaemonAdapters(
       await registries.dispose();
       await git.dispose?.();
     },
+  };
+}
+
+/** The directory mode's adapters: Applications, Secrets and the `argocd` write-back in folders of manifests. */
+function directoryAdapters(config: DaemonConfig, warn: NonNullable<DaemonConfig["onWarning"]>) {
+  const dir = config.applicationsDir ?? "";
+  const secrets = config.secretsDir
+    ? createDirectorySecretResolver({
+        dir: config.secretsDir,
+        defaultNamespace: config.argocdNamespace,
+        onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
+      })
+    : undefined;
+  return {
+    secrets,
+    source: createDirectorySource({
+      dir,
+      defaultNamespace: config.argocdNamespace,
+      onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
+    }),
+    applicationWriter: createDirectoryApplicationWriter({ dir, defaultNamespace: config.argocdNamespace }),
+    gitCredentials: config.secretsDir
+      ? createDirectoryGitCredentials({ dir: config.secretsDir, defaultNamespace: config.argocdNamespace })
+      : undefined,
   };
 }
 
@@ -230,6 +261,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     argocdNamespace: config.argocdNamespace,
   });
   const engine = updater;
+  adapters.kubernetes?.recordEvents(engine);
   let disposed = false;
   return {
     events: engine,
@@ -237,6 +269,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(adapters.source.watch
       ? { watchApplications: (signal: AbortSignal) => adapters.source.watch?.({ signal }) ?? emptyIterable() }
       : {}),
+    ...(adapters.kubernetes ? { elect: adapters.kubernetes.elect } : {}),
     async dispose() {
       if (disposed) return;
       disposed = true;

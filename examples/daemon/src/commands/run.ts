@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { ApplicationEvent, CycleCounters } from "@image-updater/core";
+import type { LeaderElector } from "@image-updater/k8s-source";
 import { formatGoDuration } from "../config/duration.js";
 import type { RunOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
 import { startHttpServer } from "../http/http-server.js";
+import { acquireLeadership, type Leadership } from "../kubernetes/leadership.js";
 import { logUpdaterEvents } from "../logging/event-log.js";
 import type { Logger } from "../logging/logger.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../metrics/metrics.js";
@@ -47,15 +49,18 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     });
   }
 
-  const config = await loadDaemonConfig(options, logger);
-  if (!config) return { exitCode: 1, lastCycle: null };
+  const loaded = await loadDaemonConfig(options, logger);
+  if (!loaded) return { exitCode: 1, lastCycle: null };
 
   const metrics = deps.metrics ?? createDaemonMetrics();
+  const config = { ...loaded, onKubeRequest: metrics.observeKubeRequest };
   let ready = false;
+  let leading = true;
   const servers: HttpServer[] = [];
   let updater: DaemonUpdater | undefined;
+  let elector: LeaderElector | null = null;
   try {
-    const ports = await startServers(options, metrics, () => ready, servers, logger);
+    const ports = await startServers(options, metrics, () => ready && leading, servers, logger);
     deps.onListening?.(ports);
     try {
       updater = await deps.createUpdater(config);
@@ -67,16 +72,29 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     metrics.observe(updater.events);
 
     let lastCycle: CycleCounters | null = null;
-    const wake = createWake(deps.signal);
+    elector = updater.elect?.() ?? null;
+    let signal = deps.signal;
+    let leadership: Leadership | undefined;
+    if (elector) {
+      leading = false;
+      leadership = await acquireLeadership(elector, deps.signal, logger);
+      if (!leadership.signal) return { exitCode: 0, lastCycle };
+      signal = leadership.signal;
+      leading = true;
+      elector.onStoppedLeading(() => {
+        leading = false;
+      });
+    }
+    const wake = createWake(signal);
     if (!options.once && updater.watchApplications) {
       // A changed Application runs a cycle now instead of at the next interval.
       void followApplications(updater.watchApplications(wake.signal), logger, wake.wake);
     }
-    while (!deps.signal?.aborted) {
+    while (!signal?.aborted) {
       try {
-        lastCycle = await updater.runOnce(deps.signal ? { signal: deps.signal } : {});
+        lastCycle = await updater.runOnce(signal ? { signal: signal } : {});
       } catch (error) {
-        if (deps.signal?.aborted) break;
+        if (signal?.aborted) break;
         logger.error("Update cycle failed", { error: error instanceof Error ? error.message : String(error) });
         if (options.once) return { exitCode: 1, lastCycle };
       }
@@ -85,9 +103,12 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
       await wake.sleep(options.intervalMs);
     }
     wake.stop();
-    if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
+    if (leadership?.lost()) return { exitCode: 1, lastCycle };
+    if (signal?.aborted) logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle };
   } finally {
+    // The Lease is released only after the last cycle stopped, so a standby never overlaps with it.
+    await elector?.stop().catch(() => undefined);
     await updater?.dispose().catch(() => undefined);
     await Promise.all(servers.map((s) => s.close()));
   }
@@ -279,7 +300,7 @@ async function followApplications(
       wake();
     }
   } catch (error) {
-    logger.warn("Stopped watching the applications folder", {
+    logger.warn("Stopped watching the applications", {
       error: error instanceof Error ? error.message : String(error),
     });
   }

@@ -3,6 +3,11 @@ import { join } from "node:path";
 import { compileGlob, parseLabelSelectorText } from "@image-updater/core";
 import type { FlagSpec, ParsedFlags } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
+import {
+  KUBERNETES_FLAGS,
+  type KubernetesRunOptions,
+  resolveKubernetesOptions,
+} from "../kubernetes/kubernetes-options.js";
 import { formatGoDuration, parseGoDuration } from "./duration.js";
 
 /** Log levels, lowest first, as argocd-image-updater names them. */
@@ -44,6 +49,8 @@ export interface RunOptions {
   /** Label selector text, validated (`team=a,tier!=db`). */
   readonly matchApplicationLabel: string | null;
   readonly applicationsDir: string | null;
+  /** Kubernetes mode (no applications folder, an API configured); `null` in directory mode. */
+  readonly kubernetes: KubernetesRunOptions | null;
   readonly secretsDir: string | null;
   readonly configDir: string | null;
   readonly cacheDir: string;
@@ -190,7 +197,7 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "known_hosts for SSH git remotes [SSH_KNOWN_HOSTS] (default /app/config/ssh/ssh_known_hosts if present, else the system's)",
   },
   "warmup-cache": { type: "boolean", help: "accepted for compatibility; the metadata cache is kept on disk instead" },
-  "disable-kube-events": { type: "boolean", help: "accepted for compatibility; no Kubernetes events are sent" },
+  ...KUBERNETES_FLAGS,
 };
 
 const DEFAULT_REGISTRIES_CONF = "/app/config/registries.conf";
@@ -372,6 +379,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
   const xdgCache =
     env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), ".cache");
 
+  const argocdNamespace = text("argocd-namespace", "ARGOCD_NAMESPACE", "argocd.namespace") ?? "argocd";
   const options: RunOptions = {
     intervalMs,
     once: once || intervalMs === 0,
@@ -406,18 +414,19 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     matchApplicationNames: Array.isArray(names) ? names : [],
     matchApplicationLabel,
     applicationsDir: text("applications-dir", "IMAGE_UPDATER_APPLICATIONS_DIR"),
+    kubernetes: resolveKubernetesOptions(text, env, argocdNamespace, errors),
     secretsDir: text("secrets-dir", "IMAGE_UPDATER_SECRETS_DIR"),
     configDir: inputs.configDirPath,
     cacheDir: text("cache-dir", "IMAGE_UPDATER_CACHE_DIR") ?? join(xdgCache, "image-updater"),
-    argocdNamespace: text("argocd-namespace", "ARGOCD_NAMESPACE", "argocd.namespace") ?? "argocd",
+    argocdNamespace,
     sshKnownHostsPath: knownHostsFlag ?? (inputs.fileExists(DEFAULT_SSH_KNOWN_HOSTS) ? DEFAULT_SSH_KNOWN_HOSTS : null),
     sshKnownHostsExplicit: knownHostsFlag !== null,
     pullRequests: pullRequestOptions(),
-    ignoredFlags: ["warmup-cache", "disable-kube-events"].filter((f) => flags.values[f] !== undefined),
+    ignoredFlags: ["warmup-cache"].filter((f) => flags.values[f] !== undefined),
   };
-  if (options.applicationsDir === null) {
+  if (options.applicationsDir === null && options.kubernetes === null) {
     errors.push(
-      "no applications folder: pass --applications-dir DIR (or IMAGE_UPDATER_APPLICATIONS_DIR) pointing at your Argo CD Application manifests",
+      "no applications: pass --kubeconfig FILE (or set KUBECONFIG, or run in a cluster) to read them from the Kubernetes API, or --applications-dir DIR (or IMAGE_UPDATER_APPLICATIONS_DIR) pointing at your Argo CD Application manifests",
     );
   }
   return { options, errors };
