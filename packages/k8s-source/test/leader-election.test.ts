@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type KubeApiDouble, startKubeApiDouble } from "@image-updater/doubles";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createKubernetesEventRecorder, createLeaderElector, type LeaderElector } from "../src/index.js";
-import { clientFor, eventually } from "./kube-fixture.js";
+import { clientFor } from "./kube-fixture.js";
 
 const timing = { leaseDurationMs: 1500, renewDeadlineMs: 1000, retryPeriodMs: 200 };
 

@@ -189,7 +189,8 @@ export function createKubeClient(config: KubeConfig, options: KubeClientOptions 
         let opened = false;
         const finish = (error: unknown) => {
           signal?.removeEventListener("abort", onAbort);
-          if (!opened && !signal?.aborted) report(target, error === null || error === undefined ? 200 : statusOf(error));
+          if (!opened && !signal?.aborted)
+            report(target, error === null || error === undefined ? 200 : statusOf(error));
           if (signal?.aborted || error === null || error === undefined) resolve();
           else reject(kubeApiError(error, target, server));
         };
