@@ -99,7 +99,7 @@ export class KubeStore {
   }
 
   create(type: ResourceType, namespace: string | undefined, input: KubeObject): KubeObject {
-    const object = structuredClone(input);
+    const object = withSecretData(type, structuredClone(input));
     object.metadata ??= { name: "" };
     if (!object.metadata.name && object.metadata.generateName) {
       object.metadata.name = `${object.metadata.generateName}${randomUUID().slice(0, 5)}`;
@@ -172,7 +172,7 @@ export class KubeStore {
     let next: KubeObject;
     if (status) next = { ...structuredClone(current), status: structuredClone(input.status) };
     else {
-      next = structuredClone(input);
+      next = withSecretData(type, structuredClone(input));
       next.metadata = {
         ...next.metadata,
         name,
@@ -257,4 +257,17 @@ function notFound(type: ResourceType, name: string): ApiFailure {
     group: type.group,
     kind: type.plural,
   });
+}
+
+/** A Secret's `stringData` is write-only: the API server merges it into `data` (base64) and drops it. */
+function withSecretData(type: ResourceType, object: KubeObject): KubeObject {
+  if (type.group !== "" || type.plural !== "secrets" || typeof object.stringData !== "object" || !object.stringData) {
+    return object;
+  }
+  const data = { ...((object.data as Record<string, string> | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(object.stringData as Record<string, string>)) {
+    data[key] = Buffer.from(String(value)).toString("base64");
+  }
+  const { stringData: _stringData, ...rest } = object;
+  return { ...rest, data } as KubeObject;
 }
