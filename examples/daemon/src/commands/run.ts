@@ -141,12 +141,13 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     registriesConf === undefined ||
     template === undefined ||
     knownHosts === undefined ||
-    options.applicationsDir === null
+    (options.applicationsDir === null && options.kubernetes === null)
   ) {
     return null;
   }
   return {
     applicationsDir: options.applicationsDir,
+    kubernetes: options.kubernetes,
     secretsDir: options.secretsDir,
     argocdNamespace: options.argocdNamespace,
     registriesConf,
