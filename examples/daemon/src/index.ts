@@ -11,14 +11,13 @@ export { renderSampleTemplate } from "./commands/template.js";
 export { type TestImageDependencies, TestImageUsageError, testImage } from "./commands/test-image.js";
 export type { ConsideredTag, TestImageRequest, TestImageResult } from "./commands/test-image-types.js";
 export { readConfigDir } from "./config/config-dir.js";
-export { formatGoDuration, parseGoDuration } from "./config/duration.js";
 export {
   LOG_LEVELS,
   type LogFormat,
   type LogLevel,
   RUN_FLAGS,
+  type RunCommandOptions,
   type RunOptionInputs,
-  type RunOptions,
   resolveRunOptions,
 } from "./config/run-options.js";
 export { createOciLayoutWriter, type LayoutImage, type OciLayoutWriter } from "./demo/oci-layout-writer.js";
@@ -27,18 +26,5 @@ export { type HttpServer, type RouteHandler, type RouteResponse, startHttpServer
 export { HINTS, logUpdaterEvents } from "./logging/event-log.js";
 export { createLogger, type LogFields, type Logger, type LoggerOptions, redactUrls } from "./logging/logger.js";
 export { createDaemonMetrics, type DaemonMetrics, type DaemonMetricsOptions } from "./metrics/metrics.js";
-export {
-  createDaemonRegistries,
-  type DaemonRegistries,
-  type DaemonRegistriesOptions,
-  describeRegistriesConfDiagnostics,
-  rewriteLayoutUrls,
-} from "./registries.js";
 export { daemonVersion } from "./version.js";
-export {
-  createDaemonAdapters,
-  createDaemonUpdater,
-  type DaemonAdapters,
-  type DaemonConfig,
-  type DaemonUpdater,
-} from "./wiring.js";
+export { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "./wiring.js";

@@ -1,49 +1,30 @@
 /**
  * The composition root: the only place that knows concrete adapters. It turns the daemon's resolved
- * configuration into a running engine (core's `createUpdater`) over the directory source, the registry
- * clients named by `registries.conf`, and the git CLI writer. An operator embedding the SDK can copy it.
+ * configuration into core's `createUpdater` over the Kubernetes API or the directory source, the registry `registries.conf`
+ * describes (`createConfiguredRegistry`) and the git CLI writer. The loop, routing, policies and events are
+ * the SDK's; an operator embedding it writes these same lines.
  */
 import { join } from "node:path";
 import {
-  type ApplicationEvent,
-  type ApplicationSource,
-  type ApplicationWriter,
   type CycleCounters,
   createUpdater,
-  type GitWriter,
-  hasErrors,
-  ImageUpdaterError,
-  type PullRequestProvider,
-  parseTemplate,
-  type RegistryRequestEvent,
-  type RequestOptions,
-  type SecretResolver,
-  type Template,
+  type RunOptions,
   type TypedEmitter,
-  type Updater,
   type UpdaterEvents,
 } from "@image-updater/core";
-import {
-  createCliGitWriter,
-  createGiteaPullRequestProvider,
-  createGitHubPullRequestProvider,
-  createGitLabPullRequestProvider,
-  createWebhookPullRequestProvider,
-  type GitOperationEvent,
-} from "@image-updater/git-adapters";
+import { createCliGitWriter, createPullRequestProvider, type GitOperationEvent } from "@image-updater/git-adapters";
 import {
   createDirectoryApplicationWriter,
   createDirectoryGitCredentials,
   createDirectorySecretResolver,
   createDirectorySource,
-  type GitCredentialsResolver,
   type KubeApiRequestEvent,
   type LeaderElector,
 } from "@image-updater/k8s-source";
+import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import type { PullRequestOptions } from "./config/run-options.js";
-import { createKubernetesAdapters, type KubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
+import { createKubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
 import type { KubernetesRunOptions } from "./kubernetes/kubernetes-options.js";
-import { createDaemonRegistries, type DaemonRegistries, describeRegistriesConfDiagnostics } from "./registries.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
@@ -79,56 +60,35 @@ export interface DaemonConfig {
   readonly matchApplicationLabel: string | null;
   /** Metadata cache and git mirrors live under it. */
   readonly cacheDir: string;
+  /** Time between cycles of the loop. @default 120_000 */
+  readonly intervalMs?: number;
+  /** A cycle's budget for checks (`--cycle-budget`); `0` or absent: none. */
+  readonly cycleBudgetMs?: number;
   /** Problems met while reading the applications or secrets folders, or `registries.conf`. */
   readonly onWarning?: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
   /** Every git clone, fetch, ls-remote, commit and push, for trace logs. */
   readonly onGitOperation?: (event: GitOperationEvent) => void;
 }
 
-/** The engine as the daemon drives it. */
+/** The engine as the daemon drives it: core's `Updater`, narrowed to what `run` uses. */
 export interface DaemonUpdater {
   readonly events: TypedEmitter<UpdaterEvents>;
+  /** Starts the loop: polling, the applications folder's watch, coalesced triggers. */
+  start(): void;
   /** Runs one cycle over every matching application. Resolves with argocd-image-updater's counters. */
-  runOnce(options?: RequestOptions): Promise<CycleCounters>;
-  /** Releases sockets, caches and git locks. Idempotent. */
+  runOnce(options?: RunOptions): Promise<CycleCounters>;
+  /** Aborts in-flight work and releases sockets, caches (saved to disk) and git locks. Idempotent. */
   dispose(): Promise<void>;
-  /** Changes to the applications, when the source can watch; ends when `signal` aborts. */
-  watchApplications?(signal: AbortSignal): AsyncIterable<ApplicationEvent>;
   /** Starts the leader election, in Kubernetes mode with `--leader-election`. */
   elect?(): LeaderElector | null;
 }
 
-/** The adapters the daemon hands to the engine. */
-export interface DaemonAdapters {
-  /** The applications folder (the engine applies the name globs and label selector). */
-  readonly source: ApplicationSource;
-  readonly secrets: SecretResolver | undefined;
-  readonly registries: DaemonRegistries;
-  readonly git: GitWriter;
-  /** The `argocd` write-back: edits the Application's own manifest. */
-  readonly applicationWriter: ApplicationWriter;
-  /** Parsed commit message template; `undefined` means argocd-image-updater's default. */
-  readonly commitTemplate: Template | undefined;
-  /** Git credentials from the secrets folder: named Secrets and Argo CD repository Secrets. */
-  readonly gitCredentials: GitCredentialsResolver | undefined;
-  /** The API adapters, in Kubernetes mode. */
-  readonly kubernetes?: KubernetesAdapters;
-  dispose(): Promise<void>;
-}
-
 /**
- * Builds the adapters for `config`. Throws core's `TEMPLATE_INVALID` for a malformed commit template (fatal,
- * as in argocd-image-updater); `registries.conf` problems are reported through `onWarning` with their line.
+ * Builds the engine for `config`. Throws `CONFIG_INVALID` for an invalid `registries.conf` and core's
+ * `TEMPLATE_INVALID` for a malformed commit template (both fatal, as in argocd-image-updater).
  */
-export function createDaemonAdapters(
-  config: DaemonConfig,
-  hooks: { readonly onRegistryRequest?: (event: RegistryRequestEvent) => void } = {},
-): DaemonAdapters {
+export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonUpdater> {
   const warn = config.onWarning ?? (() => {});
-  const commitTemplate =
-    config.commitMessageTemplate === null
-      ? undefined
-      : parseTemplate(config.commitMessageTemplate, { name: "commit-message" });
   const kubernetes = config.kubernetes
     ? createKubernetesAdapters(config.kubernetes, {
         matchApplicationNames: config.matchApplicationNames,
@@ -137,105 +97,24 @@ export function createDaemonAdapters(
         ...(config.onKubeRequest ? { onKubeRequest: config.onKubeRequest } : {}),
       })
     : undefined;
-  const directory = kubernetes ? undefined : directoryAdapters(config, warn);
-  const secrets = kubernetes?.secrets ?? directory?.secrets;
-  const source = (kubernetes?.source ?? directory?.source) as ApplicationSource;
-  const registries = createDaemonRegistries({
+  const adapters = kubernetes ?? directoryAdapters(config, warn);
+  const { secrets, gitCredentials } = adapters;
+  const registry = createConfiguredRegistry({
     registriesConf: config.registriesConf,
-    ...(secrets ? { secrets } : {}),
     cacheDir: config.cacheDir,
     onWarning: (message) => warn(message, {}),
-    ...(hooks.onRegistryRequest ? { onRegistryRequest: hooks.onRegistryRequest } : {}),
+    ...(secrets ? { secrets } : {}),
   });
-  const problems = describeRegistriesConfDiagnostics(registries.diagnostics);
-  if (hasErrors(registries.diagnostics)) {
-    void registries.dispose();
-    // argocd-image-updater refuses to start on an invalid registries.conf; so do we, saying every problem.
-    throw new ImageUpdaterError("CONFIG_INVALID", `invalid registries.conf: ${problems.join("; ")}`);
-  }
-  for (const problem of problems) warn(problem, {});
-  const git = createCliGitWriter({
-    cacheDir: join(config.cacheDir, "git"),
-    ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
-  });
-  const applicationWriter = (kubernetes?.applicationWriter ?? directory?.applicationWriter) as ApplicationWriter;
-  const gitCredentials = kubernetes?.gitCredentials ?? directory?.gitCredentials;
-  return {
-    ...(kubernetes ? { kubernetes } : {}),
-    source,
-    secrets,
-    registries,
-    git,
-    applicationWriter,
-    commitTemplate,
-    gitCredentials,
-    async dispose() {
-      await registries.dispose();
-      await git.dispose?.();
-    },
-  };
-}
-
-/** The directory mode's adapters: Applications, Secrets and the `argocd` write-back in folders of manifests. */
-function directoryAdapters(config: DaemonConfig, warn: NonNullable<DaemonConfig["onWarning"]>) {
-  const dir = config.applicationsDir ?? "";
-  const secrets = config.secretsDir
-    ? createDirectorySecretResolver({
-        dir: config.secretsDir,
-        defaultNamespace: config.argocdNamespace,
-        onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
-      })
-    : undefined;
-  return {
-    secrets,
-    source: createDirectorySource({
-      dir,
-      defaultNamespace: config.argocdNamespace,
-      onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
-    }),
-    applicationWriter: createDirectoryApplicationWriter({ dir, defaultNamespace: config.argocdNamespace }),
-    gitCredentials: config.secretsDir
-      ? createDirectoryGitCredentials({ dir: config.secretsDir, defaultNamespace: config.argocdNamespace })
-      : undefined,
-  };
-}
-
-/** The provider `--pull-request-provider` names, with the token from the environment. */
-export function createPullRequestProvider(options: PullRequestOptions): PullRequestProvider {
-  const token = options.token ?? "";
-  const apiUrl = options.apiUrl === null ? {} : { apiUrl: options.apiUrl };
-  switch (options.provider) {
-    case "github":
-      return createGitHubPullRequestProvider({ token, ...apiUrl });
-    case "gitlab":
-      return createGitLabPullRequestProvider({ token, ...apiUrl });
-    case "gitea":
-      return createGiteaPullRequestProvider({ token, ...apiUrl });
-    case "webhook":
-      return createWebhookPullRequestProvider({
-        url: options.webhookUrl ?? "",
-        ...(token === "" ? {} : { headers: { authorization: token } }),
-      });
-  }
-}
-
-async function* emptyIterable(): AsyncIterable<ApplicationEvent> {}
-
-/** Builds the engine for `config`: core's `createUpdater` over {@link createDaemonAdapters}. */
-export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonUpdater> {
-  let updater: Updater | undefined;
-  // Registry calls happen below the engine; they join its event stream so logs and metrics see one source.
-  const adapters = createDaemonAdapters(config, {
-    onRegistryRequest: (event) => updater?.emit("registry:request", event),
-  });
-  const { gitCredentials } = adapters;
-  updater = createUpdater({
+  const updater = createUpdater({
     source: adapters.source,
-    registry: adapters.registries.client,
-    endpoints: adapters.registries.endpoints,
-    git: adapters.git,
+    registry: registry.client,
+    endpoints: registry.endpoints,
+    git: createCliGitWriter({
+      cacheDir: join(config.cacheDir, "git"),
+      ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
+    }),
     applicationWriter: adapters.applicationWriter,
-    ...(adapters.secrets ? { secrets: adapters.secrets } : {}),
+    ...(secrets ? { secrets } : {}),
     ...(gitCredentials
       ? {
           gitCredentials: async (request) => {
@@ -256,25 +135,38 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(config.pullRequests ? { pullRequests: createPullRequestProvider(config.pullRequests) } : {}),
     dryRun: config.dryRun,
     maxConcurrency: config.maxConcurrency,
+    intervalMs: config.intervalMs ?? 120_000,
+    ...(config.cycleBudgetMs ? { cycleBudgetMs: config.cycleBudgetMs } : {}),
     matchApplicationName: config.matchApplicationNames,
     ...(config.matchApplicationLabel === null ? {} : { matchApplicationLabel: config.matchApplicationLabel }),
     argocdNamespace: config.argocdNamespace,
   });
-  const engine = updater;
-  adapters.kubernetes?.recordEvents(engine);
-  let disposed = false;
+  kubernetes?.recordEvents(updater);
   return {
-    events: engine,
-    runOnce: (options) => engine.runOnce(options ?? {}),
-    ...(adapters.source.watch
-      ? { watchApplications: (signal: AbortSignal) => adapters.source.watch?.({ signal }) ?? emptyIterable() }
-      : {}),
-    ...(adapters.kubernetes ? { elect: adapters.kubernetes.elect } : {}),
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await engine.dispose();
-      await adapters.dispose();
-    },
+    events: updater,
+    start: () => updater.start(),
+    runOnce: (options) => updater.runOnce(options ?? {}),
+    dispose: () => updater.dispose(),
+    ...(kubernetes ? { elect: kubernetes.elect } : {}),
+  };
+}
+
+/** The directory mode's adapters: Applications, Secrets and the `argocd` write-back in folders of manifests. */
+function directoryAdapters(config: DaemonConfig, warn: NonNullable<DaemonConfig["onWarning"]>) {
+  const where = { dir: config.applicationsDir ?? "", defaultNamespace: config.argocdNamespace };
+  const secretsAt = config.secretsDir ? { dir: config.secretsDir, defaultNamespace: config.argocdNamespace } : null;
+  return {
+    secrets: secretsAt
+      ? createDirectorySecretResolver({
+          ...secretsAt,
+          onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
+        })
+      : undefined,
+    gitCredentials: secretsAt ? createDirectoryGitCredentials(secretsAt) : undefined,
+    source: createDirectorySource({
+      ...where,
+      onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
+    }),
+    applicationWriter: createDirectoryApplicationWriter(where),
   };
 }

@@ -104,6 +104,9 @@ function scriptedUpdater() {
   let disposed = 0;
   const updater: DaemonUpdater = {
     events,
+    start() {
+      void updater.runOnce();
+    },
     async runOnce(): Promise<CycleCounters> {
       cycles++;
       started?.();

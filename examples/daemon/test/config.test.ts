@@ -1,7 +1,6 @@
-import { matchesLabelSelector, parseLabelSelectorText } from "@image-updater/core";
+import { formatGoDuration, matchesLabelSelector, parseGoDuration, parseLabelSelectorText } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { parseFlags } from "../src/cli/parse-flags.js";
-import { formatGoDuration, parseGoDuration } from "../src/config/duration.js";
 import { RUN_FLAGS, resolveRunOptions } from "../src/config/run-options.js";
 
 describe("parseGoDuration()", () => {
@@ -13,11 +12,11 @@ describe("parseGoDuration()", () => {
     ["1.5h", 5_400_000],
     ["500ms", 500],
     ["2m30s", 150_000],
-    ["120", null],
-    ["-1m", null],
-    ["2 m", null],
-    ["", null],
-    ["1d", null],
+    ["120", undefined],
+    ["-1m", -60_000],
+    ["2 m", undefined],
+    ["", undefined],
+    ["1d", undefined],
   ])("%j → %j", (text, expected) => {
     expect(parseGoDuration(text)).toBe(expected);
   });

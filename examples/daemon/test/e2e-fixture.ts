@@ -18,6 +18,7 @@ import {
   createUpdater,
   type GitCredentials,
   parseRegistriesConf,
+  type RegistryHttpRequest,
   type Updater,
   type UpdaterOptions,
   withRegistryPolicies,
@@ -28,7 +29,7 @@ import {
   createDirectorySecretResolver,
   createDirectorySource,
 } from "@image-updater/k8s-source";
-import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
+import { createOciRegistryClient } from "@image-updater/registry-adapters";
 import { stringify } from "yaml";
 
 export const PREFIX = "argocd-image-updater.argoproj.io";
@@ -150,7 +151,7 @@ export interface E2eUpdaterOptions {
 /** The wired updater plus what it did. */
 export interface E2eUpdater {
   readonly updater: Updater;
-  readonly requests: RegistryRequestEvent[];
+  readonly requests: RegistryHttpRequest[];
   readonly gitOperations: GitOperationEvent[];
   readonly events: string[];
   runOnce(): Promise<CycleResult>;
@@ -163,7 +164,7 @@ export function createE2eUpdater(options: E2eUpdaterOptions): E2eUpdater {
   const errors = conf.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   if (errors.length > 0) throw new Error(`registries.conf: ${errors.map((d) => d.message).join("; ")}`);
   const secrets = createDirectorySecretResolver({ dir: options.secretsDir });
-  const requests: RegistryRequestEvent[] = [];
+  const requests: RegistryHttpRequest[] = [];
   const gitOperations: GitOperationEvent[] = [];
   const events: string[] = [];
   const registry = withRegistryPolicies(
@@ -209,7 +210,7 @@ export function createE2eUpdater(options: E2eUpdaterOptions): E2eUpdater {
 }
 
 /** Registry HTTP requests by kind and method, e.g. `{ "GET tags": 1 }`. */
-export function countRequests(requests: readonly RegistryRequestEvent[]): Record<string, number> {
+export function countRequests(requests: readonly RegistryHttpRequest[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const request of requests) {
     const key = `${request.method} ${request.kind}`;

@@ -5,10 +5,9 @@ import { createBareRepo, readBranchFiles, readBranchLog, tempDir } from "@image-
 import type { Application, ApplicationSource } from "@image-updater/core";
 import { createUpdater } from "@image-updater/core";
 import { startWebhookDouble } from "@image-updater/doubles";
-import { createCliGitWriter } from "@image-updater/git-adapters";
+import { createCliGitWriter, createPullRequestProvider } from "@image-updater/git-adapters";
 import { createInMemoryRegistryClient } from "@image-updater/registry-adapters";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPullRequestProvider } from "../src/wiring.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 

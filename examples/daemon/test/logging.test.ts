@@ -118,3 +118,24 @@ describe("logUpdaterEvents()", () => {
     expect(lines).toHaveLength(count);
   });
 });
+
+describe("logUpdaterEvents(): the cycle budget", () => {
+  it("warns once per deferral, naming the budget and the applications left for the next cycle", () => {
+    const { lines, logger } = capture();
+    const events = createEventSource();
+    logUpdaterEvents(events, logger);
+
+    events.emit("cycle:deferred", {
+      runId: "run-1",
+      applications: [
+        { namespace: "argocd", name: "a" },
+        { namespace: "team", name: "b" },
+      ],
+      budgetMs: 60_000,
+    });
+
+    expect(lines).toEqual([
+      'time="2026-01-02T03:04:05Z" level=warn msg="Cycle budget of 60000 ms spent: 2 application(s) deferred to the next cycle, checked first there" run=run-1 applications="argocd/a,team/b"\n',
+    ]);
+  });
+});

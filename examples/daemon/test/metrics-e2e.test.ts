@@ -65,6 +65,8 @@ describe("image-updater run with the real engine", () => {
     expect(daemon.logs()).toContain(
       'msg="Application changed, running a cycle" application=argocd/myapp-qa change=upsert',
     );
-    expect(daemon.logs().match(/msg="Processing results: applications=3/g)).toHaveLength(1);
+    // The watch's cycle checks the changed Application only.
+    expect(daemon.logs()).toMatch(/considering 1 annotated application\(s\) for update" run=\S+ trigger=watch/);
+    expect(daemon.logs().match(/msg="Processing results: applications=1 /g)).toHaveLength(1);
   }, 120_000);
 });

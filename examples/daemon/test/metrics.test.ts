@@ -48,6 +48,21 @@ describe("createDaemonMetrics()", () => {
     expectSample(text, 'argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"}', "2");
   });
 
+  it("counts applications a cycle deferred when its budget ran out", async () => {
+    const events = createEventSource();
+    const metrics = createDaemonMetrics({ processMetrics: false });
+    metrics.observe(events);
+    const deferred = [
+      { namespace: "argocd", name: "a" },
+      { namespace: "argocd", name: "b" },
+    ];
+
+    events.emit("cycle:deferred", { runId: "run-1", applications: deferred, budgetMs: 1000 });
+    events.emit("cycle:deferred", { runId: "run-2", applications: deferred.slice(1), budgetMs: 1000 });
+
+    expectSample(await metrics.text(), "argocd_image_updater_cycle_deferred_applications_total", "3");
+  });
+
   it("keeps its own registry: two instances do not share values", async () => {
     const a = createDaemonMetrics({ processMetrics: false });
     const b = createDaemonMetrics({ processMetrics: false });

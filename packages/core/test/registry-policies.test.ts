@@ -7,6 +7,7 @@ import {
   type ManifestMetadata,
   type RegistryClient,
   RegistryError,
+  rateLimitOfEndpoints,
   withRegistryPolicies,
 } from "../src/index.js";
 
@@ -254,6 +255,28 @@ describe("withRegistryPolicies", () => {
     for (let i = 0; i < 3; i++) await policies.listTags({ ...REPO, repository: `org/app${i}` });
 
     expect(time.waits).toEqual([250, 250]);
+  });
+
+  it("paces each registry at the limit of the endpoint serving it, inferred ones included", async () => {
+    const time = fakeTime();
+    const { client } = scriptedClient({});
+    const endpoints = [
+      {
+        name: "slow",
+        prefix: "registry.test",
+        apiUrl: "https://registry.test",
+        tagSortMode: "none" as const,
+        insecure: false,
+        isDefault: false,
+        limit: 2,
+      },
+    ];
+    const policies = withRegistryPolicies(client, { ...time, rateLimits: rateLimitOfEndpoints(endpoints) });
+
+    for (let i = 0; i < 2; i++) await policies.listTags({ ...REPO, repository: `org/app${i}` });
+    for (let i = 0; i < 2; i++) await policies.listTags({ registry: "other.test", repository: `org/app${i}` });
+
+    expect(time.waits).toEqual([500, 50]);
   });
 
   it("answers metadata of a known tag or digest from the cache, per platform set", async () => {

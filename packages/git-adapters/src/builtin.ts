@@ -23,3 +23,27 @@ export const builtinPullRequestProviders: {
   gitea: createGiteaPullRequestProvider,
   webhook: createWebhookPullRequestProvider,
 };
+
+/** Which built-in provider to open pull requests with, and how to reach it. */
+export interface PullRequestProviderSettings {
+  readonly provider: keyof typeof builtinPullRequestProviders;
+  /** API token; for `webhook` it becomes the `authorization` header. A secret: never printed. */
+  readonly token?: string | null;
+  /** API base of a self-hosted GitHub, GitLab or Gitea; absent or `null` for the provider's default. */
+  readonly apiUrl?: string | null;
+  /** Endpoint of the `webhook` provider. */
+  readonly webhookUrl?: string | null;
+}
+
+/** The built-in provider `settings` name, from {@link builtinPullRequestProviders}. */
+export function createPullRequestProvider(settings: PullRequestProviderSettings): PullRequestProvider {
+  const token = settings.token ?? "";
+  if (settings.provider === "webhook") {
+    return builtinPullRequestProviders.webhook({
+      url: settings.webhookUrl ?? "",
+      ...(token === "" ? {} : { headers: { authorization: token } }),
+    });
+  }
+  const apiUrl = settings.apiUrl === null || settings.apiUrl === undefined ? {} : { apiUrl: settings.apiUrl };
+  return builtinPullRequestProviders[settings.provider]({ token, ...apiUrl });
+}

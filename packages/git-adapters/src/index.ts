@@ -4,6 +4,11 @@
  * for GitHub, GitLab, Gitea/Forgejo and a generic webhook.
  */
 
-export { builtinGitWriters, builtinPullRequestProviders } from "./builtin.js";
+export {
+  builtinGitWriters,
+  builtinPullRequestProviders,
+  createPullRequestProvider,
+  type PullRequestProviderSettings,
+} from "./builtin.js";
 export * from "./git-cli/index.js";
 export * from "./providers/index.js";

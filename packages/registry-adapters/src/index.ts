@@ -2,6 +2,13 @@
  * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout, in-memory) and the
  * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
  */
+
+export {
+  type ConfiguredRegistry,
+  type ConfiguredRegistryOptions,
+  createConfiguredRegistry,
+  describeRegistriesConfDiagnostics,
+} from "./configured.js";
 export * from "./credentials/index.js";
 export {
   createInMemoryRegistryClient,
@@ -14,12 +21,8 @@ export {
 export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
-  endpointFor,
-  isDockerHub,
   type OciRegistryClient,
   type OciRegistryClientOptions,
-  type RegistryRequestEvent,
-  type RegistryRequestKind,
   scopeActions,
 } from "./oci-distribution/index.js";
 export { createOciLayoutClient, type OciLayoutClientOptions, tagOfRefName } from "./oci-layout.js";

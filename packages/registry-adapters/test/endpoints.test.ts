@@ -1,6 +1,6 @@
-import type { RegistryEndpoint } from "@image-updater/core";
+import { resolveRegistryTarget as endpointFor, type RegistryEndpoint } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
-import { endpointFor, scopeActions } from "../src/index.js";
+import { scopeActions } from "../src/index.js";
 
 function entry(prefix: string, apiUrl: string, extra: Partial<RegistryEndpoint> = {}): RegistryEndpoint {
   return { name: prefix, prefix, apiUrl, tagSortMode: "none", insecure: false, isDefault: false, ...extra };
@@ -12,7 +12,7 @@ const ENDPOINTS = [
   entry("registry.internal:5000", "http://registry.internal:5000", { insecure: true }),
 ];
 
-describe("endpointFor", () => {
+describe("resolveRegistryTarget (the endpoints this client is given)", () => {
   it.each([
     ["ghcr.io", "other/app", "https://ghcr.io"],
     ["ghcr.io", "team/app", "https://ghcr-mirror.internal"],
@@ -32,7 +32,7 @@ describe("endpointFor", () => {
   });
 });
 
-describe("endpointFor: repository paths", () => {
+describe("resolveRegistryTarget: repository paths", () => {
   it.each([
     ["docker.io", "nginx", "library/nginx"],
     ["registry-1.docker.io", "library/nginx", "library/nginx"],

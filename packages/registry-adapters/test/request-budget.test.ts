@@ -14,9 +14,14 @@ import {
   startRegistry,
   startScriptedRegistry,
 } from "@image-updater/bench";
-import { type ImageRepository, type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
+import {
+  type ImageRepository,
+  type PolicyRegistryClient,
+  type RegistryHttpRequest,
+  withRegistryPolicies,
+} from "@image-updater/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createOciRegistryClient, type RegistryRequestEvent } from "../src/index.js";
+import { createOciRegistryClient } from "../src/index.js";
 import { benchEndpoint } from "./harness.js";
 
 const APPLICATIONS = 50;
@@ -45,7 +50,7 @@ afterAll(cleanupBench);
 
 function policyClient(
   registry: ScriptedRegistry,
-  options: { cacheFile?: string; events?: RegistryRequestEvent[]; credentials?: boolean } = {},
+  options: { cacheFile?: string; events?: RegistryHttpRequest[]; credentials?: boolean } = {},
 ): PolicyRegistryClient {
   const raw = createOciRegistryClient({
     endpoints: [benchEndpoint(registry.host, registry.url)],
@@ -127,7 +132,7 @@ describe("request budget of a cycle", () => {
       ...SCRIPT,
       auth: { scheme: "bearer", username: "robot", password: "pw-123456" },
     });
-    const events: RegistryRequestEvent[] = [];
+    const events: RegistryHttpRequest[] = [];
     const client = policyClient(server, { events, credentials: true });
 
     await newestBuildCycle(client, server.host);
@@ -170,7 +175,7 @@ describe("request budget of a cycle", () => {
     try {
       for (const repository of REPOSITORIES) await pushImages(real, repository, images(4));
       const tokensForPushing = real.tokenServer?.requests ?? 0;
-      const events: RegistryRequestEvent[] = [];
+      const events: RegistryHttpRequest[] = [];
       const client = withRegistryPolicies(
         createOciRegistryClient({
           endpoints: [benchEndpoint(real.host, real.url)],

@@ -12,10 +12,11 @@ import {
   type ApplicationSource,
   createUpdater,
   parseRegistriesConf,
+  type RegistryHttpRequest,
   withRegistryPolicies,
 } from "@image-updater/core";
 import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
-import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
+import { createOciRegistryClient } from "@image-updater/registry-adapters";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 const GIT_AUTH = { username: "bench", password: "bench-password" };
@@ -83,7 +84,7 @@ export async function main(): Promise<EngineBenchRow[]> {
         `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n`,
       );
       const source: ApplicationSource = { id: "bench", list: async () => applications };
-      const requests: RegistryRequestEvent[] = [];
+      const requests: RegistryHttpRequest[] = [];
       const operations: GitOperationEvent[] = [];
       const updater = createUpdater({
         source,
@@ -104,7 +105,7 @@ export async function main(): Promise<EngineBenchRow[]> {
           operations.length = 0;
           const started = performance.now();
           const result = await updater.runOnce();
-          const kind = (k: RegistryRequestEvent["kind"]) => requests.filter((r) => r.kind === k).length;
+          const kind = (k: RegistryHttpRequest["kind"]) => requests.filter((r) => r.kind === k).length;
           const op = (o: GitOperationEvent["operation"]) => operations.filter((e) => e.operation === o).length;
           rows.push({
             applications: count,

@@ -14,8 +14,8 @@ import {
   startRegistry,
   startScriptedRegistry,
 } from "@image-updater/bench";
-import { type PolicyRegistryClient, withRegistryPolicies } from "@image-updater/core";
-import { createOciRegistryClient, type RegistryRequestEvent } from "@image-updater/registry-adapters";
+import { type PolicyRegistryClient, type RegistryHttpRequest, withRegistryPolicies } from "@image-updater/core";
+import { createOciRegistryClient } from "@image-updater/registry-adapters";
 
 const APPLICATIONS = 50;
 const REPOSITORIES = ["team/api", "team/web", "team/worker"];
@@ -68,11 +68,11 @@ async function cycle(client: PolicyRegistryClient, registry: string, strategy: S
   );
 }
 
-function count(events: readonly RegistryRequestEvent[], kind: RegistryRequestEvent["kind"], method = "GET"): number {
+function count(events: readonly RegistryHttpRequest[], kind: RegistryHttpRequest["kind"], method = "GET"): number {
   return events.filter((e) => e.kind === kind && e.method === method && e.status !== 401).length;
 }
 
-function row(scenario: string, events: readonly RegistryRequestEvent[], started: number): RegistryBenchRow {
+function row(scenario: string, events: readonly RegistryHttpRequest[], started: number): RegistryBenchRow {
   return {
     scenario,
     tagPages: count(events, "tags"),
@@ -84,7 +84,7 @@ function row(scenario: string, events: readonly RegistryRequestEvent[], started:
   };
 }
 
-function scripted(server: ScriptedRegistry, events: RegistryRequestEvent[], cacheFile?: string): PolicyRegistryClient {
+function scripted(server: ScriptedRegistry, events: RegistryHttpRequest[], cacheFile?: string): PolicyRegistryClient {
   const raw = createOciRegistryClient({
     endpoints: [
       { name: "bench", prefix: server.host, apiUrl: server.url, tagSortMode: "none", insecure: true, isDefault: false },
@@ -97,7 +97,7 @@ function scripted(server: ScriptedRegistry, events: RegistryRequestEvent[], cach
 async function measure(
   rows: RegistryBenchRow[],
   scenario: string,
-  events: RegistryRequestEvent[],
+  events: RegistryHttpRequest[],
   run: () => Promise<void>,
 ): Promise<void> {
   events.length = 0;
@@ -113,7 +113,7 @@ export async function runRegistryBench(): Promise<RegistryBenchRow[]> {
   const scriptedServer = await startScriptedRegistry(SCRIPT);
   const real = await startRegistry({ auth: "token" });
   try {
-    const events: RegistryRequestEvent[] = [];
+    const events: RegistryHttpRequest[] = [];
     const cacheFile = join(dir, "metadata.json");
     const prefix = `${APPLICATIONS} apps x ${REPOSITORIES.length} repos x ${TAGS_PER_REPOSITORY} tags`;
 
@@ -141,7 +141,7 @@ export async function runRegistryBench(): Promise<RegistryBenchRow[]> {
     await limited.dispose?.();
 
     for (const repository of REPOSITORIES) await pushImages(real, repository, images());
-    const tokenEvents: RegistryRequestEvent[] = [];
+    const tokenEvents: RegistryHttpRequest[] = [];
     const tokenClient = withRegistryPolicies(
       createOciRegistryClient({
         endpoints: [

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
-import type { ApplicationEvent, CycleCounters } from "@image-updater/core";
+import type { CycleCounters } from "@image-updater/core";
+import { formatGoDuration } from "@image-updater/core";
 import type { LeaderElector } from "@image-updater/k8s-source";
-import { formatGoDuration } from "../config/duration.js";
-import type { RunOptions } from "../config/run-options.js";
+import type { RunCommandOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
 import { startHttpServer } from "../http/http-server.js";
 import { acquireLeadership, type Leadership } from "../kubernetes/leadership.js";
@@ -30,10 +30,10 @@ export interface RunResult {
 }
 
 /**
- * The `run` command: serves health and metrics, runs a cycle every interval (never overlapping) or once, and
- * stops gracefully when the signal aborts (the running cycle is aborted and awaited, servers closed).
+ * The `run` command: serves health and metrics and starts the engine's loop (or runs one cycle), then stops
+ * gracefully when the signal aborts: the running cycle is aborted, the engine disposed, the servers closed.
  */
-export async function runDaemon(options: RunOptions, deps: RunDependencies): Promise<RunResult> {
+export async function runDaemon(options: RunCommandOptions, deps: RunDependencies): Promise<RunResult> {
   const { logger } = deps;
   logger.info(`image-updater ${deps.version} starting`, {
     loglevel: options.logLevel,
@@ -55,6 +55,7 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
   const metrics = deps.metrics ?? createDaemonMetrics();
   const config = { ...loaded, onKubeRequest: metrics.observeKubeRequest };
   let ready = false;
+  // Readiness follows leadership, as argocd-image-updater reports it: a standby is alive but not ready.
   let leading = true;
   const servers: HttpServer[] = [];
   let updater: DaemonUpdater | undefined;
@@ -70,8 +71,12 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
     }
     logUpdaterEvents(updater.events, logger);
     metrics.observe(updater.events);
-
     let lastCycle: CycleCounters | null = null;
+    updater.events.on("cycle:finished", ({ runId: _runId, durationMs: _durationMs, ...counters }) => {
+      lastCycle = counters;
+      ready = true;
+    });
+
     elector = updater.elect?.() ?? null;
     let signal = deps.signal;
     let leadership: Leadership | undefined;
@@ -85,37 +90,43 @@ export async function runDaemon(options: RunOptions, deps: RunDependencies): Pro
         leading = false;
       });
     }
-    const wake = createWake(signal);
-    if (!options.once && updater.watchApplications) {
-      // A changed Application runs a cycle now instead of at the next interval.
-      void followApplications(updater.watchApplications(wake.signal), logger, wake.wake);
-    }
-    while (!signal?.aborted) {
+
+    if (options.once) {
       try {
-        lastCycle = await updater.runOnce(signal ? { signal: signal } : {});
+        lastCycle = await updater.runOnce(signal ? { signal } : {});
       } catch (error) {
-        if (signal?.aborted) break;
-        logger.error("Update cycle failed", { error: error instanceof Error ? error.message : String(error) });
-        if (options.once) return { exitCode: 1, lastCycle };
+        if (!signal?.aborted) {
+          logger.error("Update cycle failed", { error: error instanceof Error ? error.message : String(error) });
+          return { exitCode: 1, lastCycle };
+        }
       }
-      ready = true;
-      if (options.once) break;
-      await wake.sleep(options.intervalMs);
+    } else {
+      // The loop is the engine's: polling, the applications folder's watch, aborting on dispose.
+      updater.start();
+      await aborted(signal);
     }
-    wake.stop();
     if (leadership?.lost()) return { exitCode: 1, lastCycle };
-    if (signal?.aborted) logger.info("Received termination signal, shutting down");
+    if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle };
   } finally {
+    // Aborts the cycle in flight: a registry that never answers cannot hold the process past a pod's grace.
+    await updater?.dispose().catch(() => undefined);
     // The Lease is released only after the last cycle stopped, so a standby never overlaps with it.
     await elector?.stop().catch(() => undefined);
-    await updater?.dispose().catch(() => undefined);
     await Promise.all(servers.map((s) => s.close()));
   }
 }
 
+/** Resolves when `signal` aborts; never without one. */
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 /** Reads the files the options point at. Logs and returns `null` when one that was asked for is unreadable. */
-export async function loadDaemonConfig(options: RunOptions, logger: Logger): Promise<DaemonConfig | null> {
+export async function loadDaemonConfig(options: RunCommandOptions, logger: Logger): Promise<DaemonConfig | null> {
   const registriesConf = await readOptional(
     options.registriesConfPath,
     options.registriesConfText,
@@ -166,6 +177,8 @@ export async function loadDaemonConfig(options: RunOptions, logger: Logger): Pro
     matchApplicationLabel: options.matchApplicationLabel,
     pullRequests: options.pullRequests,
     cacheDir: options.cacheDir,
+    intervalMs: options.intervalMs,
+    cycleBudgetMs: options.cycleBudgetMs,
     onWarning: (message, fields) => logger.warn(message, fields),
     onGitOperation: (event) =>
       logger.trace("Git operation", {
@@ -199,7 +212,7 @@ async function readOptional(
 }
 
 async function startServers(
-  options: RunOptions,
+  options: RunCommandOptions,
   metrics: DaemonMetrics,
   isReady: () => boolean,
   servers: HttpServer[],
@@ -238,71 +251,4 @@ async function startServers(
     logger.info("Starting metrics server", { port: server.port });
   }
   return { health: healthPort, metrics: metricsPort };
-}
-
-/** The wait between cycles: ends after `ms`, on abort, or early when {@link Wake.wake} is called. */
-interface Wake {
-  /** Aborted when the run ends (or the outer signal aborts): stops the application watch. */
-  readonly signal: AbortSignal;
-  sleep(ms: number): Promise<void>;
-  /** Ends the current sleep, or the next one at once when none is running. */
-  wake(): void;
-  stop(): void;
-}
-
-function createWake(outer?: AbortSignal): Wake {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  outer?.addEventListener("abort", stop, { once: true });
-  let pending = false;
-  let current: (() => void) | undefined;
-  return {
-    signal: controller.signal,
-    sleep(ms) {
-      return new Promise((resolve) => {
-        if (controller.signal.aborted || pending) {
-          pending = false;
-          return resolve();
-        }
-        const timer = setTimeout(done, ms);
-        function done(): void {
-          clearTimeout(timer);
-          controller.signal.removeEventListener("abort", done);
-          current = undefined;
-          resolve();
-        }
-        current = done;
-        controller.signal.addEventListener("abort", done, { once: true });
-      });
-    },
-    wake() {
-      if (current) current();
-      else pending = true;
-    },
-    stop() {
-      outer?.removeEventListener("abort", stop);
-      stop();
-    },
-  };
-}
-
-async function followApplications(
-  changes: AsyncIterable<ApplicationEvent>,
-  logger: Logger,
-  wake: () => void,
-): Promise<void> {
-  try {
-    for await (const change of changes) {
-      const ref = change.type === "upsert" ? change.application : change.ref;
-      logger.info("Application changed, running a cycle", {
-        application: `${ref.namespace}/${ref.name}`,
-        change: change.type,
-      });
-      wake();
-    }
-  } catch (error) {
-    logger.warn("Stopped watching the applications", {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
 }

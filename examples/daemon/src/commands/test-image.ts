@@ -9,7 +9,7 @@ import {
   parsePlatform,
   repositoryInRegistry,
 } from "@image-updater/core";
-import { createDaemonRegistries, describeRegistriesConfDiagnostics } from "../registries.js";
+import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import type { TestImageRequest, TestImageResult } from "./test-image-types.js";
 
 /** Collaborators of {@link testImage}. */
@@ -52,16 +52,11 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
     credentials = reference.value;
   }
 
-  const registries = createDaemonRegistries({
+  const registries = createConfiguredRegistry({
     registriesConf: request.registriesConf,
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   try {
-    const problems = describeRegistriesConfDiagnostics(registries.diagnostics);
-    if (hasErrors(registries.diagnostics)) {
-      throw new ImageUpdaterError("CONFIG_INVALID", `invalid registries.conf: ${problems.join("; ")}`);
-    }
-    for (const problem of problems) deps.onWarning?.(problem);
     const endpoint = registries.endpointFor(ref);
     const repo = { registry: ref.registry, repository: repositoryInRegistry(ref, endpoint) };
     const callOptions = {
@@ -102,6 +97,6 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
       considered: decision.considered.map((c) => ({ tag: c.tag, kept: c.kept, reason: c.reason })),
     };
   } finally {
-    await registries.dispose();
+    await registries.client.dispose?.();
   }
 }

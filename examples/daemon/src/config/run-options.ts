@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { compileGlob, parseLabelSelectorText } from "@image-updater/core";
+import { compileGlob, formatGoDuration, parseGoDuration, parseLabelSelectorText } from "@image-updater/core";
 import type { FlagSpec, ParsedFlags } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
 import {
@@ -8,7 +8,6 @@ import {
   type KubernetesRunOptions,
   resolveKubernetesOptions,
 } from "../kubernetes/kubernetes-options.js";
-import { formatGoDuration, parseGoDuration } from "./duration.js";
 
 /** Log levels, lowest first, as argocd-image-updater names them. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
@@ -16,10 +15,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFormat = "text" | "json";
 
 /** Everything `run` needs, resolved from flags, environment, the config folder and defaults. */
-export interface RunOptions {
+export interface RunCommandOptions {
   /** Milliseconds between cycles; 0 runs one cycle and exits. */
   readonly intervalMs: number;
   readonly once: boolean;
+  /** Time a cycle may spend checking applications before the rest waits for the next cycle; 0: none. */
+  readonly cycleBudgetMs: number;
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
   /** Path of `registries.conf` to read, or `null` when the config folder supplies the text (or none exists). */
@@ -86,6 +87,11 @@ export const RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "time between cycles, Go syntax (2m, 1h30m); 0 runs once [IMAGE_UPDATER_INTERVAL] (default 2m)",
   },
   once: { type: "boolean", help: "run one cycle and exit (health and metrics servers off unless a port is given)" },
+  "cycle-budget": {
+    type: "string",
+    placeholder: "DURATION",
+    help: "time a cycle may spend checking; applications left are checked first next cycle, 0 = none [IMAGE_UPDATER_CYCLE_BUDGET] (default 0)",
+  },
   "dry-run": { type: "boolean", help: "decide, log and count, but write nothing" },
   "max-concurrency": {
     type: "string",
@@ -226,7 +232,7 @@ export interface RunOptionInputs {
  * wins over defaults. Never throws: every invalid value becomes one error naming where it came from and what
  * to write instead.
  */
-export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOptions; errors: string[] } {
+export function resolveRunOptions(inputs: RunOptionInputs): { options: RunCommandOptions; errors: string[] } {
   const { flags, env, configDir } = inputs;
   const errors: string[] = [];
   const configWhere = (key: string) => `key ${key} of the config folder ${inputs.configDirPath ?? ""}`.trim();
@@ -316,7 +322,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
   const intervalOrigin = lookup("interval", "IMAGE_UPDATER_INTERVAL", "interval");
   if (intervalOrigin) {
     const parsed = parseGoDuration(intervalOrigin.value);
-    if (parsed === null) {
+    if (parsed === undefined || parsed < 0) {
       invalid(
         intervalOrigin,
         `write a duration with a unit, e.g. 2m, 30s, 1h30m (0 runs once); default ${formatGoDuration(120_000)}`,
@@ -324,6 +330,14 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     } else intervalMs = parsed;
   }
   if (once) intervalMs = 0;
+  let cycleBudgetMs = 0;
+  const budgetOrigin = lookup("cycle-budget", "IMAGE_UPDATER_CYCLE_BUDGET", "cycle-budget");
+  if (budgetOrigin) {
+    const parsed = parseGoDuration(budgetOrigin.value);
+    if (parsed === undefined || parsed < 0) {
+      invalid(budgetOrigin, "write a duration with a unit, e.g. 5m, 90s (0 means no budget); default 0");
+    } else cycleBudgetMs = parsed;
+  }
 
   let maxConcurrency = 10;
   const concurrencyOrigin =
@@ -380,8 +394,9 @@ export function resolveRunOptions(inputs: RunOptionInputs): { options: RunOption
     env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), ".cache");
 
   const argocdNamespace = text("argocd-namespace", "ARGOCD_NAMESPACE", "argocd.namespace") ?? "argocd";
-  const options: RunOptions = {
+  const options: RunCommandOptions = {
     intervalMs,
+    cycleBudgetMs,
     once: once || intervalMs === 0,
     dryRun: bool("dry-run"),
     maxConcurrency,

@@ -48,6 +48,20 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
         { run: e.runId, duration_ms: e.durationMs },
       );
     },
+    "cycle:deferred": (e) => {
+      logger.warn(
+        `Cycle budget of ${e.budgetMs} ms spent: ${e.applications.length} application(s) deferred to the next cycle, checked first there`,
+        { run: e.runId, applications: e.applications.map(app).join(",") },
+      );
+    },
+    "application:changed": (e) => {
+      const fields = { application: app(e.application), change: e.change };
+      if (e.checking) logger.info("Application changed, running a cycle", fields);
+      else logger.debug("Application changed", fields);
+    },
+    "source:watch-failed": (e) => {
+      logger.warn("Stopped watching the applications; changes wait for the next interval", errorFields(e.error));
+    },
     "application:checking": (e) => {
       logger.debug("Processing application", { application: app(e.application) });
     },
@@ -155,6 +169,8 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
       logger.trace("Registry request", {
         registry: e.registry,
         method: e.method,
+        ...(e.kind === undefined ? {} : { kind: e.kind }),
+        ...(e.status === undefined ? {} : { status: e.status }),
         outcome: e.outcome,
         duration_ms: e.durationMs,
       });

@@ -92,6 +92,11 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
+  const deferredApplications = new Counter({
+    name: "argocd_image_updater_cycle_deferred_applications_total",
+    help: "Applications whose check was deferred to the next cycle because a cycle spent its budget (--cycle-budget)",
+    registers,
+  });
   const cycles = new Counter({
     name: "argocd_image_updater_cycles_total",
     help: "Update cycles run",
@@ -125,6 +130,9 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
         applicationsWatched.set(e.applications);
         applicationsWatchedSeed.set(e.applications);
         imagesByRun.set(e.runId, new Map());
+      },
+      "cycle:deferred": (e) => {
+        deferredApplications.inc(e.applications.length);
       },
       "cycle:finished": (e) => {
         cycles.inc();

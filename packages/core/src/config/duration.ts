@@ -28,3 +28,17 @@ export function parseGoDuration(text: string): number | undefined {
   const ms = Math.round(total);
   return match[1] === "-" ? -ms : ms;
 }
+
+/** Renders milliseconds the way Go prints a `time.Duration` for whole seconds and up (`2m0s`, `1h30m0s`). */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  if (ms < 1000) return `${ms}ms`;
+  const totalSeconds = ms / 1000;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds - hours * 3600 - minutes * 60;
+  const s = `${Number.isInteger(seconds) ? seconds : seconds.toFixed(3).replace(/0+$/, "")}s`;
+  if (hours > 0) return `${hours}h${minutes}m${s}`;
+  if (minutes > 0) return `${minutes}m${s}`;
+  return s;
+}

@@ -16,7 +16,7 @@ export {
   type ScopedCredentialReference,
 } from "./credentials.js";
 export { type Diagnostic, type DiagnosticSeverity, hasErrors, type ParseResult } from "./diagnostic.js";
-export { parseGoDuration } from "./duration.js";
+export { formatGoDuration, parseGoDuration } from "./duration.js";
 export {
   type LabelSelector,
   type LabelSelectorRequirement,
@@ -24,7 +24,14 @@ export {
   parseLabelSelector,
 } from "./label-selector.js";
 export { DOCKER_HUB_ENDPOINT, parseRegistriesConf, type RegistriesConfResult } from "./registries-conf.js";
-export { INFERRED_REGISTRY_LIMIT, repositoryInRegistry, resolveRegistryEndpoint } from "./registry-endpoint.js";
+export {
+  INFERRED_REGISTRY_LIMIT,
+  imageLayoutRoot,
+  isDockerHub,
+  repositoryInRegistry,
+  resolveRegistryEndpoint,
+  resolveRegistryTarget,
+} from "./registry-endpoint.js";
 export {
   BUILT_IN_STRATEGIES,
   parseAllowTags,

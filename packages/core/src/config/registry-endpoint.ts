@@ -3,6 +3,13 @@ import type { ImageReference } from "../image/reference.js";
 import type { ImageRepository, RegistryEndpoint } from "../registry/types.js";
 import { DOCKER_HUB_ENDPOINT } from "./registries-conf.js";
 
+const DOCKER_HUB_NAMES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+
+/** True for every name Docker Hub goes by (`docker.io`, `index.docker.io`, `registry-1.docker.io`, …). */
+export function isDockerHub(registry: string): boolean {
+  return DOCKER_HUB_NAMES.has(registry.toLowerCase());
+}
+
 /** Requests per second for registries `registries.conf` does not name (argocd-image-updater's value). */
 export const INFERRED_REGISTRY_LIMIT = 20;
 
@@ -18,8 +25,26 @@ export const INFERRED_REGISTRY_LIMIT = 20;
  *    {@link DOCKER_HUB_ENDPOINT};
  * 3. otherwise an inferred `https://<registry>` endpoint: no credentials, limit {@link INFERRED_REGISTRY_LIMIT},
  *    never insecure (plain http needs a configured entry with `insecure: yes`).
+ * Docker Hub's other names (`index.docker.io`, `registry-1.docker.io`) count as `docker.io`.
  */
 export function resolveRegistryEndpoint(
+  endpoints: readonly RegistryEndpoint[],
+  image: ImageRepository | ImageReference,
+): RegistryEndpoint {
+  return resolveRegistryTarget(endpoints, image).endpoint;
+}
+
+/** The endpoint serving `image` ({@link resolveRegistryEndpoint}) and the repository path to request there. */
+export function resolveRegistryTarget(
+  endpoints: readonly RegistryEndpoint[],
+  original: ImageRepository | ImageReference,
+): { readonly endpoint: RegistryEndpoint; readonly path: string } {
+  const image = isDockerHub(original.registry) ? { ...original, registry: DOCKER_HUB_ENDPOINT.prefix } : original;
+  const endpoint = endpointServing(endpoints, image);
+  return { endpoint, path: repositoryInRegistry(image, endpoint) };
+}
+
+function endpointServing(
   endpoints: readonly RegistryEndpoint[],
   image: ImageRepository | ImageReference,
 ): RegistryEndpoint {
@@ -57,4 +82,17 @@ export function repositoryInRegistry(image: ImageRepository, endpoint: RegistryE
   return endpoint.defaultNamespace && !image.repository.includes("/")
     ? `${endpoint.defaultNamespace}/${image.repository}`
     : image.repository;
+}
+
+/**
+ * The folder of OCI image layouts an endpoint serves (`api_url: file:///path`), or `null` for a registry
+ * reached over HTTP. Images live at `<path>/<registry>/<repository>` or `<path>/<repository>`.
+ */
+export function imageLayoutRoot(endpoint: RegistryEndpoint): string | null {
+  if (!endpoint.apiUrl.startsWith("file:")) return null;
+  try {
+    return decodeURIComponent(new URL(endpoint.apiUrl).pathname);
+  } catch {
+    return null;
+  }
 }

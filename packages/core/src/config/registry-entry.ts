@@ -109,8 +109,16 @@ export function parseRegistryEntry(
     if (url !== undefined && (url.username || url.password)) {
       // The text itself is not echoed: it holds a credential.
       fail("api_url", "`api_url` must not hold credentials; remove `user:password@` and set `credentials:` instead");
-    } else if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-      fail("api_url", `\`${apiUrlText}\` is not a registry URL; write \`https://<host>[:port]\``);
+    } else if (url?.protocol === "file:" && (url.host !== "" || url.pathname === "/")) {
+      fail("api_url", `\`${apiUrlText}\` is not a folder of image layouts; write \`file:///absolute/path\``);
+    } else if (
+      url === undefined ||
+      (url.protocol !== "https:" && url.protocol !== "http:" && url.protocol !== "file:")
+    ) {
+      fail(
+        "api_url",
+        `\`${apiUrlText}\` is not a registry URL; write \`https://<host>[:port]\` (or \`file:///path\` for image layouts)`,
+      );
     }
   }
   const prefix = text("prefix")?.trim() ?? "";

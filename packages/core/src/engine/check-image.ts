@@ -21,8 +21,6 @@ export interface ImageCheckContext {
   readonly endpoints: readonly RegistryEndpoint[];
   readonly strategies: StrategyRegistry | undefined;
   readonly defaultPlatforms: readonly Platform[];
-  /** Tag listings of this cycle, keyed by registry, repository and credentials: one request per key. */
-  readonly tagLists: Map<string, Promise<readonly string[]>>;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -35,23 +33,18 @@ export interface ImageCheck {
   readonly error?: ImageUpdaterError;
 }
 
-function listTagsOnce(
+/** Tag listings are shared across applications by core's policies (one request per cycle and key). */
+function listTags(
   context: ImageCheckContext,
   client: RegistryClient,
   repo: ImageRepository,
   config: ImageUpdateConfig,
 ) {
   const credentials = config.pullSecret;
-  const key = JSON.stringify([client.id, repo.registry, repo.repository, credentials ?? null]);
-  let tags = context.tagLists.get(key);
-  if (tags === undefined) {
-    tags = client.listTags(repo, {
-      ...(credentials === undefined ? {} : { credentials }),
-      ...(context.signal === undefined ? {} : { signal: context.signal }),
-    });
-    context.tagLists.set(key, tags);
-  }
-  return tags;
+  return client.listTags(repo, {
+    ...(credentials === undefined ? {} : { credentials }),
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+  });
 }
 
 function asError(error: unknown): ImageUpdaterError {
@@ -94,7 +87,7 @@ export async function checkImage(
       repository: repositoryInRegistry(config.image, endpoint),
     };
     const client = context.registryFor(repo.registry);
-    const tags = await listTagsOnce(context, client, repo, config);
+    const tags = await listTags(context, client, repo, config);
     const platforms = config.platforms.length > 0 ? config.platforms : context.defaultPlatforms;
     const credentials = config.pullSecret === undefined ? {} : { credentials: config.pullSecret };
     const signal = context.signal === undefined ? {} : { signal: context.signal };

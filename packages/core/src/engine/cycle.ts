@@ -31,6 +31,10 @@ interface ApplicationPlan {
   commit?: ApplicationResult["commit"];
   pullRequest?: string;
   error?: string;
+  /** Not checked (or not to the end) because the cycle's budget ran out. */
+  deferred?: boolean;
+  /** A check of one of its images was aborted. */
+  aborted?: boolean;
 }
 
 function refOf(application: Application): ApplicationRef {
@@ -75,6 +79,19 @@ export interface CycleContext {
   readonly emitter: TypedEmitter<UpdaterEvents>;
   readonly runId: string;
   readonly trigger: CycleStartedEvent["trigger"];
+  /** Applications to check first (`namespace/name`): those the previous cycle deferred. */
+  readonly first?: ReadonlySet<string>;
+}
+
+/** True when `application` is in the run's scope: every application, or one an image or a name selects. */
+function inScope(run: RunOptions, application: Application, config: ApplicationConfigResult["config"]): boolean {
+  const images = [...(run.image === undefined ? [] : [run.image]), ...(run.images ?? []).map((i) => i.image)];
+  const names = run.applications ?? [];
+  if (run.image === undefined && run.images === undefined && run.applications === undefined) return true;
+  return (
+    names.some((ref) => ref.namespace === application.namespace && ref.name === application.name) ||
+    config.images.some((image) => images.some((wanted) => sameImage(image.image, wanted)))
+  );
 }
 
 async function liveImages(
@@ -149,6 +166,7 @@ async function checkApplication(
         break;
       case "error":
         plan.errors++;
+        if (check.error?.code === "ABORTED") plan.aborted = true;
         emitter.emit("image:failed", {
           ...base,
           error: check.error ?? new ImageUpdaterError("REGISTRY_PROTOCOL", check.result.message),
@@ -342,6 +360,23 @@ function memoizeCredentials(lookup: ResolvedOptions["gitCredentials"]): Resolved
   };
 }
 
+function refKey(application: ApplicationRef): string {
+  return `${application.namespace}/${application.name}`;
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
+}
+
+/** Forgets what a deferred application's check found: the next cycle checks it from the start. */
+function deferPlan(plan: ApplicationPlan): void {
+  plan.deferred = true;
+  plan.images.length = 0;
+  plan.changes.length = 0;
+  plan.errors = 0;
+  delete plan.error;
+}
+
 /** Runs one cycle. Never throws: failures are events and counters. */
 export async function runCycle(base: CycleContext, run: RunOptions = {}): Promise<CycleResult> {
   const context: CycleContext = { ...base, gitCredentials: memoizeCredentials(base.options.gitCredentials) };
@@ -371,8 +406,9 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
         ...(plan.error === undefined ? {} : { error: plan.error }),
       })),
       commits,
+      deferred: plans.filter((plan) => plan.deferred).map((plan) => refOf(plan.application)),
     };
-    const { results: _results, commits: _commits, startedAt: _startedAt, ...counters } = result;
+    const { results: _results, commits: _commits, startedAt: _startedAt, deferred: _deferred, ...counters } = result;
     emitter.emit("cycle:finished", counters);
     return result;
   };
@@ -392,10 +428,10 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
     return finish([], [], 1);
   }
 
-  const candidates = configure(options, applications.filter(options.filter)).filter(
-    ({ result }) =>
-      run.image === undefined || result.config.images.some((image) => sameImage(image.image, run.image ?? "")),
-  );
+  const first = context.first ?? new Set<string>();
+  const candidates = configure(options, applications.filter(options.filter))
+    .filter(({ application, result }) => inScope(run, application, result.config))
+    .sort((a, b) => Number(first.has(refKey(b.application))) - Number(first.has(refKey(a.application))));
   emitter.emit("cycle:started", { runId, applications: candidates.length, trigger: context.trigger });
   for (const client of options.policyClients()) client.beginCycle();
 
@@ -425,22 +461,42 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
     }
   }
 
+  // The budget bounds the checks only: changes already decided are still written.
+  const budget = options.cycleBudgetMs > 0 ? AbortSignal.timeout(options.cycleBudgetMs) : undefined;
+  const checkSignal = budget === undefined ? options.signal : anySignal(options.signal, budget);
   const imageContext: ImageCheckContext = {
     registryFor: options.registryFor,
     endpoints: options.endpoints,
     strategies: options.strategies,
     defaultPlatforms: options.defaultPlatforms,
-    tagLists: new Map(),
-    signal: options.signal,
+    signal: checkSignal,
   };
   const views = options.git === undefined ? undefined : createBranchViews(options.git, options.signal);
   const limit = pLimit(options.maxConcurrency);
   await Promise.all(
     plans
       .filter((plan) => plan.config.updatable)
-      .map((plan) => limit(() => checkApplication(context, plan, imageContext, views))),
+      .map((plan) =>
+        limit(async () => {
+          // Aborted (stop, dispose, the run's signal): what was not started is not started.
+          if (options.signal?.aborted) return;
+          if (budget?.aborted) return deferPlan(plan);
+          await checkApplication(context, plan, imageContext, views);
+          if (budget?.aborted && !options.signal?.aborted && plan.aborted) deferPlan(plan);
+        }),
+      ),
   );
+  const deferred = plans.filter((plan) => plan.deferred);
+  if (deferred.length > 0) {
+    emitter.emit("cycle:deferred", {
+      runId,
+      applications: deferred.map((plan) => refOf(plan.application)),
+      budgetMs: options.cycleBudgetMs,
+    });
+  }
 
+  // Nothing is written after an abort: a write either completes before it or never begins.
+  if (options.signal?.aborted) return finish(plans, []);
   const withChanges = plans.filter((plan) => plan.changes.length > 0);
   const dryRun = withChanges.filter((plan) => options.dryRun || plan.config.writeBack.method === "git:noop");
   for (const plan of dryRun) {

@@ -4,6 +4,7 @@
  * can be added later. The engine never emits "error": failures are `*:failed` events.
  */
 import type { ImageUpdaterError } from "../errors.js";
+import type { RegistryRequestEvent } from "../registry/types.js";
 import type { ApplicationRef } from "../source/types.js";
 
 /** Event name to listener signature, as typed-emitter's `EventMap`. */
@@ -138,7 +139,8 @@ export interface CycleStartedEvent {
   readonly runId: string;
   /** Applications that passed the filters and will be checked (the seed's "Checking 5 applications"). */
   readonly applications: number;
-  readonly trigger: "interval" | "manual" | "image";
+  /** `interval`: polling; `manual`: `runOnce`; `image`: `trigger`; `watch`: a changed application. */
+  readonly trigger: "interval" | "manual" | "image" | "watch";
 }
 
 /** A cycle ended. */
@@ -147,19 +149,18 @@ export interface CycleFinishedEvent extends CycleCounters {
   readonly durationMs: number;
 }
 
-/** A registry request finished (for response-time metrics). */
-export interface RegistryRequestEvent {
-  readonly registry: string;
-  readonly method: string;
-  /** `ok`, `not-found`, `auth`, `rate-limited`, `unavailable`, `protocol`, `aborted`, `cached`. */
-  readonly outcome: string;
-  readonly durationMs: number;
+/** The applications a cycle did not check because its budget ran out; the next cycle checks them first. */
+export interface CycleDeferredEvent {
+  readonly runId: string;
+  readonly applications: readonly ApplicationRef[];
+  readonly budgetMs: number;
 }
 
 /** Every event the {@link Updater} emits. A `type` alias: typed-emitter needs an index signature. */
 export type UpdaterEvents = {
   "cycle:started": (event: CycleStartedEvent) => void;
   "cycle:finished": (event: CycleFinishedEvent) => void;
+  "cycle:deferred": (event: CycleDeferredEvent) => void;
   "application:checking": (event: { readonly runId: string; readonly application: ApplicationRef }) => void;
   "application:failed": (event: {
     readonly runId: string;
@@ -177,4 +178,12 @@ export type UpdaterEvents = {
   "writeback:failed": (event: WritebackFailedEvent) => void;
   "pullrequest:opened": (event: PullRequestOpenedEvent) => void;
   "registry:request": (event: RegistryRequestEvent) => void;
+  /** The source's watch reported a change; `checking`: a cycle for it is queued (upserts). */
+  "application:changed": (event: {
+    readonly application: ApplicationRef;
+    readonly change: "upsert" | "delete";
+    readonly checking: boolean;
+  }) => void;
+  /** The source's watch ended with an error; polling goes on, changes wait for the next interval. */
+  "source:watch-failed": (event: { readonly error: ImageUpdaterError }) => void;
 };

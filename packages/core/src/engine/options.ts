@@ -2,8 +2,8 @@
 import { ImageUpdaterError } from "../errors.js";
 import { gitCredentialsFromSecret, missingGitCredentialFields } from "../git/secret-credentials.js";
 import type { CommitSigning, GitCredentials, GitIdentity, GitWriter, PullRequestProvider } from "../git/types.js";
-import type { PolicyRegistryClient } from "../registry/policies.js";
-import type { Platform, RegistryClient, RegistryEndpoint } from "../registry/types.js";
+import { type PolicyRegistryClient, withRegistryPolicies } from "../registry/policies.js";
+import type { Platform, RegistryClient, RegistryEndpoint, RegistryRequestEvent } from "../registry/types.js";
 import type { Application, ApplicationSource, ApplicationWriter } from "../source/types.js";
 import { createStrategyRegistry } from "../strategy/registry.js";
 import type { StrategyRegistry } from "../strategy/types.js";
@@ -18,7 +18,7 @@ export const DEFAULT_COMMIT_AUTHOR: GitIdentity = { name: "argocd-image-updater"
 export interface ResolvedOptions {
   readonly source: ApplicationSource;
   readonly registryFor: (registry: string) => RegistryClient;
-  /** Clients with policies seen so far, whose per-cycle caches are reset at each cycle. */
+  /** Clients with policies seen so far: per-cycle caches reset at each cycle, disposed with the engine. */
   readonly policyClients: () => readonly PolicyRegistryClient[];
   readonly endpoints: readonly RegistryEndpoint[];
   readonly git: GitWriter | undefined;
@@ -36,6 +36,7 @@ export interface ResolvedOptions {
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
   readonly intervalMs: number;
+  readonly cycleBudgetMs: number;
   readonly filter: (application: Application) => boolean;
   readonly defaultPlatforms: readonly Platform[];
   readonly argocdNamespace: string;
@@ -44,6 +45,30 @@ export interface ResolvedOptions {
 
 function isPolicyClient(client: RegistryClient): client is PolicyRegistryClient {
   return typeof (client as Partial<PolicyRegistryClient>).beginCycle === "function";
+}
+
+/**
+ * Every client the engine calls goes through core's policies, so the per-cycle sharing of tag lists and
+ * digests and the `registry:request` events have one owner. A raw client gets only those: no retries, no
+ * breaker, no metadata cache, which stay the embedder's choice (`withRegistryPolicies`).
+ */
+function withEnginePolicies(client: RegistryClient): PolicyRegistryClient {
+  if (isPolicyClient(client)) return client;
+  return withRegistryPolicies(client, { retry: false, circuitBreaker: false, metadataCache: false, concurrency: 64 });
+}
+
+/** `client` with the engine's observer on every call, so each HTTP request becomes a `registry:request`. */
+function observedClient(
+  client: PolicyRegistryClient,
+  onRequest: (event: RegistryRequestEvent) => void,
+): RegistryClient {
+  return {
+    id: client.id,
+    capabilities: client.capabilities,
+    listTags: (repo, callOptions) => client.listTags(repo, { ...callOptions, onRequest }),
+    getDigest: (repo, tag, callOptions) => client.getDigest(repo, tag, { ...callOptions, onRequest }),
+    getMetadata: (repo, reference, callOptions) => client.getMetadata(repo, reference, { ...callOptions, onRequest }),
+  };
 }
 
 /** Default git credentials: `git:secret:<ns>/<name>` Secrets through `secrets`, read by the shared Secret rule. */
@@ -66,16 +91,28 @@ function secretGitCredentials(options: UpdaterOptions) {
   };
 }
 
-/** Applies defaults; throws `CONFIG_INVALID` for options no cycle could run with (a bad template or selector). */
-export function resolveOptions(options: UpdaterOptions, signal?: AbortSignal): ResolvedOptions {
-  const seen = new Set<PolicyRegistryClient>();
+/**
+ * Applies defaults; throws `CONFIG_INVALID` for options no cycle could run with (a bad template or selector).
+ * `onRequest` receives every registry request of every client (the engine's `registry:request`).
+ */
+export function resolveOptions(
+  options: UpdaterOptions,
+  signal?: AbortSignal,
+  onRequest: (event: RegistryRequestEvent) => void = () => {},
+): ResolvedOptions {
+  const wrapped = new Map<RegistryClient, { policies: PolicyRegistryClient; observed: RegistryClient }>();
   const pick = typeof options.registry === "function" ? options.registry : () => options.registry as RegistryClient;
   const registryFor = (registry: string): RegistryClient => {
     const client = pick(registry);
-    if (isPolicyClient(client)) seen.add(client);
-    return client;
+    let entry = wrapped.get(client);
+    if (entry === undefined) {
+      const policies = withEnginePolicies(client);
+      entry = { policies, observed: observedClient(policies, onRequest) };
+      wrapped.set(client, entry);
+    }
+    return entry.observed;
   };
-  if (typeof options.registry !== "function" && isPolicyClient(options.registry)) seen.add(options.registry);
+  if (typeof options.registry !== "function") registryFor("");
   const strategies = options.strategies ?? createStrategyRegistry();
   const maxConcurrency = options.maxConcurrency ?? 10;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
@@ -85,10 +122,17 @@ export function resolveOptions(options: UpdaterOptions, signal?: AbortSignal): R
     );
   }
   const pullRequests = options.pullRequests;
+  const cycleBudgetMs = options.cycleBudgetMs ?? 0;
+  if (!Number.isFinite(cycleBudgetMs) || cycleBudgetMs < 0) {
+    throw new ImageUpdaterError(
+      "CONFIG_INVALID",
+      `cycleBudgetMs must be 0 (no budget) or a positive number of milliseconds, not ${cycleBudgetMs}`,
+    );
+  }
   return {
     source: options.source,
     registryFor,
-    policyClients: () => [...seen],
+    policyClients: () => [...wrapped.values()].map((entry) => entry.policies),
     endpoints: options.endpoints ?? [],
     git: options.git,
     applicationWriter: options.applicationWriter,
@@ -109,6 +153,7 @@ export function resolveOptions(options: UpdaterOptions, signal?: AbortSignal): R
     dryRun: options.dryRun ?? false,
     maxConcurrency,
     intervalMs: options.intervalMs ?? 120_000,
+    cycleBudgetMs,
     filter: createApplicationFilter({
       ...(options.matchApplicationName === undefined ? {} : { names: options.matchApplicationName }),
       ...(options.matchApplicationLabel === undefined ? {} : { labels: options.matchApplicationLabel }),

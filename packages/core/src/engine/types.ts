@@ -71,6 +71,12 @@ export interface UpdaterOptions {
   readonly maxConcurrency?: number;
   /** Poll interval of {@link Updater.start}, in milliseconds. @default 120_000 */
   readonly intervalMs?: number;
+  /**
+   * Time a cycle may spend checking applications, in milliseconds. When it runs out, checks in flight are
+   * aborted, applications not yet checked are deferred (a `cycle:deferred` event) and checked first by the
+   * next cycle; changes already decided are still written. `0` means no budget. @default 0
+   */
+  readonly cycleBudgetMs?: number;
   /** Only applications whose name matches one of these globs (`--match-application-name`). */
   readonly matchApplicationName?: readonly string[];
   /** Only applications matching this label selector (`--match-application-label`), e.g. `team=a,tier!=db`. */
@@ -111,10 +117,29 @@ export interface CycleResult extends CycleCounters {
   readonly results: readonly ApplicationResult[];
   /** Commits pushed this cycle (one per repository and branch). */
   readonly commits: readonly { readonly repoUrl: string; readonly branch: string; readonly sha: string }[];
+  /** Applications whose check was deferred because the cycle's budget ran out (checked first next cycle). */
+  readonly deferred: readonly ApplicationRef[];
 }
 
-/** Options of one run. */
+/**
+ * A request to check the applications watching an image now, e.g. from a registry webhook.
+ * `tagHint` is the tag the event announced (a pushed tag). The engine carries it into the cycle
+ * (`RunOptions.images`), where the tag list of that image is at hand: that is where a check "the hint is
+ * not listed yet, trigger again shortly" belongs. Today it is carried only; it never changes which tag wins.
+ */
+export interface ImageTrigger {
+  /** `registry/repository`; a tag or digest in it is ignored. */
+  readonly image: string;
+  /** The tag the event was about, when known. */
+  readonly tagHint?: string;
+}
+
+/** Options of one run ({@link Updater.runOnce}). Without `image`, `images` or `applications`: every application. */
 export interface RunOptions extends RequestOptions {
   /** Only applications watching this image (`registry/repository`, tag ignored). */
   readonly image?: string;
+  /** Only applications watching one of these images (joined with `image` and `applications`). */
+  readonly images?: readonly ImageTrigger[];
+  /** Only these applications (joined with `image` and `images`). */
+  readonly applications?: readonly ApplicationRef[];
 }

@@ -9,6 +9,7 @@ export {
 export {
   type PolicyRegistryClient,
   type RegistryPolicyOptions,
+  rateLimitOfEndpoints,
   rateLimitsFromEndpoints,
   withRegistryPolicies,
 } from "./policies.js";
@@ -22,5 +23,10 @@ export {
   type RequestCounter,
 } from "./request-counter.js";
 export { type RetryContext, type RetryOptions, withRetry } from "./retry.js";
+export {
+  createRegistryRouter,
+  type RegistryRouter,
+  type RegistryRouterOptions,
+} from "./router.js";
 export { createSharedCalls, type SharedCalls } from "./shared-calls.js";
 export type * from "./types.js";

@@ -4,6 +4,7 @@
  * breaker, sharing of identical calls, a per-cycle tag-list cache, a metadata cache, and request counters.
  */
 import pLimit from "p-limit";
+import { resolveRegistryEndpoint } from "../config/registry-endpoint.js";
 import { ImageUpdaterError, RegistryError } from "../errors.js";
 import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from "./circuit-breaker.js";
 import { createMetadataCache, type MetadataCache, type MetadataCacheOptions, platformKey } from "./metadata-cache.js";
@@ -24,13 +25,46 @@ import type {
   MetadataOptions,
   RegistryClient,
   RegistryEndpoint,
+  RegistryHttpRequest,
+  RegistryRequestEvent,
   RegistryRequestOptions,
 } from "./types.js";
 
+/** Error codes as `registry:request` outcomes name them. */
+const OUTCOMES: Readonly<Record<string, string>> = {
+  REGISTRY_AUTH: "auth",
+  CREDENTIALS_UNAVAILABLE: "auth",
+  REGISTRY_NOT_FOUND: "not-found",
+  REGISTRY_RATE_LIMITED: "rate-limited",
+  REGISTRY_UNAVAILABLE: "unavailable",
+  REGISTRY_CIRCUIT_OPEN: "unavailable",
+  TIMEOUT: "unavailable",
+  REGISTRY_PROTOCOL: "protocol",
+  ABORTED: "aborted",
+};
+
+function outcomeOfError(error: unknown): string {
+  return error instanceof ImageUpdaterError ? (OUTCOMES[error.code] ?? "protocol") : "protocol";
+}
+
+/** The outcome of one HTTP request: its status class, or its error. */
+function outcomeOfHttp(request: RegistryHttpRequest): string {
+  if (request.error !== undefined) return OUTCOMES[request.error] ?? "protocol";
+  const status = request.status ?? 0;
+  if (status === 404) return "not-found";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 429) return "rate-limited";
+  if (status >= 500 || status === 408) return "unavailable";
+  return status >= 200 && status < 400 ? "ok" : "protocol";
+}
+
 /** Options of {@link withRegistryPolicies}. Every policy has a sane default; `false` turns one off. */
 export interface RegistryPolicyOptions {
-  /** Calls per second per registry host (`limit` of `registries.conf`); see {@link rateLimitsFromEndpoints}. */
-  readonly rateLimits?: Readonly<Record<string, number>>;
+  /**
+   * Requests per second per registry host (`limit` of `registries.conf`): a table (see
+   * {@link rateLimitsFromEndpoints}) or a function of the host (see {@link rateLimitOfEndpoints}).
+   */
+  readonly rateLimits?: Readonly<Record<string, number>> | ((registry: string) => number | undefined);
   /** Calls in flight per registry host. @default 8 */
   readonly concurrency?: number;
   /** Retries of retryable failures (429, 5xx, network, timeouts). @default 3 retries */
@@ -48,6 +82,11 @@ export interface RegistryPolicyOptions {
   readonly onWarning?: (message: string) => void;
   /** Every counted call, for metrics. */
   readonly onCall?: (event: RegistryCallEvent) => void;
+  /**
+   * Every HTTP request the client sent and every call answered from a cache, in the engine's
+   * `registry:request` shape. A call's own `onRequest` option (the engine installs one) is told as well.
+   */
+  readonly onRequest?: (event: RegistryRequestEvent) => void;
   /** Clock, sleep and randomness, replaceable in tests. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -82,12 +121,31 @@ export function rateLimitsFromEndpoints(endpoints: readonly RegistryEndpoint[]):
   return limits;
 }
 
+/**
+ * The `limit` of the endpoint serving each registry host, as `resolveRegistryEndpoint` picks it: a configured
+ * entry's (none: unlimited), Docker Hub's, or the inferred endpoint's for registries the file does not name.
+ */
+export function rateLimitOfEndpoints(endpoints: readonly RegistryEndpoint[]): (registry: string) => number | undefined {
+  return (registry) => resolveRegistryEndpoint(endpoints, { registry, repository: "" }).limit;
+}
+
 function credentialKey(reference: CredentialReference | undefined): string {
   if (reference === undefined) return "";
   return Object.entries(reference)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(",");
+}
+
+/** The options the raw client gets: the call's own, this layer's signal and observer, never `onRequest` (told here). */
+function downstream<O extends RegistryRequestOptions>(
+  callOptions: O | undefined,
+  signal: AbortSignal,
+  onHttpRequest: (request: RegistryHttpRequest) => void,
+  pace: (signal?: AbortSignal) => Promise<void>,
+): O {
+  const { onRequest: _told, ...rest } = callOptions ?? ({} as O);
+  return { ...rest, signal, onHttpRequest, pace } as unknown as O;
 }
 
 function isCache(value: MetadataCacheOptions | MetadataCache): value is MetadataCache {
@@ -124,7 +182,8 @@ export function withRegistryPolicies(
   function stateOf(registry: string): RegistryState {
     let state = registries.get(registry);
     if (state === undefined) {
-      const rps = options.rateLimits?.[registry];
+      const limits = options.rateLimits;
+      const rps = typeof limits === "function" ? limits(registry) : limits?.[registry];
       state = {
         limit: pLimit(Math.max(1, options.concurrency ?? 8)),
         ...(rps !== undefined && rps > 0 ? { rate: createRateLimiter({ requestsPerSecond: rps, now, sleep }) } : {}),
@@ -146,12 +205,58 @@ export function withRegistryPolicies(
     });
   }
 
+  function tell(callOptions: RegistryRequestOptions | undefined, event: RegistryRequestEvent): void {
+    options.onRequest?.(event);
+    callOptions?.onRequest?.(event);
+  }
+
+  /**
+   * Runs one raw call with an HTTP observer installed, so each request it sends is one `registry:request`.
+   * A client that reports no request (memory, an image layout, a third-party client) counts as one.
+   */
+  async function observed<T>(
+    repo: ImageRepository,
+    method: RegistryCallMethod,
+    callOptions: RegistryRequestOptions | undefined,
+    call: (onHttpRequest: (request: RegistryHttpRequest) => void) => Promise<T>,
+  ): Promise<T> {
+    let reported = false;
+    const onHttpRequest = (request: RegistryHttpRequest): void => {
+      reported = true;
+      callOptions?.onHttpRequest?.(request);
+      tell(callOptions, {
+        registry: repo.registry,
+        method,
+        outcome: outcomeOfHttp(request),
+        durationMs: request.durationMs,
+        kind: request.kind,
+        ...(request.status === undefined ? {} : { status: request.status }),
+      });
+    };
+    const started = now();
+    const told = (outcome: string) => {
+      if (!reported) tell(callOptions, { registry: repo.registry, method, outcome, durationMs: now() - started });
+    };
+    try {
+      const value = await call(onHttpRequest);
+      told(value === null ? "not-found" : "ok");
+      return value;
+    } catch (error) {
+      told(outcomeOfError(error));
+      throw error;
+    }
+  }
+
+  function cachedCall(repo: ImageRepository, method: RegistryCallMethod, callOptions?: RegistryRequestOptions): void {
+    tell(callOptions, { registry: repo.registry, method, outcome: "cached", durationMs: 0 });
+  }
+
   /** One raw call behind the breaker, limiter, rate limit and retries; counted once. */
   async function guarded<T>(
     repo: ImageRepository,
     method: RegistryCallMethod,
     signal: AbortSignal,
-    call: () => Promise<T>,
+    call: (pace: (signal?: AbortSignal) => Promise<void>) => Promise<T>,
   ): Promise<T> {
     const state = stateOf(repo.registry);
     try {
@@ -167,7 +272,16 @@ export function withRegistryPolicies(
             return await state.limit(async () => {
               if (signal.aborted) throw new ImageUpdaterError("ABORTED", "aborted", { cause: signal.reason });
               await state.rate?.acquire(signal);
-              return call();
+              // The call's first HTTP request spent the token above; each further one waits for its own.
+              let first = true;
+              const pace = async (requestSignal?: AbortSignal): Promise<void> => {
+                if (first) {
+                  first = false;
+                  return;
+                }
+                await state.rate?.acquire(requestSignal ?? signal);
+              };
+              return call(pace);
             });
           } catch (raw) {
             throw normalize(raw, repo.registry, method);
@@ -204,9 +318,17 @@ export function withRegistryPolicies(
         keyOf("listTags", repo, "", callOptions?.credentials),
         callOptions?.signal,
         true,
-        (signal) => guarded(repo, "listTags", signal, () => client.listTags(repo, { ...callOptions, signal })),
+        (signal) =>
+          guarded(repo, "listTags", signal, (pace) =>
+            observed(repo, "listTags", callOptions, (onHttpRequest) =>
+              client.listTags(repo, downstream(callOptions, signal, onHttpRequest, pace)),
+            ),
+          ),
       );
-      if (joined) count(repo.registry, "listTags", "shared");
+      if (joined) {
+        count(repo.registry, "listTags", "shared");
+        cachedCall(repo, "listTags", callOptions);
+      }
       return result;
     },
 
@@ -217,15 +339,20 @@ export function withRegistryPolicies(
         callOptions?.signal,
         true,
         async (signal) => {
-          const digest = await guarded(repo, "getDigest", signal, () =>
-            client.getDigest(repo, tag, { ...callOptions, signal }),
+          const digest = await guarded(repo, "getDigest", signal, (pace) =>
+            observed(repo, "getDigest", callOptions, (onHttpRequest) =>
+              client.getDigest(repo, tag, downstream(callOptions, signal, onHttpRequest, pace)),
+            ),
           );
           // A moved tag (e.g. `latest`) must not keep answering with the old image's metadata.
           if (digest !== null) cache?.noteDigest(`${repo.registry}/${repo.repository}`, tag, digest);
           return digest;
         },
       );
-      if (joined) count(repo.registry, "getDigest", "shared");
+      if (joined) {
+        count(repo.registry, "getDigest", "shared");
+        cachedCall(repo, "getDigest", callOptions);
+      }
       return result;
     },
 
@@ -239,6 +366,7 @@ export function withRegistryPolicies(
           : cache.getByTag(name, reference, platforms);
         if (hit !== undefined) {
           count(repo.registry, "getMetadata", "cached");
+          cachedCall(repo, "getMetadata", callOptions);
           return hit;
         }
       }
@@ -247,14 +375,19 @@ export function withRegistryPolicies(
         callOptions?.signal,
         false,
         async (signal) => {
-          const metadata = await guarded(repo, "getMetadata", signal, () =>
-            client.getMetadata(repo, reference, { ...callOptions, signal }),
+          const metadata = await guarded(repo, "getMetadata", signal, (pace) =>
+            observed(repo, "getMetadata", callOptions, (onHttpRequest) =>
+              client.getMetadata(repo, reference, downstream(callOptions, signal, onHttpRequest, pace)),
+            ),
           );
           if (metadata !== null) cache?.set(name, reference, platforms, metadata);
           return metadata;
         },
       );
-      if (joined) count(repo.registry, "getMetadata", "shared");
+      if (joined) {
+        count(repo.registry, "getMetadata", "shared");
+        cachedCall(repo, "getMetadata", callOptions);
+      }
       return result;
     },
 

@@ -3,6 +3,8 @@
  * {@link RegistryClient}; core wraps them with rate limits, retries, caches and request counting.
  */
 
+import type { ErrorCode } from "../errors.js";
+
 /** Options every I/O method accepts. */
 export interface RequestOptions {
   /** Aborting rejects the call with an `ABORTED` error. */
@@ -59,8 +61,58 @@ export interface RegistryCapabilities {
   readonly labels: boolean;
 }
 
+/** What an HTTP request to a registry was for. */
+export type RegistryHttpRequestKind = "token" | "tags" | "manifest" | "blob";
+
+/** One HTTP request a client sent, reported after it ends. Carries no header, query string or body. */
+export interface RegistryHttpRequest {
+  /** Registry host as the image names it, e.g. `docker.io`. */
+  readonly registry: string;
+  readonly method: "GET" | "HEAD";
+  readonly kind: RegistryHttpRequestKind;
+  /** HTTP status; absent when no response came (network failure, timeout, abort). */
+  readonly status?: number;
+  /** Error code when the request failed, else absent. */
+  readonly error?: ErrorCode;
+  /** From sending to the end of the body. */
+  readonly durationMs: number;
+}
+
+/**
+ * A registry call as the engine's `registry:request` event reports it: one per HTTP request an adapter sent
+ * (token fetches and retries included), and one with outcome `cached` per call answered without a request.
+ */
+export interface RegistryRequestEvent {
+  readonly registry: string;
+  /** The client call the request served: `listTags`, `getDigest`, `getMetadata`. */
+  readonly method: string;
+  /** `ok`, `not-found`, `auth`, `rate-limited`, `unavailable`, `protocol`, `aborted`, `cached`. */
+  readonly outcome: string;
+  readonly durationMs: number;
+  /** What the HTTP request was for; absent for `cached` and for clients that send no HTTP. */
+  readonly kind?: RegistryHttpRequestKind;
+  /** HTTP status, when a response came. */
+  readonly status?: number;
+}
+
 /** Options of every {@link RegistryClient} call. */
 export interface RegistryRequestOptions extends RequestOptions {
+  /**
+   * Called after every HTTP request the call sends, token fetches and redirects included. Clients that
+   * speak HTTP must call it; the policies install it so request metrics count requests, not calls.
+   */
+  readonly onHttpRequest?: (request: RegistryHttpRequest) => void;
+  /**
+   * Awaited before every HTTP request the call sends: the policies' rate limit (`limit` of
+   * `registries.conf`) lives here, so a call that needs five requests waits for five turns. Clients that
+   * speak HTTP must await it; clients that never call it are paced once per call.
+   */
+  readonly pace?: (signal?: AbortSignal) => Promise<void>;
+  /**
+   * The engine's observer, read by core's policies (`withRegistryPolicies`): they turn each HTTP request and
+   * each cache hit of the call into a {@link RegistryRequestEvent}. Raw clients ignore it.
+   */
+  readonly onRequest?: (event: RegistryRequestEvent) => void;
   /**
    * Credentials for this call instead of the endpoint's, e.g. an image's `pull-secret` annotation. Clients that
    * have no use for credentials ignore it; core's caches keep calls with different credentials apart.

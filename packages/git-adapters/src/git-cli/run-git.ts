@@ -74,11 +74,23 @@ export function runGit(args: readonly string[], options: GitProcessOptions = {})
   if (options.signal?.aborted) return Promise.reject(abortedError(command));
 
   return new Promise((resolve, reject) => {
+    // Its own process group, so that abort and timeout reach the helpers it starts (`git remote-http`,
+    // `ssh`), which outlive the direct child and would keep the process alive.
     const child = spawn("git", argv, {
       env: { ...baseGitEnv(), ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
-      ...(signal ? { signal } : {}),
+      detached: true,
     });
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // The group is gone already.
+      }
+    };
+    // The promise settles on `close`, once the group is gone: the next git in this mirror never races it.
+    signal?.addEventListener("abort", killGroup, { once: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -90,16 +102,20 @@ export function runGit(args: readonly string[], options: GitProcessOptions = {})
       reject(error);
     }
     child.on("error", (error: NodeJS.ErrnoException) => {
-      if (timeout?.aborted) fail(new ImageUpdaterError("TIMEOUT", `git ${command} timed out`, { retryable: true }));
-      else if (options.signal?.aborted) fail(abortedError(command));
-      else fail(new ImageUpdaterError("GIT_FAILED", `git ${command} could not start: ${error.code ?? error.message}`));
+      fail(new ImageUpdaterError("GIT_FAILED", `git ${command} could not start: ${error.code ?? error.message}`));
     });
     child.on("close", (code) => {
+      signal?.removeEventListener("abort", killGroup);
       if (settled) return;
       const errText = scrubSecrets(Buffer.concat(stderr).toString("utf8"), secrets);
       if (code === 0) {
+        // Finished before the kill took effect: its work is done and must be reported as done.
         settled = true;
         resolve({ stdout: Buffer.concat(stdout), stderr: errText });
+      } else if (timeout?.aborted) {
+        fail(new ImageUpdaterError("TIMEOUT", `git ${command} timed out`, { retryable: true }));
+      } else if (options.signal?.aborted) {
+        fail(abortedError(command));
       } else {
         const outText = scrubSecrets(Buffer.concat(stdout).toString("utf8"), secrets);
         fail(new GitCommandError(command, code, errText, outText));

@@ -2,16 +2,13 @@
  * Picking the right entry of a `.dockerconfigjson` for a registry. Keys are written in many forms
  * (`https://index.docker.io/v1/`, `docker.io`, `ghcr.io`, `https://host:5000`); all name a host.
  */
-import type { RegistryCredentials } from "@image-updater/core";
-
-/** Every name Docker Hub goes by in image references and config files. */
-const DOCKER_HUB_HOSTS = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+import { isDockerHub, type RegistryCredentials } from "@image-updater/core";
 
 /** `host[:port]` in lower case from a URL, a host or a `host/path` key; Docker Hub's names become `docker.io`. */
 export function normalizeRegistryHost(value: string): string {
   const withoutScheme = value.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
   const host = (withoutScheme.split("/")[0] ?? "").toLowerCase().replace(/:443$/, "");
-  return DOCKER_HUB_HOSTS.has(host) ? "docker.io" : host;
+  return isDockerHub(host) ? "docker.io" : host;
 }
 
 interface AuthEntry {

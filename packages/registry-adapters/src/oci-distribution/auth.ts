@@ -3,11 +3,16 @@
  * kept per (credentials, scope) until they expire, and the scheme a registry asked for is remembered so later
  * requests carry the right header from the start instead of paying a 401 round trip each time.
  */
-import { type RateLimiter, RegistryError, type RequestOptions } from "@image-updater/core";
+import {
+  RegistryError,
+  type RegistryHttpRequest,
+  type RegistryHttpRequestKind,
+  type RequestOptions,
+} from "@image-updater/core";
 import type { Dispatcher } from "undici";
 import type { CredentialSource } from "../credentials/types.js";
 import { type Challenge, parseChallenges } from "./challenge.js";
-import { type HttpResponse, type RegistryRequestEvent, type RegistryRequestKind, send, statusError } from "./http.js";
+import { type HttpResponse, send, statusError } from "./http.js";
 
 /** Shared settings of every request to one endpoint. */
 export interface AuthContext {
@@ -16,8 +21,6 @@ export interface AuthContext {
   readonly source: string;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
-  readonly limiter?: RateLimiter;
-  readonly onRequest?: (event: RegistryRequestEvent) => void;
 }
 
 /** A registry request before authentication. */
@@ -25,12 +28,16 @@ export interface AuthRequest {
   readonly method: "GET" | "HEAD";
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly kind: RegistryRequestKind;
+  readonly kind: RegistryHttpRequestKind;
   /** Token scope, e.g. `repository:library/nginx:pull`. */
   readonly scope: string;
   /** Credentials, or `undefined` for anonymous access. */
   readonly credentials?: CredentialSource;
   readonly signal?: AbortSignal;
+  /** Told after every HTTP request this one needs, token fetches included. */
+  readonly onRequest?: (event: RegistryHttpRequest) => void;
+  /** Awaited before every HTTP request (the caller's rate limit). */
+  readonly pace?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /** Sends requests to one registry endpoint, authenticating as its challenges demand. */
@@ -38,6 +45,9 @@ export interface Authenticator {
   /** The final response. A 401 comes back only once every way to authenticate was tried. */
   send(request: AuthRequest): Promise<HttpResponse>;
 }
+
+/** What a token fetch shares with the request that needs it. */
+type RequestHooks = Pick<AuthRequest, "signal" | "onRequest" | "pace">;
 
 interface Token {
   readonly value: string;
@@ -67,7 +77,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
     return `${credentials?.id ?? "anonymous"}\n${scope}`;
   }
 
-  async function fetchToken(scope: string, credentials: CredentialSource | undefined, options: RequestOptions) {
+  async function fetchToken(scope: string, credentials: CredentialSource | undefined, options: RequestHooks) {
     let url: URL;
     try {
       url = new URL(realm ?? "");
@@ -84,7 +94,8 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
     url.password = "";
     if (service !== undefined) url.searchParams.set("service", service);
     url.searchParams.set("scope", scope);
-    const creds = await credentials?.get(options);
+    const creds = await credentials?.get(options.signal ? { signal: options.signal } : {});
+    await options.pace?.(options.signal);
     const headers: Record<string, string> = { accept: "application/json" };
     if (creds) headers.authorization = basicHeader(creds.username, creds.password);
     const request = {
@@ -97,7 +108,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
       timeoutMs: context.timeoutMs,
       source: context.source,
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(context.onRequest ? { onRequest: context.onRequest } : {}),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     };
     const response = await send(request);
     if (response.status !== 200) throw statusError(request, response);
@@ -131,7 +142,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
     return { value, expiresAt: start + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2) };
   }
 
-  async function token(scope: string, credentials: CredentialSource | undefined, options: RequestOptions) {
+  async function token(scope: string, credentials: CredentialSource | undefined, options: RequestHooks) {
     const key = tokenKey(credentials, scope);
     const cached = tokens.get(key);
     if (cached !== undefined && now() < cached.expiresAt) return { value: cached.value, fresh: false };
@@ -147,13 +158,13 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
 
   /** The header to send, and whether it holds a token fetched just now (no point refetching it). */
   async function authorization(scope: string, request: AuthRequest): Promise<{ header?: string; fresh: boolean }> {
-    const options = request.signal ? { signal: request.signal } : {};
+    const options: RequestOptions = request.signal ? { signal: request.signal } : {};
     if (scheme === "basic") {
       const creds = await request.credentials?.get(options);
       return creds ? { header: basicHeader(creds.username, creds.password), fresh: false } : { fresh: false };
     }
     if (scheme === "bearer") {
-      const result = await token(scope, request.credentials, options);
+      const result = await token(scope, request.credentials, request);
       return { header: `Bearer ${result.value}`, fresh: result.fresh };
     }
     return { fresh: false };
@@ -171,8 +182,8 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
       let retriedToken = false;
       let refreshedCredentials = false;
       for (;;) {
-        await context.limiter?.acquire(request.signal);
         const { header: auth, fresh } = await authorization(scope, request);
+        await request.pace?.(request.signal);
         const response = await send({
           method: request.method,
           url: request.url,
@@ -183,7 +194,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
           timeoutMs: context.timeoutMs,
           source: context.source,
           ...(request.signal ? { signal: request.signal } : {}),
-          ...(context.onRequest ? { onRequest: context.onRequest } : {}),
+          ...(request.onRequest ? { onRequest: request.onRequest } : {}),
         });
         if (response.status !== 401) return response;
         const challenge = pickChallenge(parseChallenges(response.headers.get("www-authenticate")));

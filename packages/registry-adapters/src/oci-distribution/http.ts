@@ -2,23 +2,13 @@
  * One HTTP exchange with a registry: timeout, abort, body cap, and the mapping of statuses and network
  * failures to core's typed errors. Messages name the method, path and status, never headers or bodies.
  */
-import { type ErrorCode, RegistryError } from "@image-updater/core";
+import {
+  type ErrorCode,
+  RegistryError,
+  type RegistryHttpRequest,
+  type RegistryHttpRequestKind,
+} from "@image-updater/core";
 import { type Dispatcher, fetch } from "undici";
-
-/** What a request is for, as reported in {@link RegistryRequestEvent}. */
-export type RegistryRequestKind = "token" | "tags" | "manifest" | "blob";
-
-/** Reported once per HTTP request, after it ends. Carries no header, query string or body. */
-export interface RegistryRequestEvent {
-  /** Registry host as the image names it, e.g. `docker.io`. */
-  readonly registry: string;
-  readonly method: "GET" | "HEAD";
-  readonly kind: RegistryRequestKind;
-  /** HTTP status; absent when no response came (network failure, timeout, abort). */
-  readonly status?: number;
-  /** Error code when the request failed, else absent. */
-  readonly error?: ErrorCode;
-}
 
 /** A buffered response. */
 export interface HttpResponse {
@@ -33,14 +23,15 @@ export interface HttpRequest {
   readonly method: "GET" | "HEAD";
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly kind: RegistryRequestKind;
+  readonly kind: RegistryHttpRequestKind;
   readonly registry: string;
   readonly signal?: AbortSignal;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
   /** Message prefix. */
   readonly source: string;
-  readonly onRequest?: (event: RegistryRequestEvent) => void;
+  /** Told after the request ends, whatever the outcome. */
+  readonly onRequest?: (event: RegistryHttpRequest) => void;
 }
 
 /** Bodies we read are manifests, configs and tag lists; anything larger is not one of those. */
@@ -139,6 +130,7 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
   }, request.timeoutMs);
   const onAbort = (): void => controller.abort();
   request.signal?.addEventListener("abort", onAbort, { once: true });
+  const started = performance.now();
   const report = (status?: number, error?: ErrorCode): void =>
     request.onRequest?.({
       registry: request.registry,
@@ -146,6 +138,7 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
       kind: request.kind,
       ...(status === undefined ? {} : { status }),
       ...(error === undefined ? {} : { error }),
+      durationMs: performance.now() - started,
     });
   try {
     const response = await fetch(request.url, {

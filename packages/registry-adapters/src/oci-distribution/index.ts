@@ -5,16 +5,16 @@
  */
 import {
   type CredentialReference,
-  createRateLimiter,
   type ImageRepository,
   type ManifestMetadata,
   type MetadataOptions,
-  type RateLimiter,
   type RegistryClient,
   type RegistryCredentials,
   type RegistryEndpoint,
   RegistryError,
+  type RegistryHttpRequest,
   type RegistryRequestOptions,
+  resolveRegistryTarget,
   type SecretResolver,
 } from "@image-updater/core";
 import { Agent, type Dispatcher } from "undici";
@@ -25,20 +25,12 @@ import { MANIFEST_ACCEPT } from "../manifest/media-types.js";
 import { isDigest, sha256Digest } from "../manifest/parse.js";
 import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
 import { type Authenticator, createAuthenticator } from "./auth.js";
-import { endpointFor, scopeActions } from "./endpoints.js";
-import {
-  describe,
-  type HttpResponse,
-  type RegistryRequestEvent,
-  registryErrorCode,
-  send,
-  statusError,
-} from "./http.js";
+import { scopeActions } from "./endpoints.js";
+import { describe, type HttpResponse, registryErrorCode, send, statusError } from "./http.js";
 import { nextLink } from "./link.js";
 import { createEndpointAgent, needsOwnAgent } from "./tls.js";
 
-export { endpointFor, isDockerHub, scopeActions } from "./endpoints.js";
-export type { RegistryRequestEvent, RegistryRequestKind } from "./http.js";
+export { scopeActions } from "./endpoints.js";
 
 /** Options of {@link createOciRegistryClient}. */
 export interface OciRegistryClientOptions {
@@ -65,12 +57,10 @@ export interface OciRegistryClientOptions {
   readonly maxTags?: number;
   /** Per HTTP request, headers and body included. @default 30_000 */
   readonly timeoutMs?: number;
-  /** Pace HTTP requests at the endpoint's `limit` (requests/second). @default true */
-  readonly paceRequests?: boolean;
   /** Something worth a log line happened (a truncated tag list, a foreign pagination link). */
   readonly onWarning?: (message: string) => void;
-  /** Called after every HTTP request, for counting. */
-  readonly onRequest?: (event: RegistryRequestEvent) => void;
+  /** Called after every HTTP request, for counting (each call's `onHttpRequest` is told as well). */
+  readonly onRequest?: (event: RegistryHttpRequest) => void;
 }
 
 /** A registry client that also tells which endpoint serves an image. */
@@ -114,20 +104,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
         ownAgents.push(agent);
         dispatcher = agent;
       }
-      const limiter: RateLimiter | undefined =
-        options.paceRequests !== false && endpoint.limit !== undefined && endpoint.limit > 0
-          ? createRateLimiter({ requestsPerSecond: endpoint.limit })
-          : undefined;
-      const auth = dispatcher.then((d) =>
-        createAuthenticator({
-          registry,
-          source: SOURCE,
-          dispatcher: d,
-          timeoutMs,
-          ...(limiter ? { limiter } : {}),
-          ...(options.onRequest ? { onRequest: options.onRequest } : {}),
-        }),
-      );
+      // Pacing at `limit` is core's policies' job (the call's `pace`), not this client's.
+      const auth = dispatcher.then((d) => createAuthenticator({ registry, source: SOURCE, dispatcher: d, timeoutMs }));
       auth.catch(() => {});
       state = { endpoint, auth, dispatcher };
       states.set(key, state);
@@ -169,7 +147,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
 
   /** Everything one call needs about the repository it is about. */
   function target(repo: ImageRepository, callOptions: RegistryRequestOptions | undefined) {
-    const { endpoint, path } = endpointFor(endpoints, repo);
+    const { endpoint, path } = resolveRegistryTarget(endpoints, repo);
     if (!REPOSITORY.test(path)) {
       throw new RegistryError("REGISTRY_NOT_FOUND", `[${SOURCE}] ${JSON.stringify(path)} is not a repository name`, {
         registry: repo.registry,
@@ -180,6 +158,12 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     const base = endpoint.apiUrl.replace(/\/+$/, "");
     const scope = `repository:${path}:${scopeActions(endpoint)}`;
     const signal = callOptions?.signal;
+    const callObserver = callOptions?.onHttpRequest;
+    const onRequest = (event: RegistryHttpRequest): void => {
+      options.onRequest?.(event);
+      callObserver?.(event);
+    };
+    const pace = callOptions?.pace;
     async function request(method: "GET" | "HEAD", url: URL, kind: "tags" | "manifest" | "blob", accept: string) {
       const auth = await state.auth;
       return auth.send({
@@ -188,14 +172,16 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
         headers: { accept },
         kind,
         scope,
+        onRequest,
         ...(credentials ? { credentials } : {}),
         ...(signal ? { signal } : {}),
+        ...(pace ? { pace } : {}),
       });
     }
     function fail(method: "GET" | "HEAD", url: URL, response: HttpResponse) {
       return statusError({ method, url, registry: repo.registry, source: SOURCE }, response);
     }
-    return { endpoint, path, state, base, signal, request, fail };
+    return { endpoint, path, state, base, signal, onRequest, pace, request, fail };
   }
 
   function abortIfNeeded(signal: AbortSignal | undefined, what: string, registry: string): void {
@@ -245,6 +231,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
       if (location === null) break;
       const next = new URL(location, current);
       const dispatcher = await t.state.dispatcher;
+      if (next.origin !== url.origin) await t.pace?.(t.signal);
       response =
         next.origin === url.origin
           ? await t.request("GET", next, "blob", "*/*")
@@ -257,8 +244,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
               dispatcher,
               timeoutMs,
               source: SOURCE,
+              onRequest: t.onRequest,
               ...(t.signal ? { signal: t.signal } : {}),
-              ...(options.onRequest ? { onRequest: options.onRequest } : {}),
             });
       current = next;
     }
@@ -274,7 +261,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     capabilities: { createdAt: true, platforms: true, labels: true },
 
     endpointFor(repo) {
-      return endpointFor(endpoints, repo).endpoint;
+      return resolveRegistryTarget(endpoints, repo).endpoint;
     },
 
     async listTags(repo, callOptions) {
