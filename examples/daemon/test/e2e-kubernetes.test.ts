@@ -8,7 +8,6 @@ import {
   cleanupBench,
   createBareRepo,
   type GitHttpServer,
-  pushImages,
   type RegistryServer,
   readBranchFiles,
   readBranchLog,
@@ -27,7 +26,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { createDaemonUpdater, type DaemonConfig } from "../src/wiring.js";
-import { applicationManifest, deployment, PREFIX, registryCredsSecret, repositorySecret } from "./e2e-fixture.js";
+import {
+  applicationManifest,
+  deployment,
+  PREFIX,
+  pushSeedImages,
+  registryCredsSecret,
+  repositorySecret,
+} from "./e2e-fixture.js";
 
 const GIT_USER = "gitops-bot";
 const GIT_PASSWORD = "s3cret-git-password";
@@ -45,13 +51,7 @@ beforeAll(async () => {
     startKubeApiDouble(),
   ]);
   image = `${registry.host}/myorg/myapp`;
-  await pushImages(registry, "myorg/myapp", [
-    { tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" },
-    { tags: ["1.2.3"], created: "2026-02-01T00:00:00Z" },
-    { tags: ["1.2.4-beta"], created: "2026-03-01T00:00:00Z" },
-    { tags: ["1.3.0"], created: "2026-04-01T00:00:00Z" },
-    { tags: ["abc1234"], created: "2026-05-01T00:00:00Z" },
-  ]);
+  await pushSeedImages(registry);
 }, 60_000);
 
 afterAll(async () => {
