@@ -114,6 +114,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
       ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
     }),
     applicationWriter: adapters.applicationWriter,
+    ...(kubernetes ? { configResolver: kubernetes.configResolver } : {}),
     ...(secrets ? { secrets } : {}),
     ...(gitCredentials
       ? {
@@ -141,7 +142,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(config.matchApplicationLabel === null ? {} : { matchApplicationLabel: config.matchApplicationLabel }),
     argocdNamespace: config.argocdNamespace,
   });
-  kubernetes?.recordEvents(updater);
+  kubernetes?.observe(updater);
   return {
     events: updater,
     start: () => updater.start(),

@@ -24,6 +24,11 @@ export { createDirectorySecretResolver, type DirectorySecretResolverOptions } fr
 export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";
 export type { GitCredentialsResolver } from "./git-credentials-resolver.js";
 export {
+  createImageUpdaterResources,
+  type ImageUpdaterResources,
+  type ImageUpdaterResourcesOptions,
+} from "./kubernetes/image-updater-resources.js";
+export {
   createKubeClient,
   KubeApiError,
   type KubeApiRequestEvent,

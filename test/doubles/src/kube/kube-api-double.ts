@@ -131,7 +131,9 @@ function parseRoute(path: string, types: () => ResourceType[]): Route | undefine
   else return undefined;
   let namespace = "";
   const isType = (plural: string | undefined) => types().some((t) => t.group === group && t.plural === plural);
-  if (rest[0] === "namespaces" && rest.length >= 3 && isType(rest[2])) {
+  // Only the core group has a `namespaces` resource (with subresources such as `status`); elsewhere the
+  // segment always scopes a namespaced resource, served or not.
+  if (rest[0] === "namespaces" && rest.length >= 3 && (group !== "" || isType(rest[2]))) {
     namespace = rest[1] ?? "";
     rest = rest.slice(2);
   }
