@@ -9,7 +9,7 @@ export { type FlagSpec, type ParsedFlags, parseBoolean, parseFlags } from "./cli
 export { loadDaemonConfig, type RunDependencies, type RunResult, runDaemon } from "./commands/run.js";
 export { renderSampleTemplate } from "./commands/template.js";
 export { type TestImageDependencies, TestImageUsageError, testImage } from "./commands/test-image.js";
-export type { ConsideredTag, TestImageRequest, TestImageResult } from "./commands/test-image-types.js";
+export type { TestImageRequest, TestImageResult } from "./commands/test-image-types.js";
 export { readConfigDir } from "./config/config-dir.js";
 export {
   LOG_LEVELS,

@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBareRepo, readBranchFiles, readBranchLog, tempDir } from "@image-updater/bench";
 import type { Application, ApplicationSource } from "@image-updater/core";
-import { createUpdater } from "@image-updater/core";
+import { createMemoryRegistry, createUpdater } from "@image-updater/core";
 import { startWebhookDouble } from "@image-updater/doubles";
 import { createCliGitWriter, createPullRequestProvider } from "@image-updater/git-adapters";
-import { createInMemoryRegistryClient } from "@image-updater/registry-adapters";
 import { afterAll, describe, expect, it } from "vitest";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
@@ -38,7 +37,7 @@ describe("engine smoke", () => {
       "production/deployment.yaml": deployment("1.0.0"),
     });
     const url = `file://${bare}`;
-    const registry = createInMemoryRegistryClient({
+    const registry = createMemoryRegistry({
       images: [
         { registry: "docker.io", repository: "myorg/myapp", tags: ["1.0.0"], createdAt: "2026-01-01T00:00:00Z" },
         { registry: "docker.io", repository: "myorg/myapp", tags: ["1.2.3"], createdAt: "2026-02-01T00:00:00Z" },
@@ -118,7 +117,7 @@ describe("engine application filters", () => {
     [["myapp-*"], "env!=prod", ["myapp-staging"]],
   ])("names %j and selector %j check %j", async (names, label, expected) => {
     const source: ApplicationSource = { id: "static", list: async () => applications };
-    const registry = createInMemoryRegistryClient({ images: [] });
+    const registry = createMemoryRegistry({ images: [] });
     const updater = createUpdater({
       source,
       registry,
@@ -146,7 +145,7 @@ describe("pull requests for write branches", () => {
         "production/deployment.yaml":
           "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: docker.io/myorg/myapp:1.0.0\n",
       });
-      const registry = createInMemoryRegistryClient({
+      const registry = createMemoryRegistry({
         images: [{ registry: "docker.io", repository: "myorg/myapp", tags: ["1.0.0", "1.3.0"] }],
       });
       const production = app(
@@ -198,7 +197,7 @@ describe("engine scheduling", () => {
   const source: ApplicationSource = { id: "static", list: async () => [watched] };
 
   it("trigger(image) checks only the applications watching that image", async () => {
-    const updater = createUpdater({ source, registry: createInMemoryRegistryClient({ images: [] }) });
+    const updater = createUpdater({ source, registry: createMemoryRegistry({ images: [] }) });
 
     const other = await updater.trigger("ghcr.io/someone/else");
     const mine = await updater.trigger("myorg/myapp:9.9.9");
@@ -225,7 +224,7 @@ describe("engine scheduling", () => {
     };
     const updater = createUpdater({
       source: slow,
-      registry: createInMemoryRegistryClient({ images: [] }),
+      registry: createMemoryRegistry({ images: [] }),
       intervalMs: 10,
     });
     const finished = new Promise<void>((resolve) => updater.once("cycle:finished", () => resolve()));

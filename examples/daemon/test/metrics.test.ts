@@ -48,6 +48,19 @@ describe("createDaemonMetrics()", () => {
     expectSample(text, 'argocd_image_updater_registry_response_time_bucket{le="0.05",registry="docker.io"}', "2");
   });
 
+  it("counts running tags that vanished from their registry, per application", async () => {
+    const events = createEventSource();
+    const metrics = createDaemonMetrics({ processMetrics: false });
+    metrics.observe(events);
+    const application = { namespace: "argocd", name: "builds" };
+
+    for (const runId of ["run-1", "run-2"]) {
+      events.emit("image:vanished", { runId, application, alias: "app", image: "team/app", tag: "build-5" });
+    }
+
+    expectSample(await metrics.text(), 'argocd_image_updater_images_vanished_total{application="argocd/builds"}', "2");
+  });
+
   it("counts applications a cycle deferred when its budget ran out", async () => {
     const events = createEventSource();
     const metrics = createDaemonMetrics({ processMetrics: false });

@@ -8,6 +8,7 @@ export * from "./engine/index.js";
 export * from "./errors.js";
 export * from "./git/index.js";
 export * from "./image/index.js";
+export * from "./memory/index.js";
 export * from "./registry/index.js";
 export type * from "./source/types.js";
 export * from "./strategy/index.js";

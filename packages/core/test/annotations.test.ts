@@ -65,7 +65,6 @@ describe("seed article Applications", () => {
     expect(first?.allowTags).toEqual({
       kind: "regexp",
       pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
-      flags: "",
       written: "^[0-9]+\\.[0-9]+\\.[0-9]+$",
     });
     const filters = createTagFilters(first?.allowTags, first?.ignoreTags);
@@ -215,6 +214,21 @@ describe("per-image keys", () => {
     expect(img.strategy).toBe(expected);
   });
 
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty"])(
+    "update-strategy %j is an unknown name, with the normal diagnostic",
+    (written) => {
+      const { image: img, diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": written });
+      expect(img.strategy).toBe("semver");
+      expect(diagnostics).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          key: `${P}/a.update-strategy`,
+          message: expect.stringContaining(`unknown update strategy \`${written}\``),
+        }),
+      ]);
+    },
+  );
+
   it("unknown strategy warns with the names to use", () => {
     const { diagnostics } = image({ "image-list": "a=nginx", "a.update-strategy": "bogus" });
     expect(diagnostics[0]).toMatchObject({ severity: "warning", key: `${P}/a.update-strategy`, image: "a" });
@@ -224,19 +238,20 @@ describe("per-image keys", () => {
   it.each([
     ["any", { kind: "any" }, []],
     ["ANY", { kind: "any" }, []],
-    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$", flags: "", written: "^v\\d+$" }, []],
-    ["RegExp:^v", { kind: "regexp", pattern: "^v", flags: "" }, []],
-    ["regexp:(?i)^rel", { kind: "regexp", pattern: "^rel", flags: "i", written: "(?i)^rel" }, []],
-    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?<v>\\d+)(?![\\s\\S])", flags: "" }, []],
-    ["regexp:\\Q1.0\\E[[:digit:]]", { kind: "regexp", pattern: "1\\.0[0-9]", flags: "" }, []],
+    ["regexp:^v\\d+$", { kind: "regexp", pattern: "^v\\d+$", written: "^v\\d+$" }, []],
+    ["RegExp:^v", { kind: "regexp", pattern: "^v" }, []],
+    ["regexp:(?i)^rel", { kind: "regexp", pattern: "(?i)^rel", written: "(?i)^rel" }, []],
+    ["regexp:^(?P<v>\\d+)\\z", { kind: "regexp", pattern: "^(?P<v>\\d+)\\z" }, []],
+    ["regexp:\\Q1.0\\E[[:digit:]]", { kind: "regexp", pattern: "\\Q1.0\\E[[:digit:]]" }, []],
+    // Go's RE2 takes flags anywhere, `U` (ungreedy) included.
+    ["regexp:a(?i)b", { kind: "regexp", pattern: "a(?i)b" }, []],
+    ["regexp:(?U)a*", { kind: "regexp", pattern: "(?U)a*" }, []],
     ["regexp:(?P<n>a)\\k<n>", { kind: "none" }, ["error"]],
     ["regexp:^v(?=1)", { kind: "none" }, ["error"]],
     ["regexp:^v(?!1)", { kind: "none" }, ["error"]],
     ["regexp:(?<=a)b", { kind: "none" }, ["error"]],
     ["regexp:(a)\\1", { kind: "none" }, ["error"]],
     ["regexp:[", { kind: "none" }, ["error"]],
-    ["regexp:a(?i)b", { kind: "none" }, ["error"]],
-    ["regexp:(?U)a*", { kind: "none" }, ["error"]],
     ["glob:v*", { kind: "none" }, ["error"]],
     ["^v1", { kind: "none" }, ["error"]],
   ])("allow-tags %j", (value, expected, severities) => {
@@ -249,6 +264,8 @@ describe("per-image keys", () => {
   it.each([
     ["regexp:(?i)^rel", ["REL-1", "rel-2"], ["v1"]],
     ["regexp:^\\Q1.0\\E[[:digit:]]$", ["1.01"], ["1x01", "1.0"]],
+    ["regexp:a(?i)b", ["aB", "xab"], ["AB"]],
+    ["regexp:^(?P<v>\\d+)\\z", ["12"], ["12\n", "v12"]],
   ])("allow-tags %j filters tags in the strategy engine", (value, kept, dropped) => {
     const { image: img } = image({ "image-list": "a=nginx", "a.allow-tags": value });
     const filters = createTagFilters(img.allowTags, img.ignoreTags);

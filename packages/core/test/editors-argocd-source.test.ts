@@ -10,6 +10,9 @@ import { fixture } from "./editors-fixtures.js";
 
 const app: ImageChange = { alias: "app", image: "docker.io/myorg/myapp", newTag: "1.2.3" };
 
+const DIGEST_A = `sha256:${"a".repeat(64)}`;
+const DIGEST_B = `sha256:${"b".repeat(64)}`;
+
 describe("argocdSourceFileName", () => {
   it.each([
     [{ name: "myapp", namespace: "argocd" }, "argocd", ".argocd-source-myapp.yaml"],
@@ -65,6 +68,56 @@ describe("editArgocdSource: golden files", () => {
     const { before, after } = fixture("argocd-source", "ref-merge-images");
 
     expect(mergeArgocdSourceKustomizeImages(before, ["new", "updated:latest"]).text).toBe(after);
+  });
+
+  it.each([
+    // The same digest: the tag written beside it stays.
+    [`nginx:1.25@${DIGEST_A}`, `nginx@${DIGEST_A}`, `nginx:1.25@${DIGEST_A}`],
+    // Another digest: the old tag would lie about it, so the entry is replaced.
+    [`nginx:1.25@${DIGEST_A}`, `nginx@${DIGEST_B}`, `nginx@${DIGEST_B}`],
+    ["nginx:1.25", "nginx", "nginx:1.25"],
+    ["nginx:1.25", "nginx:1.26", "nginx:1.26"],
+  ])("merging over %s the entry %s keeps %s", (existing, merged, expected) => {
+    const text = `kustomize:\n  images:\n  - ${existing} # pinned\n`;
+
+    const result = mergeArgocdSourceKustomizeImages(text, [merged]);
+
+    expect(result.text).toBe(`kustomize:\n  images:\n  - ${expected} # pinned\n`);
+  });
+
+  it("helm parameters of a chart that splits registry from repository keep the split", () => {
+    const text = [
+      "helm:",
+      "  parameters:",
+      "  - name: alertmanager.image.registry",
+      "    value: quay.io",
+      "  - name: alertmanager.image.repository",
+      "    value: prometheus/alertmanager",
+      "    forcestring: true",
+      "  - name: alertmanager.image.tag",
+      "    value: v0.27.0",
+      "    forcestring: true",
+      "",
+    ].join("\n");
+    const change = {
+      image: "quay.io/prometheus/alertmanager",
+      newTag: "v0.28.0",
+      helm: { name: "alertmanager.image.repository", tag: "alertmanager.image.tag" },
+    };
+
+    const result = editArgocdSource(text, [change], { kind: "helm" });
+
+    expect(result.text).toBe(text.replace("value: v0.27.0", "value: v0.28.0"));
+  });
+
+  it("a renamed kustomize image keeps the form of the name already written", () => {
+    const text = "kustomize:\n  images:\n  - placeholder=docker.io/library/old:1.0\n";
+
+    const result = editArgocdSource(text, [{ image: "nginx", newTag: "1.26", kustomizeImageName: "placeholder" }], {
+      kind: "kustomize",
+    });
+
+    expect(result.text).toBe("kustomize:\n  images:\n  - placeholder=docker.io/library/nginx:1.26\n");
   });
 
   it("refuses an override file that is not a map", () => {

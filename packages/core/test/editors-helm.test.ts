@@ -5,6 +5,11 @@ import { fixture } from "./editors-fixtures.js";
 const nginx: ImageChange = { image: "nginx", newTag: "1.1.0" };
 const repoTag = { name: "image.repository", tag: "image.tag" };
 
+/** An image of a chart that splits `registry` from `repository` under `block`. */
+function split(alias: string, image: string, newTag: string, block: string): ImageChange {
+  return { alias, image, newTag, helm: { name: `${block}.repository`, tag: `${block}.tag` } };
+}
+
 describe("editHelmValues: golden files", () => {
   it.each<[string, ImageChange[]]>([
     [
@@ -28,6 +33,21 @@ describe("editHelmValues: golden files", () => {
     ["empty-file", [nginx]],
     ["comment-only-file", [nginx]],
     ["empty-map", [nginx]],
+    [
+      "chart-split-registry",
+      [
+        split("alertmanager", "quay.io/prometheus/alertmanager", "v0.28.1", "alertmanager.image"),
+        split(
+          "reloader",
+          "quay.io/prometheus-operator/prometheus-config-reloader",
+          "v0.76.0",
+          "prometheusOperator.prometheusConfigReloader.image",
+        ),
+        split("thanos", "quay.io/thanos/thanos", "v0.36.0", "prometheusOperator.thanosImage"),
+        split("node-exporter", "prom/node-exporter", "v1.8.2", "nodeExporter.image"),
+      ],
+    ],
+    ["chart-split-move", [split("nginx", "ghcr.io/bitnami/nginx", "1.25.1", "image")]],
   ])("%s", (name, changes) => {
     const { before, after } = fixture("helm", name);
 
@@ -72,5 +92,38 @@ describe("editHelmValues: golden files", () => {
     expect(result.diagnostics).toContainEqual(
       expect.objectContaining({ severity: "error", message: expect.stringContaining(message) }),
     );
+  });
+});
+
+describe("editHelmValues: names keep the file's form", () => {
+  it("never writes the registry into a split chart's `repository`", () => {
+    const text = "image:\n  registry: quay.io\n  repository: prometheus/alertmanager\n  tag: v0.27.0\n";
+
+    const result = editHelmValues(text, [split("am", "quay.io/prometheus/alertmanager", "v0.28.0", "image")]);
+
+    expect(result.text).toBe("image:\n  registry: quay.io\n  repository: prometheus/alertmanager\n  tag: v0.28.0\n");
+  });
+
+  it.each([
+    ["nginx", "docker.io/library/nginx", "nginx"],
+    ["docker.io/library/nginx", "nginx", "docker.io/library/nginx"],
+    ["myorg/old", "docker.io/myorg/app", "myorg/app"],
+    ["docker.io/myorg/old", "myorg/app", "docker.io/myorg/app"],
+    ["library/redis", "nginx", "library/nginx"],
+    ["myorg/old", "ghcr.io/org/app", "ghcr.io/org/app"],
+  ])("name key %j, watched %j: writes %j", (written, image, expected) => {
+    const text = `image:\n  name: ${written}\n  tag: "1"\n`;
+
+    const result = editHelmValues(text, [{ image, newTag: "2" }]);
+
+    expect(result.text).toBe(`image:\n  name: ${expected}\n  tag: "2"\n`);
+  });
+
+  it("a spec key keeps the form too", () => {
+    const result = editHelmValues("app: docker.io/library/old:1\n", [
+      { image: "redis", newTag: "7", helm: { spec: "app" } },
+    ]);
+
+    expect(result.text).toBe("app: docker.io/library/redis:7\n");
   });
 });

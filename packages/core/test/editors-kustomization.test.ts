@@ -21,6 +21,8 @@ describe("setKustomizeImages: the reference's worked examples", () => {
     ["ref-filter-rename", ["baz=foo:bar"]],
     ["ref-filter-rename-digest", ["baz=foo@sha12345"]],
     ["ref-filter-many", ["foo", "foo=bar", "baz@sha12345", "bar:123", "foo=bar:123"]],
+    // `kustomize edit set image foo:123` replaces the entry: its `newName: bar` goes.
+    ["replace-entry", ["foo:123"]],
   ])("%s", (name, overrides) => {
     const { before, after } = fixture("kustomization", name);
 
@@ -68,6 +70,7 @@ describe("editKustomization: golden files", () => {
     ["empty-images", [app]],
     ["no-final-newline", [{ image: "redis", newTag: "7.2.4" }]],
     ["anchor", [app]],
+    ["replace-entry", [{ image: "foo", newTag: "123" }]],
   ])("%s", (name, changes) => {
     const { before, after } = fixture("kustomization", name);
 
@@ -102,6 +105,22 @@ describe("editKustomization: golden files", () => {
 
     expect(result.changedImages).toEqual(["app"]);
     expect(result.diagnostics.map((d) => d.severity)).toContain("warning");
+  });
+
+  it.each([
+    ["foo@sha99", "images:\n- name: foo\n  newTag: 1.0\n", "images:\n- name: foo\n  digest: sha99\n"],
+    ["foo", "images:\n- name: foo\n  newName: bar\n  newTag: 1.0\n", "images:\n- name: foo\n"],
+    ["foo=baz", "images:\n- name: foo\n  newName: bar\n  digest: sha1\n", "images:\n- name: foo\n  newName: baz\n"],
+  ])("set image %s replaces the entry as kustomize does", (override, before, after) => {
+    expect(setKustomizeImages(before, [override]).text).toBe(after);
+  });
+
+  it("a renamed entry's newName keeps the form the entry uses", () => {
+    const before = "images:\n- name: placeholder\n  newName: docker.io/library/old\n  newTag: 1.0\n";
+
+    const result = editKustomization(before, [{ image: "nginx", newTag: "1.26", kustomizeImageName: "placeholder" }]);
+
+    expect(result.text).toBe('images:\n- name: placeholder\n  newName: docker.io/library/nginx\n  newTag: "1.26"\n');
   });
 
   it("refuses a file that is not YAML", () => {

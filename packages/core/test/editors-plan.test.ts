@@ -1,39 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  type FileChange,
   type ImageChange,
   isImageUpdaterError,
   joinRepoPath,
   planWriteBack,
-  type RepositoryFiles,
   readCurrentImages,
   resolveRepoPath,
   type WriteBackPlanRequest,
 } from "../src/index.js";
-
-/** An in-memory repository view: plain data behind the `RepositoryFiles` interface (no service involved). */
-function repository(files: Record<string, string>, links: Record<string, string> = {}): RepositoryFiles {
-  return {
-    revision: "0000000000000000000000000000000000000000",
-    async readFile(path) {
-      return Object.hasOwn(files, path) ? (files[path] as string) : null;
-    },
-    async listFiles(dir) {
-      const prefix = dir === "" ? "" : `${dir}/`;
-      return Object.keys(files)
-        .filter((path) => path.startsWith(prefix))
-        .sort();
-    },
-    async readLink(path) {
-      return Object.hasOwn(links, path) ? (links[path] as string) : null;
-    },
-  };
-}
-
-function apply(change: FileChange | undefined, current: string | null): string | null {
-  if (change?.type !== "edit") throw new Error("expected an edit");
-  return change.apply(current);
-}
+import { apply, repository } from "./editors-fixtures.js";
 
 const deployment = (tag: string): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: myapp\nspec:\n  template:\n    spec:\n      containers:\n      - name: myapp\n        image: myorg/myapp:${tag}\n`;

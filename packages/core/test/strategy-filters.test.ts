@@ -45,11 +45,17 @@ describe("matchesGlob (Go filepath.Match semantics)", () => {
     ["?", "é", true],
     ["{a,b}", "a", false],
     ["!latest", "dev", false],
+    // Go negates with `^` only: `[!a]` is the class of `!` and `a` (minimatch would negate it).
+    ["[!a]", "b", false],
+    ["[!a]", "!", true],
+    ["[/]", "/", true],
+    ["**", "a", true],
+    ["a**b", "ab", true],
   ])("%j matches %j: %s", (pattern, name, expected) => {
     expect(matchesGlob(pattern, name)).toBe(expected);
   });
 
-  it.each(["[", "[a", "[]", "[]a]", "[-a]", "[a-]", "abc\\", "[^]", "[a-\\"])(
+  it.each(["[", "[a", "a[", "[]", "[]a]", "[-a]", "[a-]", "abc\\", "[^]", "[a-\\"])(
     "%j is malformed and matches nothing",
     (pattern) => {
       const compiled = compileGlob(pattern);
@@ -79,6 +85,8 @@ describe("compilePattern (RE2 spellings)", () => {
     ["^\\pL+$", "été", true],
     ["^[]a]+$", "a]a", true],
     ["^[0-9a-f]{7}$", "1a2b3c4", true],
+    ["a(?i)b", "aB", true],
+    ["(?U)^a+", "aaa", true],
   ])("%j on %j is %s", (pattern, tag, expected) => {
     const compiled = compilePattern(pattern);
 
@@ -86,7 +94,7 @@ describe("compilePattern (RE2 spellings)", () => {
     expect(compiled.regexp?.test(tag)).toBe(expected);
   });
 
-  it.each(["(", "[a-", "a)", "(?U)a", "[[:nope:]]", "\\"])("%j is invalid", (pattern) => {
+  it.each(["(", "[a-", "a)", "(?Z)a", "[[:nope:]]", "\\", "(a)\\1", "(?=a)"])("%j is invalid", (pattern) => {
     expect(compilePattern(pattern).error).toBeDefined();
   });
 });
@@ -110,7 +118,7 @@ describe("createTagFilters", () => {
   });
 
   it("fails closed on a matcher whose expression does not compile, with a warning", () => {
-    const filters = createTagFilters({ kind: "regexp", pattern: "^(1", flags: "", written: "^(1" }, []);
+    const filters = createTagFilters({ kind: "regexp", pattern: "^(1", written: "^(1" }, []);
 
     expect(filters.check("1.0.0")).toMatchObject({ kept: false, reason: "allow-tags" });
     expect(filters.warnings).toEqual([expect.objectContaining({ setting: "allow-tags" })]);

@@ -247,6 +247,31 @@ describe("newest-build strategy", () => {
     expect(calls.filter((tag) => tag === "running")).toHaveLength(1);
   });
 
+  it("never downgrades when the running tag was deleted: no choice, a warning and `vanished`", async () => {
+    const { provider } = recordingProvider({ "build-3": image(30), "build-4": image(40), "build-5": null });
+
+    const guarded = await newest(["build-3", "build-4"], provider, { current: { tag: "build-5" } });
+    const allowed = await newest(["build-3", "build-4"], provider, {
+      current: { tag: "build-5" },
+      allowDowngrade: true,
+    });
+
+    expect(guarded).toMatchObject({ kind: "none", vanished: "build-5" });
+    expect(guarded.tag).toBeUndefined();
+    expect(guarded.message).toContain("`build-5` is no longer in the registry");
+    expect(guarded.warnings).toEqual([expect.objectContaining({ setting: "current" })]);
+    expect(allowed).toMatchObject({ kind: "update", tag: "build-4", vanished: "build-5" });
+  });
+
+  it("a listed running tag is not reported as vanished", async () => {
+    const { provider } = recordingProvider({ "build-4": image(40), "build-5": image(50) });
+
+    const decision = await newest(["build-4", "build-5"], provider, { current: { tag: "build-5" } });
+
+    expect(decision).toMatchObject({ kind: "keep", tag: "build-5" });
+    expect(decision.vanished).toBeUndefined();
+  });
+
   it("reuses what it read for the running tag instead of asking the registry twice", async () => {
     const { provider, calls } = recordingProvider({ old: image(50, AMD64), running: image(100, ARM64) });
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describeGitWriterConformance } from "@image-updater/conformance";
+import { bareRemote, describeGitWriterConformance } from "@image-updater/conformance";
 import { createCliGitWriter } from "../src/index.js";
 
 const run = promisify(execFile);
@@ -14,7 +14,7 @@ describeGitWriterConformance("git-cli over file://", {
     dir = await mkdtemp(join(tmpdir(), "git-cli-file-"));
     const bare = join(dir, "deploy.git");
     await run("git", ["init", "--quiet", "--bare", "--initial-branch=main", bare]);
-    return { repository: { url: `file://${bare}` }, bare };
+    return bareRemote(bare, { url: `file://${bare}` });
   },
   async createWriter(context) {
     return createCliGitWriter({

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { GitWriterHarness } from "@image-updater/conformance";
+import { bareRemote, type GitWriterHarness } from "@image-updater/conformance";
 import type { GitRepository } from "@image-updater/core";
 import { createCliGitWriter } from "../src/index.js";
 
@@ -35,7 +35,7 @@ export function createServedRemoteHarness(
       cacheDir = await mkdtemp(join(tmpdir(), cachePrefix));
       const bare = join(root, `${name}.git`);
       await run("git", ["init", "--quiet", "--bare", "--initial-branch=main", bare]);
-      return { repository, bare };
+      return bareRemote(bare, repository);
     },
     async createWriter(context) {
       return createCliGitWriter({

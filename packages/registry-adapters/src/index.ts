@@ -1,5 +1,5 @@
 /**
- * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout, in-memory) and the
+ * @image-updater/registry-adapters: registry clients (OCI Distribution, OCI image layout) and the
  * credential sources they use. Wrap a client with core's `withRegistryPolicies` for caching, retries and limits.
  */
 
@@ -10,15 +10,6 @@ export {
   describeRegistriesConfDiagnostics,
 } from "./configured.js";
 export * from "./credentials/index.js";
-export {
-  createInMemoryRegistryClient,
-  type InMemoryCallCounts,
-  type InMemoryImage,
-  type InMemoryPlatformImage,
-  type InMemoryRegistryClient,
-  type InMemoryRegistryClientOptions,
-} from "./in-memory.js";
-export { matchesPlatform } from "./manifest/platform.js";
 export {
   createOciRegistryClient,
   type OciRegistryClient,

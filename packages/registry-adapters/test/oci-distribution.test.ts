@@ -1,13 +1,17 @@
 import { cleanupBench, type RegistryServer, startRegistry } from "@image-updater/bench";
 import { describeRegistryConformance, type RegistrySeed, skipResilienceCases } from "@image-updater/conformance";
+import { createRegistryRouter, type RegistryClient } from "@image-updater/core";
 import { afterAll } from "vitest";
-import { createOciRegistryClient } from "../src/index.js";
+import { createOciRegistryClient, type OciRegistryClientOptions } from "../src/index.js";
 import { benchEndpoint, pushSeed } from "./harness.js";
 
 afterAll(cleanupBench);
 
 /** One real docker-registry per auth mode, seeded once; every case gets a fresh client. */
-function realRegistryHarness(auth: "none" | "basic" | "token") {
+function realRegistryHarness(
+  auth: "none" | "basic" | "token",
+  build: (options: OciRegistryClientOptions) => RegistryClient = createOciRegistryClient,
+) {
   let registry: Promise<RegistryServer> | undefined;
   afterAll(async () => (await registry)?.stop());
   return {
@@ -22,7 +26,7 @@ function realRegistryHarness(auth: "none" | "basic" | "token") {
         server.username !== undefined && server.password !== undefined
           ? { [server.host]: { username: server.username, password: server.password } }
           : undefined;
-      const client = createOciRegistryClient({
+      const client = build({
         endpoints: [benchEndpoint(server.host, server.url)],
         ...(credentials ? { credentials } : {}),
       });
@@ -37,3 +41,13 @@ const REAL = {
 describeRegistryConformance("oci-distribution (docker-registry, anonymous)", realRegistryHarness("none"), REAL);
 describeRegistryConformance("oci-distribution (docker-registry, basic auth)", realRegistryHarness("basic"), REAL);
 describeRegistryConformance("oci-distribution (docker-registry, token auth)", realRegistryHarness("token"), REAL);
+describeRegistryConformance(
+  "oci-distribution behind createRegistryRouter (docker-registry, token auth)",
+  realRegistryHarness("token", (options) =>
+    createRegistryRouter({
+      endpoints: options.endpoints ?? [],
+      clientFor: (endpoint) => createOciRegistryClient({ ...options, endpoints: [endpoint] }),
+    }),
+  ),
+  REAL,
+);

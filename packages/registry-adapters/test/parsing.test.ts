@@ -1,5 +1,6 @@
+import { matchesPlatform } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
-import { findDockerConfigAuth, matchesPlatform, parseUserPass } from "../src/index.js";
+import { findDockerConfigAuth, parseUserPass } from "../src/index.js";
 import { parseChallenges } from "../src/oci-distribution/challenge.js";
 import { parseRetryAfter } from "../src/oci-distribution/http.js";
 import { nextLink } from "../src/oci-distribution/link.js";
@@ -62,17 +63,20 @@ describe("parseRetryAfter", () => {
   });
 });
 
-describe("matchesPlatform", () => {
+describe("matchesPlatform (core's rule, used by this package's clients)", () => {
   const arm64v8 = { os: "linux", architecture: "arm64", variant: "v8" };
   it.each([
     [arm64v8, [], true],
     [arm64v8, [{ os: "linux", architecture: "arm64" }], true],
     [arm64v8, [{ os: "linux", architecture: "arm64", variant: "v8" }], true],
     [arm64v8, [{ os: "linux", architecture: "arm", variant: "v7" }], false],
-    [{ os: "linux", architecture: "arm64" }, [{ os: "linux", architecture: "arm64", variant: "v8" }], false],
-    [undefined, [{ os: "linux", architecture: "amd64" }], false],
+    // arm64 images that record no variant are v8 (containerd's default variant).
+    [{ os: "linux", architecture: "arm64" }, [{ os: "linux", architecture: "arm64", variant: "v8" }], true],
+    [{ os: "linux", architecture: "arm64" }, [{ os: "linux", architecture: "arm64", variant: "v9" }], false],
+    // Nothing says an image without a platform is the wrong one.
+    [undefined, [{ os: "linux", architecture: "amd64" }], true],
   ])("%j against %j is %s", (candidate, wanted, expected) => {
-    expect(matchesPlatform(candidate, wanted)).toBe(expected);
+    expect(matchesPlatform(wanted, candidate)).toBe(expected);
   });
 });
 

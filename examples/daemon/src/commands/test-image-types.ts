@@ -1,3 +1,5 @@
+import type { ConsideredTag } from "@image-updater/core";
+
 /** What `image-updater test IMAGE` is asked. */
 export interface TestImageRequest {
   readonly image: string;
@@ -15,13 +17,6 @@ export interface TestImageRequest {
   readonly credentials: string | null;
 }
 
-/** One tag's fate. */
-export interface ConsideredTag {
-  readonly tag: string;
-  readonly kept: boolean;
-  readonly reason: string;
-}
-
 /** The JSON `test --output json` prints, field for field. */
 export interface TestImageResult {
   readonly image: string;
@@ -31,5 +26,6 @@ export interface TestImageResult {
   /** Digest of the chosen tag, `null` when unknown. */
   readonly digest: string | null;
   readonly tagsFound: number;
-  readonly considered: readonly ConsideredTag[];
+  /** Each tag's fate, as core's decision gives it (`detail` left out). */
+  readonly considered: readonly Omit<ConsideredTag, "detail">[];
 }

@@ -106,6 +106,13 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
         hint: HINTS.noNewImageFound,
       });
     },
+    "image:vanished": (e) => {
+      logger.warn(`The running tag '${e.tag}' of image '${e.image}' is no longer in the registry`, {
+        application: app(e.application),
+        image_alias: e.alias,
+        image_name: e.image,
+      });
+    },
     "image:skipped": (e) => {
       logger.info(`Skipping image '${e.image}'`, {
         application: app(e.application),

@@ -67,6 +67,12 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     labelNames: ["application"],
     registers,
   });
+  const imagesVanished = new Counter({
+    name: "argocd_image_updater_images_vanished_total",
+    help: "Times a running tag was no longer listed by its registry (deleted or moved)",
+    labelNames: ["application"],
+    registers,
+  });
   const registryRequests = new Counter({
     name: "argocd_image_updater_registry_requests_total",
     help: "The number of requests to the registry API",
@@ -147,6 +153,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
       "image:up-to-date": (e) => seen(e.runId, e.application, e.alias),
       "image:no-candidate": (e) => seen(e.runId, e.application, e.alias),
       "image:skipped": (e) => seen(e.runId, e.application, e.alias),
+      "image:vanished": (e) => imagesVanished.inc({ application: `${e.application.namespace}/${e.application.name}` }),
       "image:failed": (e) => {
         seen(e.runId, e.application, e.alias);
         imageErrors.inc({ application: `${e.application.namespace}/${e.application.name}` });

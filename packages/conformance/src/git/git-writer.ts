@@ -1,46 +1,32 @@
 /**
- * Conformance suite for {@link GitWriter}s. A harness hands the suite a fresh remote (served however the
- * adapter reaches it: file, smart HTTP, SSH) plus the bare repository behind it, which the suite seeds and
- * inspects directly, and a fresh writer. Cases are contract sentences.
+ * Conformance suite for {@link GitWriter}s. A harness hands the suite a fresh remote with the backend-side
+ * operations to seed and inspect it ({@link GitRemoteFixture}: `read(branch, path)`, `log(branch)`, …) and a
+ * fresh writer. The suite never assumes how the remote is stored: a bare repository on disk behind a git
+ * server ({@link bareRemote}), a Git host, or memory. Cases are contract sentences.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import type { CommitRequest, CommitSigning, GitRepository, GitWriter } from "@image-updater/core";
-import { afterAll, describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
-
-/** A remote created for one test. */
-export interface GitRemoteFixture {
-  /** What the writer is given: URL and credentials. */
-  readonly repository: GitRepository;
-  /** Bare repository on disk behind the remote; `HEAD` → `main`, no commits yet. */
-  readonly bare: string;
-}
+import type { CommitRequest, GitWriter } from "@image-updater/core";
+import { afterAll, expect } from "vitest";
+import { describeCases, type Skips } from "../cases.js";
+import type { GitRemoteFixture, SeedFile } from "./remote.js";
+import { createSigningKeys, type SigningKeys, SUITE_AUTHOR } from "./signing-keys.js";
 
 /** What the suite needs wired into a writer. */
 export interface GitWriterContext {
   /** MUST be called after the writer built a commit and before it pushes it, on every attempt. */
   readonly beforePush: () => Promise<void>;
-  /** Extra environment the writer's git processes need: `GNUPGHOME` for OpenPGP signing. */
+  /** Extra environment the writer's git processes need: `GNUPGHOME` for OpenPGP signing (empty when no signing case runs). */
   readonly env: Readonly<Record<string, string>>;
 }
 
 /** How a writer family plugs into the suite. */
 export interface GitWriterHarness {
-  /** A fresh, empty remote. Called once per test. */
+  /** A fresh, empty remote (`HEAD` → `main`). Called once per test. */
   createRemote(): Promise<GitRemoteFixture>;
-  /** A fresh writer. Called once per test, after {@link createRemote}. */
+  /** A fresh writer for that remote. Called once per test, after {@link createRemote}. */
   createWriter(context: GitWriterContext): Promise<GitWriter>;
   /** Stops what the test started, removes temp dirs. Called after each test. */
   cleanup?(): Promise<void>;
 }
-
-/** A file (text) or a symbolic link for {@link commitToBare}. */
-export type SeedFile = string | { readonly symlink: string };
 
 interface TestState {
   readonly writer: GitWriter;
@@ -50,8 +36,13 @@ interface TestState {
   readonly signing: SigningKeys;
 }
 
-const AUTHOR = { name: "image-updater", email: "bot@image-updater.test" } as const;
-const EXTERNAL = { name: "Someone Else", email: "someone@example.com" } as const;
+const AUTHOR = SUITE_AUTHOR;
+
+async function verify(remote: GitRemoteFixture, sha: string | null, keys: SigningKeys): Promise<boolean> {
+  if (remote.verifySignature === undefined) throw new Error("this case needs verifySignature(); opt out with a reason");
+  if (sha === null) throw new Error("the writer made no commit to verify");
+  return remote.verifySignature(sha, keys);
+}
 
 function request(remote: GitRemoteFixture, overrides: Partial<CommitRequest> = {}): CommitRequest {
   return {
@@ -73,8 +64,8 @@ const SEED = {
 
 const CASES = {
   "defaultBranch() resolves the branch the remote's HEAD points at": async ({ writer, remote }: TestState) => {
-    await run("git", ["--git-dir", remote.bare, "symbolic-ref", "HEAD", "refs/heads/trunk"]);
-    await commitToBare(remote.bare, "trunk", { "a.txt": "a\n" }, "trunk");
+    await remote.setDefaultBranch("trunk");
+    await remote.commit("trunk", { "a.txt": "a\n" }, "trunk");
 
     expect(await writer.defaultBranch(remote.repository)).toBe("trunk");
   },
@@ -83,7 +74,7 @@ const CASES = {
     writer,
     remote,
   }: TestState) => {
-    const tip = await branchTip(remote.bare, "main");
+    const tip = await remote.tip("main");
 
     const files = await writer.openBranch(remote.repository, "main");
 
@@ -103,27 +94,27 @@ const CASES = {
     remote,
   }: TestState) => {
     expect(await writer.openBranch(remote.repository, "no-such-branch")).toBeNull();
-    expect((await writer.openBranch(remote.repository, "HEAD"))?.revision).toBe(await branchTip(remote.bare, "main"));
+    expect((await writer.openBranch(remote.repository, "HEAD"))?.revision).toBe(await remote.tip("main"));
   },
 
   "commit() makes exactly one commit with the message, author and changes, read back by openBranch()": async ({
     writer,
     remote,
   }: TestState) => {
-    const before = await branchTip(remote.bare, "main");
+    const before = await remote.tip("main");
 
     const result = await writer.commit(request(remote));
 
     expect(result).toEqual({
-      sha: await branchTip(remote.bare, "main"),
+      sha: await remote.tip("main"),
       branch: "main",
       branchCreated: false,
       attempts: 1,
     });
-    const [head, parent] = await branchLog(remote.bare, "main");
+    const [head, parent] = await remote.log("main");
     expect(head).toMatchObject({ subject: "build: automatic update of demo", author: AUTHOR, committer: AUTHOR });
     expect(parent?.sha).toBe(before);
-    expect(await readAt(remote.bare, "main", "app/values.yaml")).toBe("image:\n  tag: 1.2.4\n");
+    expect(await remote.read("main", "app/values.yaml")).toBe("image:\n  tag: 1.2.4\n");
     const files = await writer.openBranch(remote.repository, "main");
     expect(files?.revision).toBe(result.sha);
     expect(await files?.readFile("app/values.yaml")).toBe("image:\n  tag: 1.2.4\n");
@@ -145,18 +136,18 @@ const CASES = {
     );
 
     expect(result.sha).not.toBeNull();
-    expect(await branchLog(remote.bare, "main")).toHaveLength(2);
-    expect(await readAt(remote.bare, "main", "new/dir/file.yaml")).toBe("new: true\n");
-    expect(await readAt(remote.bare, "main", "app/values.yaml")).toBe("image:\n  tag: 2.0.0\n");
-    expect(await readAt(remote.bare, "main", "app/deep/nested/kustomization.yaml")).toBeNull();
-    expect(await readAt(remote.bare, "main", "README.md")).toBe("# deploy\n");
+    expect(await remote.log("main")).toHaveLength(2);
+    expect(await remote.read("main", "new/dir/file.yaml")).toBe("new: true\n");
+    expect(await remote.read("main", "app/values.yaml")).toBe("image:\n  tag: 2.0.0\n");
+    expect(await remote.read("main", "app/deep/nested/kustomization.yaml")).toBeNull();
+    expect(await remote.read("main", "README.md")).toBe("# deploy\n");
   },
 
   "commit() resolves sha null and pushes nothing when every change is already in place": async ({
     writer,
     remote,
   }: TestState) => {
-    const before = await branchTip(remote.bare, "main");
+    const before = await remote.tip("main");
 
     const result = await writer.commit(
       request(remote, {
@@ -169,24 +160,24 @@ const CASES = {
     );
 
     expect(result).toEqual({ sha: null, branch: "main", branchCreated: false, attempts: 1 });
-    expect(await branchTip(remote.bare, "main")).toBe(before);
+    expect(await remote.tip("main")).toBe(before);
   },
 
   "commit() adds a Signed-off-by trailer when signOff is set": async ({ writer, remote }: TestState) => {
     await writer.commit(request(remote, { signOff: true }));
 
-    const [head] = await branchLog(remote.bare, "main");
+    const [head] = await remote.log("main");
     expect(head?.body).toContain(`Signed-off-by: ${AUTHOR.name} <${AUTHOR.email}>`);
   },
 
   "commit() creates the branch from baseBranch and leaves the base alone": async ({ writer, remote }: TestState) => {
-    const base = await branchTip(remote.bare, "main");
+    const base = await remote.tip("main");
 
     const result = await writer.commit(request(remote, { branch: "image-update/demo-1.2.4", baseBranch: "main" }));
 
     expect(result).toMatchObject({ branch: "image-update/demo-1.2.4", branchCreated: true, attempts: 1 });
-    expect(await branchTip(remote.bare, "main")).toBe(base);
-    const [head, parent] = await branchLog(remote.bare, "image-update/demo-1.2.4");
+    expect(await remote.tip("main")).toBe(base);
+    const [head, parent] = await remote.log("image-update/demo-1.2.4");
     expect(head?.sha).toBe(result.sha);
     expect(parent?.sha).toBe(base);
   },
@@ -195,7 +186,7 @@ const CASES = {
     const result = await writer.commit(request(remote, { branch: "HEAD" }));
 
     expect(result.branch).toBe("main");
-    expect(await branchTip(remote.bare, "main")).toBe(result.sha);
+    expect(await remote.tip("main")).toBe(result.sha);
   },
 
   "commit() rejects GIT_FAILED when the branch does not exist and no baseBranch is given": async ({
@@ -209,15 +200,10 @@ const CASES = {
     state: TestState,
   ) => {
     const { writer, remote } = state;
-    await denyForcePush(remote.bare);
+    await remote.denyForcePush();
     let theirs: string | undefined;
     state.beforePush = async () => {
-      theirs ??= await commitToBare(
-        remote.bare,
-        "main",
-        { "app/values.yaml": "image:\n  tag: 1.2.3\n# theirs\n" },
-        "theirs",
-      );
+      theirs ??= await remote.commit("main", { "app/values.yaml": "image:\n  tag: 1.2.3\n# theirs\n" }, "theirs");
     };
 
     const result = await writer.commit(
@@ -227,10 +213,10 @@ const CASES = {
     );
 
     expect(result.attempts).toBe(2);
-    const log = await branchLog(remote.bare, "main");
+    const log = await remote.log("main");
     expect(log.map((commit) => commit.subject)).toEqual(["build: automatic update of demo", "theirs", "seed"]);
     expect(log[1]?.sha).toBe(theirs);
-    expect(await readAt(remote.bare, "main", "app/values.yaml")).toBe("image:\n  tag: 1.2.4\n# theirs\n");
+    expect(await remote.read("main", "app/values.yaml")).toBe("image:\n  tag: 1.2.4\n# theirs\n");
   },
 
   "commit() rejects GIT_CONFLICT after a bounded number of attempts when the branch keeps moving": async (
@@ -240,13 +226,13 @@ const CASES = {
     let pushes = 0;
     state.beforePush = async () => {
       pushes++;
-      await commitToBare(remote.bare, "main", { [`other-${pushes}.txt`]: "x\n" }, `theirs ${pushes}`);
+      await remote.commit("main", { [`other-${pushes}.txt`]: "x\n" }, `theirs ${pushes}`);
     };
 
     await expect(writer.commit(request(remote))).rejects.toMatchObject({ code: "GIT_CONFLICT" });
     expect(pushes).toBeGreaterThan(1);
     expect(pushes).toBeLessThan(20);
-    expect((await branchLog(remote.bare, "main")).map((commit) => commit.author.email)).not.toContain(AUTHOR.email);
+    expect((await remote.log("main")).map((commit) => commit.author.email)).not.toContain(AUTHOR.email);
   },
 
   "commit() signs with an OpenPGP key so that git verify-commit accepts it": async ({
@@ -256,11 +242,7 @@ const CASES = {
   }: TestState) => {
     const result = await writer.commit(request(remote, { signing: signing.openpgp }));
 
-    await expect(
-      run("git", ["--git-dir", remote.bare, "verify-commit", result.sha ?? "HEAD"], {
-        env: { ...process.env, GNUPGHOME: signing.gnupgHome },
-      }),
-    ).resolves.toBeDefined();
+    expect(await verify(remote, result.sha, signing)).toBe(true);
   },
 
   "commit() signs with an SSH key so that git verify-commit accepts it": async ({
@@ -270,17 +252,9 @@ const CASES = {
   }: TestState) => {
     const result = await writer.commit(request(remote, { signing: signing.ssh }));
 
-    const verify = run("git", [
-      "-c",
-      `gpg.ssh.allowedSignersFile=${signing.allowedSigners}`,
-      "--git-dir",
-      remote.bare,
-      "verify-commit",
-      result.sha ?? "HEAD",
-    ]);
-    await expect(verify).resolves.toBeDefined();
+    expect(await verify(remote, result.sha, signing)).toBe(true);
     const unsigned = await writer.commit(request(remote, { changes: [{ type: "write", path: "u", contents: "u" }] }));
-    await expect(run("git", ["--git-dir", remote.bare, "verify-commit", unsigned.sha ?? "HEAD"])).rejects.toThrow();
+    expect(await verify(remote, unsigned.sha, signing)).toBe(false);
   },
 
   "commit() fast-forwards an existing write branch that already contains its base": async ({
@@ -295,7 +269,7 @@ const CASES = {
     );
 
     expect(second.branchCreated).toBe(false);
-    const log = await branchLog(remote.bare, branch);
+    const log = await remote.log(branch);
     expect(log.map((commit) => commit.sha).slice(0, 2)).toEqual([second.sha, first.sha]);
   },
 
@@ -305,11 +279,11 @@ const CASES = {
   }: TestState) => {
     const branch = "image-update/demo";
     await writer.commit(request(remote, { branch, baseBranch: "main" }));
-    const moved = await commitToBare(remote.bare, "main", { "main-only.txt": "m\n" }, "main moved");
+    const moved = await remote.commit("main", { "main-only.txt": "m\n" }, "main moved");
 
     const result = await writer.commit(request(remote, { branch, baseBranch: "main" }));
 
-    const log = await branchLog(remote.bare, branch);
+    const log = await remote.log(branch);
     expect(log.map((commit) => commit.subject)).toEqual(["build: automatic update of demo", "main moved", "seed"]);
     expect(log[1]?.sha).toBe(moved);
     expect(log[0]?.sha).toBe(result.sha);
@@ -318,28 +292,28 @@ const CASES = {
   "commit() never force-pushes a write branch someone else committed to": async ({ writer, remote }: TestState) => {
     const branch = "image-update/demo";
     await writer.commit(request(remote, { branch, baseBranch: "main" }));
-    const foreign = await commitToBare(remote.bare, branch, { "review-fix.txt": "fix\n" }, "review fix");
-    await commitToBare(remote.bare, "main", { "main-only.txt": "m\n" }, "main moved");
-    await denyForcePush(remote.bare);
+    const foreign = await remote.commit(branch, { "review-fix.txt": "fix\n" }, "review fix");
+    await remote.commit("main", { "main-only.txt": "m\n" }, "main moved");
+    await remote.denyForcePush();
 
     const result = await writer.commit(
       request(remote, { branch, baseBranch: "main", changes: [{ type: "write", path: "c.txt", contents: "c\n" }] }),
     );
 
-    const log = await branchLog(remote.bare, branch);
+    const log = await remote.log(branch);
     expect(log[0]?.sha).toBe(result.sha);
     expect(log[1]?.sha).toBe(foreign);
-    expect(await readAt(remote.bare, branch, "review-fix.txt")).toBe("fix\n");
+    expect(await remote.read(branch, "review-fix.txt")).toBe("fix\n");
   },
 
   "commit() keeps a commit pushed to its write branch while it was about to reset it": async (state: TestState) => {
     const { writer, remote } = state;
     const branch = "image-update/demo";
     await writer.commit(request(remote, { branch, baseBranch: "main" }));
-    await commitToBare(remote.bare, "main", { "main-only.txt": "m\n" }, "main moved");
+    await remote.commit("main", { "main-only.txt": "m\n" }, "main moved");
     let foreign: string | undefined;
     state.beforePush = async () => {
-      foreign ??= await commitToBare(remote.bare, branch, { "review-fix.txt": "fix\n" }, "review fix");
+      foreign ??= await remote.commit(branch, { "review-fix.txt": "fix\n" }, "review fix");
     };
 
     const result = await writer.commit(
@@ -347,7 +321,7 @@ const CASES = {
     );
 
     expect(result.attempts).toBe(2);
-    const log = await branchLog(remote.bare, branch);
+    const log = await remote.log(branch);
     expect(log.map((commit) => commit.sha)).toContain(foreign);
     expect(log[0]?.sha).toBe(result.sha);
   },
@@ -356,16 +330,16 @@ const CASES = {
     state: TestState,
   ) => {
     const { writer, remote } = state;
-    await protectBranch(remote.bare, "main");
+    await remote.protectBranch("main");
     let attempts = 0;
     state.beforePush = async () => {
       attempts++;
     };
-    const before = await branchTip(remote.bare, "main");
+    const before = await remote.tip("main");
 
     await expect(writer.commit(request(remote))).rejects.toMatchObject({ code: "GIT_FAILED" });
     expect(attempts).toBe(1);
-    expect(await branchTip(remote.bare, "main")).toBe(before);
+    expect(await remote.tip("main")).toBe(before);
   },
 
   "commit() rejects ABORTED when its signal is already aborted": async ({ writer, remote }: TestState) => {
@@ -387,10 +361,16 @@ export const gitWriterCases = Object.keys(CASES) as readonly GitWriterCase[];
 /** Options of {@link describeGitWriterConformance}. */
 export interface GitWriterConformanceOptions {
   /** Cases to skip, each with the reason shown in the output. */
-  readonly skip?: Partial<Record<GitWriterCase, string>>;
+  readonly skip?: Skips<GitWriterCase>;
   /** Per-case timeout; remotes behind sshd or CGI need more than the default. @default 60000 */
   readonly timeoutMs?: number;
 }
+
+/** The cases that need signing keys (gpg and ssh-keygen) and {@link GitRemoteFixture.verifySignature}. */
+export const GIT_SIGNING_CASES = [
+  "commit() signs with an OpenPGP key so that git verify-commit accepts it",
+  "commit() signs with an SSH key so that git verify-commit accepts it",
+] as const satisfies readonly GitWriterCase[];
 
 /** Registers the git writer conformance cases for `name` with vitest. */
 export function describeGitWriterConformance(
@@ -398,190 +378,47 @@ export function describeGitWriterConformance(
   harness: GitWriterHarness,
   options: GitWriterConformanceOptions = {},
 ): void {
-  describe(`${name}: GitWriter conformance`, () => {
-    let keys: Promise<SigningKeys> | undefined;
-    afterAll(async () => {
-      if (keys) await (await keys).dispose();
-    });
-    for (const [title, runCase] of Object.entries(CASES) as [GitWriterCase, (state: TestState) => Promise<void>][]) {
-      const reason = options.skip?.[title];
-      it.skipIf(reason !== undefined)(
-        reason ? `${title} (skipped: ${reason})` : title,
-        async () => {
-          keys ??= createSigningKeys();
-          const signing = await keys;
-          try {
-            const remote = await harness.createRemote();
-            await commitToBare(remote.bare, "main", SEED, "seed");
-            const state: TestState = {
-              remote,
-              signing,
-              beforePush: undefined,
-              writer: await harness.createWriter({
-                beforePush: async () => state.beforePush?.(),
-                env: { GNUPGHOME: signing.gnupgHome },
-              }),
-            };
-            try {
-              await runCase(state);
-            } finally {
-              await state.writer.dispose?.();
-            }
-          } finally {
-            await harness.cleanup?.();
-          }
-        },
-        options.timeoutMs ?? 60_000,
-      );
-    }
+  const signs = GIT_SIGNING_CASES.some((title) => options.skip?.[title] === undefined);
+  let keys: Promise<SigningKeys> | undefined;
+  afterAll(async () => {
+    if (keys) await (await keys).dispose();
   });
-}
-
-/** Throwaway signing keys: an OpenPGP key in its own GNUPGHOME and an SSH key with an allowed-signers file. */
-export interface SigningKeys {
-  readonly gnupgHome: string;
-  readonly openpgp: CommitSigning;
-  readonly ssh: CommitSigning;
-  /** `gpg.ssh.allowedSignersFile` that trusts {@link ssh} for the suite's author. */
-  readonly allowedSigners: string;
-  dispose(): Promise<void>;
-}
-
-/** Generates {@link SigningKeys} in a temp dir (a short path: gpg-agent's socket lives there). */
-export async function createSigningKeys(): Promise<SigningKeys> {
-  const dir = await mkdtemp(join(tmpdir(), "iu-sign-"));
-  const gnupgHome = join(dir, "gnupg");
-  const env = { ...process.env, GNUPGHOME: gnupgHome };
-  await run("mkdir", ["-m", "700", gnupgHome]);
-  await run(
-    "gpg",
-    ["--batch", "--passphrase", "", "--quick-gen-key", `${AUTHOR.name} <${AUTHOR.email}>`, "ed25519", "sign", "never"],
-    {
-      env,
+  describeCases(
+    `${name}: GitWriter conformance`,
+    CASES as Record<GitWriterCase, (state: TestState) => Promise<void>>,
+    { ...options, timeoutMs: options.timeoutMs ?? 60_000 },
+    async (runCase) => {
+      if (signs) keys ??= createSigningKeys();
+      const signing = await (keys ?? NO_KEYS);
+      try {
+        const remote = await harness.createRemote();
+        await remote.commit("main", SEED, "seed");
+        const state: TestState = {
+          remote,
+          signing,
+          beforePush: undefined,
+          writer: await harness.createWriter({
+            beforePush: async () => state.beforePush?.(),
+            env: signs ? { GNUPGHOME: signing.gnupgHome } : {},
+          }),
+        };
+        try {
+          await runCase(state);
+        } finally {
+          await state.writer.dispose?.();
+        }
+      } finally {
+        await harness.cleanup?.();
+      }
     },
   );
-  const { stdout } = await run("gpg", ["--batch", "--list-secret-keys", "--with-colons"], { env });
-  const fingerprint = /^fpr:+(?<fpr>[0-9A-F]{40}):/m.exec(stdout)?.groups?.fpr;
-  if (!fingerprint) throw new Error("gpg did not list the generated key");
-  const sshKey = join(dir, "signing_ed25519");
-  await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", AUTHOR.email, "-f", sshKey]);
-  const publicKey = (await run("cat", [`${sshKey}.pub`])).stdout.trim();
-  const allowedSigners = join(dir, "allowed_signers");
-  await writeFile(allowedSigners, `${AUTHOR.email} namespaces="git" ${publicKey}\n`);
-  return {
-    gnupgHome,
-    openpgp: { method: "openpgp", key: fingerprint },
-    ssh: { method: "ssh", key: sshKey },
-    allowedSigners,
-    async dispose() {
-      await run("gpgconf", ["--kill", "all"], { env }).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
-/**
- * Commits `files` on top of `branch` (or as a root commit) directly in the bare repository, as another client's
- * push would, authored by someone else. Resolves the new sha.
- */
-export async function commitToBare(
-  bare: string,
-  branch: string,
-  files: Readonly<Record<string, SeedFile>>,
-  message: string,
-): Promise<string> {
-  const scratch = await mkdtemp(join(tmpdir(), "iu-bare-"));
-  const env = {
-    ...process.env,
-    GIT_INDEX_FILE: join(scratch, "index"),
-    GIT_AUTHOR_NAME: EXTERNAL.name,
-    GIT_AUTHOR_EMAIL: EXTERNAL.email,
-    GIT_COMMITTER_NAME: EXTERNAL.name,
-    GIT_COMMITTER_EMAIL: EXTERNAL.email,
-  };
-  try {
-    const parent = await branchTip(bare, branch);
-    if (parent) await run("git", ["--git-dir", bare, "read-tree", parent], { env });
-    for (const [path, file] of Object.entries(files)) {
-      const text = typeof file === "string" ? file : file.symlink;
-      const blobPath = join(scratch, "blob");
-      await writeFile(blobPath, text);
-      const sha = (await run("git", ["--git-dir", bare, "hash-object", "-w", blobPath], { env })).stdout.trim();
-      const mode = typeof file === "string" ? "100644" : "120000";
-      await run("git", ["--git-dir", bare, "update-index", "--add", "--cacheinfo", `${mode},${sha},${path}`], { env });
-    }
-    const tree = (await run("git", ["--git-dir", bare, "write-tree"], { env })).stdout.trim();
-    const parents = parent ? ["-p", parent] : [];
-    const commit = (
-      await run("git", ["--git-dir", bare, "commit-tree", tree, ...parents, "--no-gpg-sign", "-m", message], { env })
-    ).stdout.trim();
-    await run("git", ["--git-dir", bare, "update-ref", `refs/heads/${branch}`, commit, parent ?? ""], { env });
-    return commit;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-/** Tip of `branch` in the bare repository, or `null`. */
-export async function branchTip(bare: string, branch: string): Promise<string | null> {
-  try {
-    return (
-      await run("git", ["--git-dir", bare, "rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])
-    ).stdout.trim();
-  } catch {
-    return null;
-  }
-}
-
-/** A commit as the suite sees it. */
-export interface LoggedCommit {
-  readonly sha: string;
-  readonly subject: string;
-  readonly body: string;
-  readonly author: { readonly name: string; readonly email: string };
-  readonly committer: { readonly name: string; readonly email: string };
-}
-
-/** First-parent history of `branch`, newest first. */
-export async function branchLog(bare: string, branch: string): Promise<LoggedCommit[]> {
-  const { stdout } = await run("git", [
-    "--git-dir",
-    bare,
-    "log",
-    "--first-parent",
-    "--format=%H%x1f%s%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%b%x1e",
-    `refs/heads/${branch}`,
-  ]);
-  return stdout
-    .split("\x1e")
-    .map((record) => record.replace(/^\n/, ""))
-    .filter((record) => record.length > 0)
-    .map((record) => {
-      const [sha = "", subject = "", an = "", ae = "", cn = "", ce = "", body = ""] = record.split("\x1f");
-      return { sha, subject, body, author: { name: an, email: ae }, committer: { name: cn, email: ce } };
-    });
-}
-
-/** Text of `path` on `branch`, or `null`. */
-export async function readAt(bare: string, branch: string, path: string): Promise<string | null> {
-  try {
-    return (await run("git", ["--git-dir", bare, "show", `refs/heads/${branch}:${path}`])).stdout;
-  } catch {
-    return null;
-  }
-}
-
-/** Makes the remote refuse any non-fast-forward update, so a force push would fail the test. */
-async function denyForcePush(bare: string): Promise<void> {
-  await run("git", ["--git-dir", bare, "config", "receive.denyNonFastForwards", "true"]);
-}
-
-/** A `pre-receive` hook refusing every update of `branch`, as a protected branch on a Git host does. */
-async function protectBranch(bare: string, branch: string): Promise<void> {
-  const hook = join(bare, "hooks", "pre-receive");
-  await writeFile(
-    hook,
-    `#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = "refs/heads/${branch}" ]; then echo "protected branch: ${branch}" >&2; exit 1; fi\ndone\n`,
-    { mode: 0o755 },
-  );
-}
+/** Stands in when no signing case runs; a case that reaches it has not been opted out properly. */
+const NO_KEYS: Promise<SigningKeys> = Promise.resolve({
+  gnupgHome: "",
+  openpgp: { method: "openpgp", key: "" },
+  ssh: { method: "ssh", key: "" },
+  allowedSigners: "",
+  async dispose() {},
+});

@@ -11,6 +11,7 @@ import {
   diag,
   parseAllowTags,
   parseBooleanSetting,
+  parseFluxPolicy,
   parseIgnoreTags,
   parseStrategyName,
   type SettingContext,
@@ -67,6 +68,7 @@ const APP_KEYS = new Set([
 /** Per-image option suffixes (`<alias>.<suffix>`), longest first so dotted aliases split right. */
 const IMAGE_SUFFIXES = [
   "kustomize.image-name",
+  "flux-policy",
   "helm.image-name",
   "helm.image-spec",
   "helm.image-tag",
@@ -242,6 +244,8 @@ function readImage(
     );
   }
   const kustomizeName = ownOnly("kustomize.image-name")?.value.trim();
+  const fluxSource = ownOnly("flux-policy");
+  const fluxPolicy = fluxSource ? collect(parseFluxPolicy(fluxSource.value, fluxSource.context)) : undefined;
 
   return {
     alias,
@@ -259,6 +263,7 @@ function readImage(
       ...(helmSpec ? { imageSpec: helmSpec.value.trim() } : {}),
     },
     kustomize: kustomizeName ? { imageName: kustomizeName } : {},
+    ...(fluxPolicy === undefined ? {} : { fluxPolicy }),
   };
 }
 

@@ -36,6 +36,7 @@ export {
   BUILT_IN_STRATEGIES,
   parseAllowTags,
   parseBooleanSetting,
+  parseFluxPolicy,
   parseGlobList,
   parseIgnoreTags,
   parseStrategyName,

@@ -11,7 +11,9 @@ import type { TagMatcher } from "./types.js";
 export const BUILT_IN_STRATEGIES: readonly string[] = ["semver", "newest-build", "alphabetical", "digest", "numerical"];
 
 /** Deprecated spellings and what they mean. */
-export const STRATEGY_ALIASES: Readonly<Record<string, string>> = { latest: "newest-build", name: "alphabetical" };
+export const STRATEGY_ALIASES: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, { latest: "newest-build", name: "alphabetical" }),
+);
 
 /** Where a setting came from, for diagnostics. */
 export interface SettingContext {
@@ -42,7 +44,8 @@ export function parseStrategyName(
   const custom = known.find((name) => name.toLowerCase() === lower);
   if (custom !== undefined) return { value: custom.toLowerCase(), diagnostics: [] };
   if (BUILT_IN_STRATEGIES.includes(lower)) return { value: lower, diagnostics: [] };
-  const alias = STRATEGY_ALIASES[lower];
+  // Own keys only: `__proto__` or `constructor` must read as an unknown name, not as Object.prototype's.
+  const alias = Object.hasOwn(STRATEGY_ALIASES, lower) ? STRATEGY_ALIASES[lower] : undefined;
   if (alias !== undefined) {
     return {
       value: alias,
@@ -60,10 +63,9 @@ export function parseStrategyName(
 
 /**
  * Parses `allow-tags`: `any`, or `regexp:<expression>` (prefix case-insensitive, unanchored match). The
- * expression is RE2 (Go) syntax, translated to JavaScript (`(?P<n>`, a leading `(?i)`, `\\A`, `\\z`, `\\Q…\\E`,
- * POSIX classes) and kept as `written` for messages. Features
- * JavaScript has but RE2 rejects (look-around, back-references) are refused, so a configuration means the
- * same here as in argocd-image-updater. Anything invalid fails closed (`none`) with an error diagnostic.
+ * expression is RE2 (Go) syntax, evaluated by an RE2 engine in linear time. Features other engines have but
+ * RE2 rejects (look-around, back-references) are refused with a hint, so a configuration means the same here
+ * as in argocd-image-updater. Anything invalid fails closed (`none`) with an error diagnostic.
  */
 export function parseAllowTags(text: string, context: SettingContext): Setting<TagMatcher> {
   const written = String(text).trim();
@@ -86,7 +88,7 @@ export function parseAllowTags(text: string, context: SettingContext): Setting<T
     return none(`allow-tags expression \`${expression}\` is invalid: ${compiled.error}`);
   }
   return {
-    value: { kind: "regexp", pattern: compiled.regexp.source, flags: compiled.regexp.flags, written: expression },
+    value: { kind: "regexp", pattern: expression, written: expression },
     diagnostics: [],
   };
 }
@@ -100,6 +102,21 @@ function re2Problem(pattern: string): string | undefined {
     return "back-references are not RE2 syntax and argocd-image-updater rejects them";
   }
   return undefined;
+}
+
+const NAMESPACE = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const OBJECT_NAME = "[a-z0-9]([-.a-z0-9]*[a-z0-9])?";
+const FLUX_POLICY = new RegExp(`^${NAMESPACE}:${OBJECT_NAME}$`);
+
+/**
+ * Parses `flux-policy`: the Flux `ImagePolicy` `<namespace>:<name>` as setter markers name it
+ * (`# {"$imagepolicy": "flux-system:myapp"}`). Invalid: no value and an error diagnostic.
+ */
+export function parseFluxPolicy(text: string, context: SettingContext): Setting<string | undefined> {
+  const written = String(text).trim();
+  if (FLUX_POLICY.test(written)) return { value: written, diagnostics: [] };
+  const message = `flux-policy \`${written}\` is not \`<namespace>:<name>\` of an ImagePolicy; write e.g. \`flux-system:myapp\`, as the \`$imagepolicy\` markers name it`;
+  return { value: undefined, diagnostics: [diag(context, "error", `${message}; no marker is written for this image`)] };
 }
 
 /** Parses a comma-separated glob list (`latest, dev-*`): entries trimmed, empty ones dropped. */

@@ -10,13 +10,13 @@ import type { Diagnostic } from "./diagnostic.js";
 /**
  * Which tags an image may move to (`allow-tags`).
  * - `any`: every tag.
- * - `regexp`: tags matched (unanchored) by `new RegExp(pattern, flags)`. `pattern` and `flags` are the
- *   JavaScript spelling of the RE2 expression the user wrote, kept in `written` for messages.
+ * - `regexp`: tags matched (unanchored) by the RE2 expression `pattern` (Go syntax, evaluated in linear time
+ *   by `compilePattern`); `written` is the text as the user wrote it, for messages.
  * - `none`: no tag at all, because the configuration is broken (fail closed); `reason` says why.
  */
 export type TagMatcher =
   | { readonly kind: "any" }
-  | { readonly kind: "regexp"; readonly pattern: string; readonly flags: string; readonly written: string }
+  | { readonly kind: "regexp"; readonly pattern: string; readonly written: string }
   | { readonly kind: "none"; readonly reason: string };
 
 /** Helm parameter names an image is written to. With `imageSpec`, `imageName` and `imageTag` are not written. */
@@ -70,6 +70,11 @@ export interface ImageUpdateConfig {
   readonly kustomize: KustomizeImageSettings;
   /** Present when a CR set `manifestTargets.plugin`. */
   readonly plugin?: PluginImageParameters;
+  /**
+   * Flux `ImagePolicy` (`<namespace>:<name>`) whose `$imagepolicy` setter markers this image fills with the
+   * `flux` write-back target (`<alias>.flux-policy`).
+   */
+  readonly fluxPolicy?: string;
   /** Set when a CR chose the target with `manifestTargets`; absent: follow the application's source type. */
   readonly manifestTarget?: ManifestTargetKind;
 }

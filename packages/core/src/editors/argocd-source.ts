@@ -8,8 +8,8 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
 import { digestToWrite } from "./digest-policy.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
-import { joinImage, sameImageName, splitImage } from "./image-match.js";
-import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
+import { joinImage, nameInFormOf, sameImageName, splitImage } from "./image-match.js";
+import { imageNameValue, imageRegistryValue, imageSpecValue, imageTagValue, registryBeside } from "./image-value.js";
 import { parseKustomizeImageOverride } from "./kustomization.js";
 import type { ImageChange, ImageValueNames } from "./types.js";
 import { type ValueFor, valueStep } from "./value-path.js";
@@ -106,6 +106,22 @@ function entryField(file: YamlFile, item: unknown, field: string): Scalar | unde
   return isMap(item) ? fieldScalar(file, item, field) : undefined;
 }
 
+/** The `{name, value}` entry `entryName` of a section, when there is one. */
+function namedEntry(file: YamlFile, section: Section, entryName: string): unknown {
+  if (section.kind !== "seq") return undefined;
+  return section.seq.items.find((item) => {
+    const name = entryField(file, item, "name");
+    return name !== undefined && scalarText(name) === entryName;
+  });
+}
+
+/** The `value` of the entry `entryName` in `<top>.<list>`; `undefined` when missing or empty. */
+function namedEntryValue(file: YamlFile, top: string, list: string, entryName: string): string | undefined {
+  const existing = namedEntry(file, findSection(file, top, list), entryName);
+  const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
+  return valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
+}
+
 /** A step setting the `value` of the `{name, value}` entry `entryName` in `<top>.<list>`. */
 function namedEntryStep(
   key: string,
@@ -114,21 +130,14 @@ function namedEntryStep(
   entryName: string,
   label: string,
   group: string,
-  valueFor: (diagnostics: Diagnostic[]) => ValueFor,
+  valueFor: (diagnostics: Diagnostic[], file: YamlFile) => ValueFor,
 ): EditStep {
   return valueStep(label, group, valueFor, (file, decide) => {
     const where = `${key}:${top}.${list}[name=${entryName}]`;
     const section = findSection(file, top, list);
     if (section.kind === "invalid")
       return { splices: [], diagnostics: [editDiagnostic("error", where, section.message, label)] };
-    const existing =
-      section.kind === "seq"
-        ? section.seq.items.find(
-            (item) =>
-              entryField(file, item, "name") !== undefined &&
-              scalarText(entryField(file, item, "name") as Scalar) === entryName,
-          )
-        : undefined;
+    const existing = namedEntry(file, section, entryName);
     const valueNode = existing === undefined ? undefined : entryField(file, existing, "value");
     const current = valueNode === undefined || isEmptyValue(valueNode) ? undefined : scalarText(valueNode);
     const wanted = decide(current);
@@ -181,9 +190,35 @@ function valueSteps(
   const nameKey = names.name || defaults.name;
   const tagKey = names.tag || defaults.tag;
   if (nameKey) {
+    // A `…registry` parameter beside the name one: the chart splits registry from repository.
+    const registryKey = registryBeside(nameKey);
+    const registryOf = (file: YamlFile) =>
+      registryKey === undefined ? undefined : namedEntryValue(file, top, list, registryKey);
     steps.push(
-      namedEntryStep(key, top, list, nameKey, label, group, () => (current) => imageNameValue(change, current)),
+      namedEntryStep(
+        key,
+        top,
+        list,
+        nameKey,
+        label,
+        group,
+        (_diagnostics, file) => (current) => imageNameValue(change, current, registryOf(file)),
+      ),
     );
+    if (registryKey !== undefined) {
+      steps.push(
+        namedEntryStep(
+          key,
+          top,
+          list,
+          registryKey,
+          label,
+          group,
+          (_diagnostics, file) => (current) =>
+            registryOf(file) === undefined ? null : imageRegistryValue(change, current),
+        ),
+      );
+    }
   }
   if (tagKey) {
     steps.push(
@@ -255,8 +290,14 @@ export function mergeArgocdSourceKustomizeImages(
     images.map((image) => {
       const parsed = parseKustomizeImageOverride(image);
       return kustomizeEntryStep(key, parsed.name, (existing) => {
-        // An existing entry that already names a tag is only replaced when the tag differs.
-        if (existing !== undefined && parsed.newTag === undefined && parsed.digest === undefined) return null;
+        const current = existing === undefined ? undefined : parseKustomizeImageOverride(existing);
+        // A new entry without a tag never drops the tag already written: not when it names none, nor when
+        // it names the digest that tag is already pinned to.
+        if (current !== undefined && parsed.newTag === undefined) {
+          if (parsed.digest === undefined || (current.newTag !== undefined && current.digest === parsed.digest)) {
+            return null;
+          }
+        }
         return { match: parsed.name, entry: image };
       });
     }),
@@ -297,7 +338,8 @@ export function editArgocdSource(
         const parsed = existing === undefined ? undefined : parseKustomizeImageOverride(existing);
         const pinned = parsed?.digest !== undefined;
         const digest = digestToWrite(change, pinned, `${key}:kustomize.images`, diagnostics, label);
-        const name = parsed !== undefined && !renamed ? (parsed.newName ?? parsed.name) : watched;
+        const name =
+          parsed !== undefined && !renamed ? (parsed.newName ?? parsed.name) : nameInFormOf(watched, parsed?.newName);
         const prefix = renamed ? `${parsed?.name ?? match}=` : parsed?.newName !== undefined ? `${parsed.name}=` : "";
         return { match, entry: `${prefix}${joinImage(name, change.newTag, digest)}` };
       }),

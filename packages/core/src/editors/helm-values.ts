@@ -1,14 +1,16 @@
 /**
  * Helm values files (`helmvalues[:file]` target): the image's name and tag keys (or one `repo:tag` spec key)
- * are set at their key paths. A name already naming the same image in another spelling (`bitnami/nginx` for
- * `docker.io/bitnami/nginx`) is kept as written.
+ * are set at their key paths. Names keep the form the file uses: a name already naming the same image in
+ * another spelling (`bitnami/nginx` for `docker.io/bitnami/nginx`) is kept as written, and a chart that splits
+ * `registry` from `repository` (a `registry` key beside the name key) keeps the split.
  */
 
 import type { Diagnostic } from "../config/diagnostic.js";
 import { type EditResult, type EditStep, imageLabel, runEdits } from "./edit-runner.js";
-import { imageNameValue, imageSpecValue, imageTagValue } from "./image-value.js";
+import { imageNameValue, imageRegistryValue, imageSpecValue, imageTagValue, registryBeside } from "./image-value.js";
 import type { ImageChange } from "./types.js";
-import { setValueAtPath, type ValueFor, valueStep } from "./value-path.js";
+import { readValueAtPath, setValueAtPath, type ValueFor, valueStep } from "./value-path.js";
+import type { YamlFile } from "./yaml-doc.js";
 
 /** Helm value key of the image name when `helm.image-name` is not set (argocd-image-updater's default). */
 export const DEFAULT_HELM_IMAGE_NAME_KEY = "image.name";
@@ -47,8 +49,26 @@ export function imageValueSteps(
   }
   const namePath = names.name || DEFAULT_HELM_IMAGE_NAME_KEY;
   const tagPath = names.tag || DEFAULT_HELM_IMAGE_TAG_KEY;
+  const registryPath = registryBeside(namePath);
+  const registryOf = (file: YamlFile) =>
+    registryPath === undefined ? undefined : readValueAtPath(file, registryPath, key);
   return [
-    step(key, namePath, label, group, () => (current) => imageNameValue(change, current)),
+    {
+      image: label,
+      group,
+      run: (file: YamlFile) => {
+        const registry = registryOf(file);
+        return setValueAtPath(file, namePath, (current) => imageNameValue(change, current, registry), key, label);
+      },
+    },
+    {
+      image: label,
+      group,
+      run: (file: YamlFile) =>
+        registryPath === undefined || registryOf(file) === undefined
+          ? { splices: [] }
+          : setValueAtPath(file, registryPath, (current) => imageRegistryValue(change, current), key, label),
+    },
     step(
       key,
       tagPath,

@@ -4,11 +4,12 @@
  * and Flux setters.
  */
 import type { Diagnostic } from "../config/diagnostic.js";
+import { parseImageName } from "../image/index.js";
 import { digestToWrite } from "./digest-policy.js";
-import { joinImage, sameImageName, splitImage } from "./image-match.js";
+import { joinImage, nameInFormOf, sameImageName, splitImage } from "./image-match.js";
 import type { ImageChange } from "./types.js";
 
-/** `repo:tag[@digest]`; a name already naming the watched image in another spelling is kept as written. */
+/** `repo:tag[@digest]`; the name keeps the form the key already uses ({@link nameInFormOf}). */
 export function imageSpecValue(
   change: ImageChange,
   current: string | undefined,
@@ -18,15 +19,37 @@ export function imageSpecValue(
 ): string {
   const watched = splitImage(change.image).name;
   const written = current === undefined ? undefined : splitImage(current);
-  const name = written !== undefined && sameImageName(written.name, watched) ? written.name : watched;
+  const name = nameInFormOf(watched, written?.name);
   const digest = digestToWrite(change, written?.digest !== undefined, where, diagnostics, label);
   return joinImage(name, change.newTag, digest);
 }
 
-/** The watched image's name, or `null` when the key already names it (in any spelling). */
-export function imageNameValue(change: ImageChange, current: string | undefined): string | null {
+/**
+ * The watched image's name in the key's form, or `null` when the key already names it (in any spelling).
+ * `registry` is the value of a `registry` key beside the name key (charts that split `registry` from
+ * `repository`): the name key then holds the repository path only, never the registry.
+ */
+export function imageNameValue(change: ImageChange, current: string | undefined, registry?: string): string | null {
   const watched = splitImage(change.image).name;
-  return current !== undefined && sameImageName(splitImage(current).name, watched) ? null : watched;
+  if (registry === undefined) {
+    return current !== undefined && sameImageName(splitImage(current).name, watched)
+      ? null
+      : nameInFormOf(watched, current);
+  }
+  if (current !== undefined && sameImageName(`${registry}/${splitImage(current).name}`, watched)) return null;
+  const target = parseImageName(watched);
+  if (typeof target === "string") return watched;
+  const official = target.repository.startsWith("library/") && target.repository.split("/").length === 2;
+  const keepsLibrary = current?.startsWith("library/") ?? false;
+  return official && !keepsLibrary ? target.repository.slice("library/".length) : target.repository;
+}
+
+/** The watched image's registry for a split chart's `registry` key, or `null` when the key already names it. */
+export function imageRegistryValue(change: ImageChange, current: string | undefined): string | null {
+  const target = parseImageName(splitImage(change.image).name);
+  if (typeof target === "string") return null;
+  const now = current === undefined ? undefined : parseImageName(`${current}/x`);
+  return now !== undefined && typeof now !== "string" && now.registry === target.registry ? null : target.registry;
 }
 
 /** `tag[@digest]`: the digest is kept pinned when the key pins one, or added when the change pins digests. */
@@ -39,4 +62,12 @@ export function imageTagValue(
 ): string {
   const digest = digestToWrite(change, current?.includes("@") ?? false, where, diagnostics, label);
   return digest === undefined ? change.newTag : `${change.newTag}@${digest}`;
+}
+
+/** `a.image.registry` for `a.image.repository`: the key a split chart keeps the registry in. */
+export function registryBeside(namePath: string): string | undefined {
+  const dot = namePath.lastIndexOf(".");
+  const last = namePath.slice(dot + 1);
+  if (last === "registry" || /[[\]]/.test(last)) return undefined;
+  return dot === -1 ? "registry" : `${namePath.slice(0, dot)}.registry`;
 }

@@ -1,13 +1,15 @@
 /**
  * `kustomization.yaml` `images:` editing with the semantics of `kustomize edit set image`: the entry keyed by
- * `name` gets the given `newName` / `newTag` / `digest`, other fields stay; a missing entry is appended; a
- * missing `images:` is created. Order, indentation and sequence style are the file's own.
+ * `name` is replaced by the given `newName` / `newTag` / `digest` (a field the override lacks is removed, so
+ * `foo:123` over `{name: foo, newName: bar}` gives `{name: foo, newTag: "123"}`), edited in place; a missing
+ * entry is appended; a missing `images:` is created. Order, indentation, comments and sequence style are the
+ * file's own. Names written as `newName` keep the form the entry already uses.
  */
 import { isAlias, isMap, isScalar, isSeq, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, type EditStep, imageLabel, runEdits, type StepResult } from "./edit-runner.js";
-import { sameImageName, splitImage } from "./image-match.js";
+import { nameInFormOf, sameImageName, splitImage } from "./image-match.js";
 import type { ImageChange } from "./types.js";
 import {
   addItem,
@@ -57,8 +59,6 @@ export function parseKustomizeImageOverride(text: string): KustomizeImageOverrid
 /** What {@link editKustomization} does for one entry. */
 interface EntryEdit {
   readonly override: KustomizeImageOverride;
-  /** Remove an existing `digest:` (a tag-only update of a digest-pinned entry). */
-  readonly dropDigest: boolean;
   /** Match an existing entry by normalised name as well as by exact `name`. */
   readonly matchNormalised: boolean;
   readonly image?: string;
@@ -162,21 +162,21 @@ function entryStep(key: string, edit: EntryEdit): EditStep {
           diagnostics.push(editDiagnostic("warning", where, message, edit.image));
         }
       }
-      const digestPair = findPair(item, "digest");
-      if (
-        override.digest === undefined &&
-        digestPair !== undefined &&
-        (edit.dropDigest || override.newTag !== undefined)
-      ) {
-        splices.push(removePair(file, item, digestPair));
-        diagnostics.push(
-          editDiagnostic(
-            "info",
-            `${key}:images[name=${override.name}].digest`,
-            "the pinned digest was removed: it would override the new tag",
-            edit.image,
-          ),
-        );
+      // Replaced, as kustomize replaces the entry: what the override does not set goes.
+      for (const field of ["newName", "newTag", "digest"] as const) {
+        const pair = findPair(item, field);
+        if (override[field] !== undefined || pair === undefined) continue;
+        splices.push(removePair(file, item, pair));
+        if (field === "digest") {
+          diagnostics.push(
+            editDiagnostic(
+              "info",
+              `${key}:images[name=${override.name}].digest`,
+              "the pinned digest was removed: it would override the new tag",
+              edit.image,
+            ),
+          );
+        }
       }
       return { splices, diagnostics };
     },
@@ -195,7 +195,6 @@ export function setKustomizeImages(
   const steps = overrides.map((override) =>
     entryStep(key, {
       override: typeof override === "string" ? parseKustomizeImageOverride(override) : override,
-      dropDigest: false,
       matchNormalised: false,
     }),
   );
@@ -222,7 +221,7 @@ export function editKustomization(
         const watched = splitImage(change.image).name;
         const renamed = change.kustomizeImageName !== undefined && !sameImageName(change.kustomizeImageName, watched);
         const name = change.kustomizeImageName ?? watched;
-        const probe: EntryEdit = { override: { name }, dropDigest: false, matchNormalised: true };
+        const probe: EntryEdit = { override: { name }, matchNormalised: true };
         const existing = found.seq === undefined ? undefined : findEntry(found.seq, probe);
         const hasDigest = existing !== undefined && findPair(existing, "digest") !== undefined;
         const hasTag = existing !== undefined && findPair(existing, "newTag") !== undefined;
@@ -240,16 +239,22 @@ export function editKustomization(
           );
         }
         const existingName = existing === undefined ? name : (entryName(existing, "name") ?? name);
+        const existingNewName = existing === undefined ? undefined : entryName(existing, "newName");
+        // Found by its `newName` (the watched image under another entry name): that name stays.
+        const keptNewName =
+          !renamed && existingNewName !== undefined && sameImageName(existingNewName, watched)
+            ? existingNewName
+            : undefined;
+        const newName = renamed ? nameInFormOf(watched, existingNewName) : keptNewName;
         const override: KustomizeImageOverride = {
           name: existingName,
-          ...(renamed ? { newName: watched } : {}),
+          ...(newName === undefined ? {} : { newName }),
           // A digest-only entry stays digest-only.
           ...(digest !== undefined && hasDigest && !hasTag ? {} : { newTag: change.newTag }),
           ...(digest === undefined ? {} : { digest }),
         };
         const step = entryStep(key, {
           override,
-          dropDigest: digest === undefined,
           matchNormalised: true,
           image: label,
         });

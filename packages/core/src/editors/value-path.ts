@@ -25,13 +25,14 @@ import { columnOf, scalarText } from "./yaml-text.js";
 export type ValueFor = (current: string | undefined) => string | null;
 
 /**
- * A step writing one image value: `valueFor` decides it (adding its diagnostics to the list it is given) and
- * `write` puts it in the file; the decision's diagnostics come before the write's.
+ * A step writing one image value: `valueFor` decides it (adding its diagnostics to the list it is given; it may
+ * read other values of the file) and `write` puts it in the file; the decision's diagnostics come before the
+ * write's.
  */
 export function valueStep(
   label: string,
   group: string,
-  valueFor: (diagnostics: Diagnostic[]) => ValueFor,
+  valueFor: (diagnostics: Diagnostic[], file: YamlFile) => ValueFor,
   write: (file: YamlFile, valueFor: ValueFor) => StepResult,
 ): EditStep {
   return {
@@ -39,7 +40,7 @@ export function valueStep(
     group,
     run(file: YamlFile): StepResult {
       const diagnostics: Diagnostic[] = [];
-      const result = write(file, valueFor(diagnostics));
+      const result = write(file, valueFor(diagnostics, file));
       return { splices: result.splices, diagnostics: [...diagnostics, ...(result.diagnostics ?? [])] };
     },
   };
@@ -201,6 +202,21 @@ export function setValueAtPath(
     i = j;
   }
   return { splices: [], diagnostics };
+}
+
+/** The scalar at `path` (`undefined` when missing, empty or not a scalar), found as {@link setValueAtPath} finds it. */
+export function readValueAtPath(file: YamlFile, path: string, key: string): string | undefined {
+  let found: string | undefined;
+  setValueAtPath(
+    file,
+    path,
+    (current) => {
+      found = current;
+      return null;
+    },
+    key,
+  );
+  return found;
 }
 
 function describe(node: unknown): string {

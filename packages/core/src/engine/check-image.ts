@@ -182,6 +182,7 @@ export function watchedImage(config: ImageUpdateConfig): WatchedImage {
     },
     ...(config.plugin === undefined ? {} : { plugin: pluginNames(config.plugin) }),
     ...(config.kustomize.imageName === undefined ? {} : { kustomizeImageName: config.kustomize.imageName }),
+    ...(config.fluxPolicy === undefined ? {} : { imagePolicy: config.fluxPolicy }),
   };
 }
 

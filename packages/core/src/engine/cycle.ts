@@ -150,6 +150,8 @@ async function checkApplication(
     const check = await checkImage(images, image, live, spec);
     plan.images.push(check.result);
     const base = { runId, application, alias: check.result.alias, image: check.result.image };
+    const vanished = check.decision?.vanished;
+    if (vanished !== undefined) emitter.emit("image:vanished", { ...base, tag: vanished });
     switch (check.result.outcome) {
       case "skipped":
         emitter.emit("image:skipped", { ...base, reason: check.result.message });

@@ -72,6 +72,14 @@ export interface ImageNoCandidateEvent extends ImageEventBase {
   readonly reason: string;
 }
 
+/**
+ * Emitted when the running tag is no longer listed by the registry (deleted or moved). The decision never
+ * moves below it; a warning worth a look, since a deployment of that tag can no longer pull it.
+ */
+export interface ImageVanishedEvent extends ImageEventBase {
+  readonly tag: string;
+}
+
 /** Emitted when an image is skipped (not live, disabled). */
 export interface ImageSkippedEvent extends ImageEventBase {
   readonly reason: string;
@@ -172,6 +180,7 @@ export type UpdaterEvents = {
   "image:up-to-date": (event: ImageUpToDateEvent) => void;
   "image:no-candidate": (event: ImageNoCandidateEvent) => void;
   "image:skipped": (event: ImageSkippedEvent) => void;
+  "image:vanished": (event: ImageVanishedEvent) => void;
   "image:failed": (event: ImageFailedEvent) => void;
   "writeback:committed": (event: WritebackCommittedEvent) => void;
   "writeback:skipped": (event: WritebackSkippedEvent) => void;

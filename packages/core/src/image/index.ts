@@ -1,6 +1,7 @@
 export { type ImageListEntry, type ImageListResult, parseImageList, parseImageListEntry } from "./image-list.js";
 export {
   formatPlatform,
+  matchesPlatform,
   type PlatformListResult,
   type PlatformParseOptions,
   parsePlatform,

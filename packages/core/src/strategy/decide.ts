@@ -4,11 +4,11 @@
  * with the running image. Every listed tag ends up in the explanation with the reason it was kept or dropped.
  */
 import { ImageUpdaterError } from "../errors.js";
+import { formatPlatform, matchesPlatform } from "../image/platform.js";
 import type { Platform } from "../registry/types.js";
 import { compileExtraction } from "./extract.js";
 import { type FetchedTag, fetchTags } from "./metadata.js";
 import { isSameImage } from "./needs-update.js";
-import { describePlatform, matchesPlatform } from "./platform.js";
 import { createStrategyRegistry } from "./registry.js";
 import { createTagFilters } from "./tag-filters.js";
 import type {
@@ -110,8 +110,18 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
 
   ranked = [...ranked].sort((a, b) => safeCompare(ranker, a, b));
   const current = input.current ?? null;
+  const vanished =
+    current?.tag && tags.unique.length > 0 && !tags.unique.includes(current.tag) ? current.tag : undefined;
+  const vanishedField = vanished === undefined ? {} : { vanished };
+  if (vanished !== undefined) {
+    warnings.push({
+      setting: "current",
+      message: `the running tag \`${vanished}\` is no longer listed by the registry; it was deleted or moved`,
+    });
+  }
+  const guarded = input.allowDowngrade !== true && strategy.downgradeGuard !== false;
   const top = ranked.at(-1);
-  if (top !== undefined && input.allowDowngrade !== true && strategy.downgradeGuard !== false && current?.tag) {
+  if (top !== undefined && guarded && current?.tag) {
     const running = await runningCandidate({
       tag: current.tag,
       listed: tags.unique,
@@ -122,6 +132,24 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     });
     if (running instanceof ImageUpdaterError) {
       return failure(name, base, considered(tags, verdicts, ranked), warnings, running);
+    }
+    if (
+      running === undefined &&
+      vanished !== undefined &&
+      strategy.needsMetadata === "full" &&
+      "value" in screen(vanished, tags.unique.length)
+    ) {
+      // The build time of a deleted tag cannot be read, so no candidate can be shown to be newer.
+      const list = considered(tags, verdicts, ranked);
+      return {
+        kind: "none",
+        strategy: name,
+        ...base,
+        considered: list,
+        message: `the running tag \`${vanished}\` is no longer in the registry and its build time cannot be read, so no tag is chosen (allow downgrades to choose one)`,
+        warnings,
+        vanished,
+      };
     }
     // Only when even the best tag ranks below the running one does the guard act; it then drops all of those.
     if (running !== undefined && safeCompare(ranker, top, running) < 0) {
@@ -148,6 +176,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
       considered: list,
       message: noCandidateMessage(tags.unique.length, list, input.constraint),
       warnings,
+      ...vanishedField,
     };
   }
   const winner = {
@@ -168,6 +197,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     winner,
     message: same ? `${shown} is already running: ${winner.why}` : `update to ${shown}: ${winner.why}`,
     warnings,
+    ...vanishedField,
   };
 }
 
@@ -237,11 +267,11 @@ function applyMetadata(
   }
   const metadata = fetched.metadata;
   if (metadata === undefined || metadata === null) return { ...candidate, digest: fetched.digest };
-  const wanted = platforms.map(describePlatform).join(", ");
+  const wanted = platforms.map(formatPlatform).join(", ");
   if (metadata.children !== undefined) {
     const matching = metadata.children.filter((child) => matchesPlatform(platforms, child.platform));
     if (matching.length === 0) {
-      const offered = metadata.children.map((child) => (child.platform ? describePlatform(child.platform) : "unknown"));
+      const offered = metadata.children.map((child) => (child.platform ? formatPlatform(child.platform) : "unknown"));
       return {
         tag,
         kept: false,
@@ -256,7 +286,7 @@ function applyMetadata(
     return withTime({ ...candidate, digest: metadata.digest, metadata }, newest);
   }
   if (!matchesPlatform(platforms, metadata.platform)) {
-    const offered = metadata.platform ? describePlatform(metadata.platform) : "unknown";
+    const offered = metadata.platform ? formatPlatform(metadata.platform) : "unknown";
     return { tag, kept: false, reason: "platform", detail: `offers ${offered}; wanted ${wanted}` };
   }
   return withTime({ ...candidate, digest: metadata.digest, metadata }, metadata.createdAt?.getTime());

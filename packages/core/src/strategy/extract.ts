@@ -15,11 +15,9 @@ export function compileExtraction(extraction: TagExtraction): CompiledExtraction
   const compiled = compilePattern(extraction?.pattern as string);
   const regexp = compiled.regexp;
   if (regexp === undefined) return { error: `extract pattern: ${compiled.error ?? "invalid"}` };
-  // Matching the empty string through an added empty alternative reveals the pattern's groups.
-  const probe = new RegExp(`${regexp.source}|`, regexp.flags).exec("");
-  const groupCount = (probe?.length ?? 1) - 1;
+  const groupCount = regexp.groupCount;
   const group = resolveGroup(extraction.group, groupCount);
-  if (typeof group === "string" && !(group in (probe?.groups ?? {}))) {
+  if (typeof group === "string" && !regexp.groupNames.includes(group)) {
     return { error: `extract: the pattern has no capture group named \`${group}\`` };
   }
   if (typeof group === "number" && !(Number.isInteger(group) && group >= 0 && group <= groupCount)) {
@@ -29,7 +27,7 @@ export function compileExtraction(extraction: TagExtraction): CompiledExtraction
     extract(tag) {
       const match = regexp.exec(tag);
       if (match === null) return null;
-      const value = typeof group === "number" ? match[group] : match.groups?.[group];
+      const value = typeof group === "number" ? match[group] : match.groups[group];
       return value ?? null;
     },
   };

@@ -2,7 +2,10 @@
  * Glob patterns with the semantics of Go's `path/filepath.Match` on Unix, which argocd-image-updater applies to
  * `ignore-tags`: `*` (any run of characters but `/`), `?` (one character but `/`), `[abc]`, `[a-z]`, `[^a-z]`,
  * and `\` to escape. A malformed pattern matches nothing, as in argocd-image-updater (Match returns an error
- * and the tag is not ignored). minimatch is not used: its `!`, brace and extglob syntax would change meanings.
+ * and the tag is not ignored).
+ * Our own matcher, not minimatch: minimatch reads `[!a]` as a negation and an unclosed `[` as a literal (Go: a
+ * literal `!`, and an error), and its backtracking RegExps carry no linear bound; this one runs the pattern as an
+ * automaton, so a match costs at most (name length × pattern length) steps.
  */
 
 /** A compiled glob, or why the pattern is malformed. */
@@ -16,34 +19,66 @@ export interface GlobCompileResult {
 /** Compiles a Go `filepath.Match` pattern. Never throws. */
 export function compileGlob(pattern: string): GlobCompileResult {
   if (typeof pattern !== "string") return { error: "the pattern must be a string" };
-  let source = "";
+  const steps: Step[] = [];
   const chars = Array.from(pattern);
   let i = 0;
   while (i < chars.length) {
     const char = chars[i] as string;
     if (char === "*") {
-      source += "[^/]*";
+      // A run of stars means one star.
+      if (steps.at(-1) !== STAR) steps.push(STAR);
       i++;
     } else if (char === "?") {
-      source += "[^/]";
+      steps.push((c) => c !== "/");
       i++;
     } else if (char === "\\") {
       const escaped = chars[i + 1];
       if (escaped === undefined) return { error: `\`${pattern}\` ends with an unfinished escape \`\\\`` };
-      source += literal(escaped);
+      steps.push((c) => c === escaped);
       i += 2;
     } else if (char === "[") {
       const parsed = parseClass(chars, i + 1);
       if (typeof parsed === "string") return { error: `\`${pattern}\` has a malformed \`[...]\`: ${parsed}` };
-      source += parsed.source;
+      steps.push(parsed.test);
       i = parsed.next;
     } else {
-      source += literal(char);
+      steps.push((c) => c === char);
       i++;
     }
   }
-  const regexp = new RegExp(`^${source}$`, "su");
-  return { matches: (name: string) => typeof name === "string" && regexp.test(name) };
+  return { matches: (name: string) => typeof name === "string" && run(steps, name) };
+}
+
+/** One pattern element: a test of one character, or the star (any run of characters but `/`). */
+type Step = ((char: string) => boolean) | typeof STAR;
+const STAR = Symbol("star");
+
+/** Runs the pattern as a non-deterministic automaton over `name`: state `k` means "the first k steps matched". */
+function run(steps: readonly Step[], name: string): boolean {
+  const start = new Uint8Array(steps.length + 1);
+  start[0] = 1;
+  let states = closure(steps, start);
+  for (const char of name) {
+    const next = new Uint8Array(steps.length + 1);
+    let alive = false;
+    for (let k = 0; k < steps.length; k++) {
+      if (states[k] !== 1) continue;
+      const step = steps[k] as Step;
+      if (step === STAR) {
+        if (char !== "/") next[k] = 1;
+      } else if (step(char)) next[k + 1] = 1;
+      alive ||= next[k] === 1 || next[k + 1] === 1;
+    }
+    if (!alive) return false;
+    states = closure(steps, next);
+  }
+  return states[steps.length] === 1;
+}
+
+/** Adds the states reachable without reading: past a star that matches nothing. */
+function closure(steps: readonly Step[], states: Uint8Array): Uint8Array {
+  for (let k = 0; k < steps.length; k++) if (states[k] === 1 && steps[k] === STAR) states[k + 1] = 1;
+  return states;
 }
 
 /** True when `name` matches the Go glob `pattern`; false for a malformed pattern. Never throws. */
@@ -52,7 +87,7 @@ export function matchesGlob(pattern: string, name: string): boolean {
 }
 
 interface ParsedClass {
-  readonly source: string;
+  readonly test: (char: string) => boolean;
   readonly next: number;
 }
 
@@ -63,11 +98,18 @@ function parseClass(chars: readonly string[], start: number): ParsedClass | stri
     negated = true;
     i++;
   }
-  let body = "";
+  const spans: [number, number][] = [];
   let ranges = 0;
   for (;;) {
     const char = chars[i];
-    if (char === "]" && ranges > 0) return { source: `[${negated ? "^" : ""}${body}]`, next: i + 1 };
+    if (char === "]" && ranges > 0) {
+      // Go's class matches any character, `/` included, unlike `?` and `*`.
+      const test = (c: string) => {
+        const point = c.codePointAt(0) ?? 0;
+        return spans.some(([low, high]) => point >= low && point <= high) !== negated;
+      };
+      return { test, next: i + 1 };
+    }
     const low = classChar(chars, i);
     if (typeof low === "string") return low;
     i = low.next;
@@ -79,9 +121,8 @@ function parseClass(chars: readonly string[], start: number): ParsedClass | stri
       i = parsed.next;
     }
     ranges++;
-    // Go accepts a reversed range (`[z-a]`) and it matches nothing; a JavaScript class would reject it.
-    if ((high.char.codePointAt(0) ?? 0) < (low.char.codePointAt(0) ?? 0)) continue;
-    body += high === low ? literal(low.char) : `${literal(low.char)}-${literal(high.char)}`;
+    // Go accepts a reversed range (`[z-a]`); it matches nothing.
+    spans.push([low.char.codePointAt(0) ?? 0, high.char.codePointAt(0) ?? 0]);
   }
 }
 
@@ -95,9 +136,4 @@ function classChar(chars: readonly string[], at: number): { char: string; next: 
     return { char: escaped, next: at + 2 };
   }
   return { char, next: at + 1 };
-}
-
-/** A code point as a regular-expression literal, valid in `u` mode inside and outside classes. */
-function literal(char: string): string {
-  return `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`;
 }

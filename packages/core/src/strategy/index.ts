@@ -29,7 +29,6 @@ export {
 } from "./needs-update.js";
 export { createNewestBuildStrategy } from "./newest-build.js";
 export { createNumericalStrategy, parseTagNumber } from "./numerical.js";
-export { describePlatform, matchesPlatform } from "./platform.js";
 export { compilePattern, type PatternCompileResult } from "./regexp.js";
 export { createBuiltinStrategies, createStrategyRegistry, type StrategyRegistryOptions } from "./registry.js";
 export { createSemverStrategy, sortBySemver } from "./semver.js";

@@ -1,128 +1,70 @@
 /**
  * Tag patterns are written in Go's RE2 syntax (argocd-image-updater `allow-tags: regexp:…`, Flux
- * `filterTags.pattern`). This translates the RE2 spellings JavaScript lacks (`(?P<name>…)`, a leading `(?i)`,
- * `\A`, `\z`, `\Q…\E`, `[[:alpha:]]`, `\pL`) and compiles the rest as is. Matching is unanchored, as RE2's
- * `MatchString`. Look-around and back-references, which RE2 rejects, compile here; `parseAllowTags` refuses
- * them so that annotations stay portable to argocd-image-updater.
+ * `filterTags.pattern`) and evaluated by re2js, a pure-JavaScript port of RE2: the syntax is Go's own
+ * (`(?P<name>…)`, `(?i)`, `\A`, `\z`, `\Q…\E`, `[[:alpha:]]`, `\pL`) and matching runs in time linear in the
+ * tag, so no pattern can stall the process. Matching is unanchored, as RE2's `MatchString`.
  */
+import { RE2JS } from "re2js";
+
+/** A pattern compiled by the RE2 engine. */
+export interface CompiledPattern {
+  /** The pattern as written. */
+  readonly source: string;
+  /** Number of capture groups. */
+  readonly groupCount: number;
+  /** Names of the named groups (`(?P<name>…)`, `(?<name>…)`). */
+  readonly groupNames: readonly string[];
+  /** True when the pattern matches somewhere in `text`. */
+  test(text: string): boolean;
+  /**
+   * The leftmost match: index 0 is the whole match, then each group (`undefined` when it did not take part);
+   * `groups` maps names to texts. `null` when nothing matches.
+   */
+  exec(text: string): PatternMatch | null;
+}
+
+/** One match of a {@link CompiledPattern}. */
+export interface PatternMatch {
+  readonly [index: number]: string | undefined;
+  readonly groups: Readonly<Record<string, string | undefined>>;
+}
 
 /** A compiled pattern, or why it is not valid. */
 export interface PatternCompileResult {
-  readonly regexp?: RegExp;
+  readonly regexp?: CompiledPattern;
   /** What is wrong; set exactly when `regexp` is absent. */
   readonly error?: string;
 }
 
-const POSIX_CLASSES: Readonly<Record<string, string>> = {
-  alnum: "0-9A-Za-z",
-  alpha: "A-Za-z",
-  ascii: "\\x00-\\x7F",
-  blank: "\\t ",
-  cntrl: "\\x00-\\x1F\\x7F",
-  digit: "0-9",
-  graph: "!-~",
-  lower: "a-z",
-  print: " -~",
-  punct: "!-\\/:-@\\[-`{-~",
-  space: "\\t\\n\\v\\f\\r ",
-  upper: "A-Z",
-  word: "0-9A-Za-z_",
-  xdigit: "0-9A-Fa-f",
-};
 const MAX_LENGTH = 4096;
 
-/** Compiles an RE2 pattern to a JavaScript `RegExp`. Never throws. */
+/** Compiles an RE2 pattern. Never throws. */
 export function compilePattern(pattern: string): PatternCompileResult {
   if (typeof pattern !== "string") return { error: "the pattern must be a string" };
   if (pattern.length > MAX_LENGTH) return { error: `the pattern is longer than ${MAX_LENGTH} characters` };
-  const translated = translate(pattern);
-  if (typeof translated === "string") return { error: translated };
+  let compiled: RE2JS;
   try {
-    return { regexp: new RegExp(translated.source, translated.flags) };
+    compiled = RE2JS.compile(pattern);
   } catch (error) {
-    return { error: error instanceof Error ? error.message : "the pattern is not a valid regular expression" };
+    const message = error instanceof Error ? error.message : "";
+    return { error: message.replace(/^error parsing regexp: /, "") || "the pattern is not a valid regular expression" };
   }
-}
-
-interface Translation {
-  readonly source: string;
-  readonly flags: string;
-}
-
-function translate(pattern: string): Translation | string {
-  let flags = "";
-  let rest = pattern;
-  const leading = /^\(\?([a-zA-Z]+)\)/.exec(rest);
-  if (leading) {
-    for (const flag of leading[1] as string) {
-      if (flag === "i" || flag === "m" || flag === "s") flags += flags.includes(flag) ? "" : flag;
-      else return `the flag \`${flag}\` in \`${leading[0]}\` is not supported; use \`(?i)\`, \`(?m)\` or \`(?s)\``;
-    }
-    rest = rest.slice(leading[0].length);
-  }
-  let source = "";
-  let inClass = false;
-  let unicode = false;
-  for (let i = 0; i < rest.length; i++) {
-    const char = rest[i] as string;
-    const next = rest[i + 1];
-    if (char === "\\") {
-      if (next === undefined) return "the pattern ends with `\\`";
-      if (next === "Q") {
-        const end = rest.indexOf("\\E", i + 2);
-        const quoted = rest.slice(i + 2, end === -1 ? rest.length : end);
-        source += quoted.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-        i = end === -1 ? rest.length : end + 1;
-        continue;
-      }
-      if (!inClass && next === "A") source += "(?<![\\s\\S])";
-      else if (!inClass && next === "z") source += "(?![\\s\\S])";
-      else if ((next === "p" || next === "P") && rest[i + 2] !== "{" && rest[i + 2] !== undefined) {
-        source += `\\${next}{${rest[i + 2]}}`;
-        unicode = true;
-        i++;
-      } else {
-        if (next === "p" || next === "P") unicode = true;
-        source += char + next;
-      }
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (char === "[" && next === ":") {
-        const end = rest.indexOf(":]", i + 2);
-        const name = end === -1 ? undefined : rest.slice(i + 2, end);
-        const expansion = name === undefined ? undefined : POSIX_CLASSES[name];
-        if (expansion === undefined)
-          return `\`${rest.slice(i, end === -1 ? i + 2 : end + 2)}\` is not a supported class`;
-        source += expansion;
-        i = end + 1;
-        continue;
-      }
-      if (char === "]") inClass = false;
-      source += char === "[" ? "\\[" : char;
-      continue;
-    }
-    if (char === "[") {
-      inClass = true;
-      source += char;
-      // A `]` right after `[` or `[^` is a literal in RE2.
-      if (next === "^") {
-        source += "^";
-        i++;
-      }
-      if (rest[i + 1] === "]") {
-        source += "\\]";
-        i++;
-      }
-      continue;
-    }
-    if (char === "(" && rest.startsWith("(?P<", i)) {
-      source += "(?<";
-      i += 3;
-      continue;
-    }
-    source += char;
-  }
-  return { source, flags: unicode ? `${flags}u` : flags };
+  const groupNames = Object.keys(compiled.namedGroups());
+  return {
+    regexp: {
+      source: pattern,
+      groupCount: compiled.groupCount(),
+      groupNames,
+      test: (text) => typeof text === "string" && compiled.test(text),
+      exec(text) {
+        if (typeof text !== "string") return null;
+        const match = compiled.exec(text) as (string | undefined)[] | null;
+        if (match === null) return null;
+        const groups: Record<string, string | undefined> = Object.create(null);
+        const named = (match as unknown as { groups?: Record<string, string | undefined> }).groups;
+        for (const name of groupNames) groups[name] = named?.[name];
+        return Object.assign([...match], { groups });
+      },
+    },
+  };
 }

@@ -5,6 +5,7 @@
 
 import type { TagMatcher } from "../config/types.js";
 import { compileGlob } from "./glob.js";
+import { compilePattern } from "./regexp.js";
 import type { DecisionWarning } from "./types.js";
 
 /** What the filters say about one tag: kept, or the setting that dropped it and how. */
@@ -51,14 +52,11 @@ export function createTagFilters(
 function compileAllow(matcher: TagMatcher, warnings: DecisionWarning[]): (tag: string) => true | string {
   if (matcher.kind === "any") return () => true;
   if (matcher.kind === "regexp") {
-    let regexp: RegExp | undefined;
-    try {
-      // The configuration parser already translated RE2 to JavaScript; `written` is what the user wrote.
-      regexp = new RegExp(matcher.pattern, matcher.flags.replace(/[gy]/g, ""));
-    } catch (error) {
+    const { regexp, error } = compilePattern(matcher.pattern);
+    if (regexp === undefined) {
       warnings.push({
         setting: "allow-tags",
-        message: `\`${matcher.written}\` does not compile (${error instanceof Error ? error.message : String(error)}); no tag is allowed until it is fixed`,
+        message: `\`${matcher.written}\` does not compile (${error}); no tag is allowed until it is fixed`,
       });
       return () => "the allow-tags expression is invalid, so no tag is allowed";
     }

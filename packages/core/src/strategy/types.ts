@@ -199,7 +199,7 @@ export interface ConsideredTag {
 
 /** A problem with the settings of this image that did not stop the decision. */
 export interface DecisionWarning {
-  /** The setting concerned: `allow-tags`, `ignore-tags`, `extract`, `tagsortmode`, `platforms`. */
+  /** The setting concerned: `allow-tags`, `ignore-tags`, `extract`, `tagsortmode`, `platforms`, `current` (the running tag). */
   readonly setting: string;
   /** What is wrong and what happened instead. */
   readonly message: string;
@@ -234,6 +234,12 @@ export interface Decision {
   readonly error?: ImageUpdaterError;
   /** Settings problems that did not stop the decision (an allow-tags expression failing closed, a bad glob). */
   readonly warnings: readonly DecisionWarning[];
+  /**
+   * The running tag, when the registry no longer lists it (deleted, or re-tagged away). The decision then never
+   * moves below it; where its rank cannot be known (newest-build needs its build time), nothing is chosen
+   * unless `allowDowngrade`.
+   */
+  readonly vanished?: string;
 }
 
 /** Everything {@link decideUpdate} needs for one image. */

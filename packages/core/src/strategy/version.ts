@@ -1,10 +1,11 @@
 /**
  * Versions with the semantics of Masterminds/semver v3.4 `NewVersion` (the library argocd-image-updater and Flux
- * use): an optional `v`, one to three numeric components (`1` and `1.2` are 1.0.0 and 1.2.0), leading zeros
- * coerced, 64-bit unsigned components, validated pre-release and build parts. Written here rather than delegated
- * to the `semver` npm package because node-semver rejects or reads differently several tags that Masterminds
- * accepts (`v1.2`, `1`, `01.2.3`, components above 2^53); see the README for the list.
+ * use). node-semver parses and orders the SemVer 2.0 part (pre-release and build identifiers, pre-release
+ * precedence); this module is only the compatibility layer where Masterminds reads tags node-semver rejects:
+ * an optional `v`, one to three numeric components (`1` and `1.2` are 1.0.0 and 1.2.0), leading zeros coerced
+ * (`01.2.3`), and 64-bit unsigned components (node-semver stops at 2^53), compared as `bigint`.
  */
+import { SemVer } from "semver";
 
 /** A parsed version. Components are `bigint` so 64-bit values (date-like tags) compare exactly. */
 export interface Version {
@@ -42,21 +43,44 @@ export function parseVersion(text: string): Version | null {
   const patch = toUint64(groups.patch ?? "0");
   if (major === null || minor === null || patch === null) return null;
   const prerelease = groups.pre ?? "";
-  if (prerelease !== "" && !validPrerelease(prerelease)) return null;
-  return { major, minor, patch, prerelease, build: groups.build ?? "", original: text };
+  const build = groups.build ?? "";
+  // The components are checked above; node-semver judges the rest (a numeric pre-release identifier with a
+  // leading zero is not SemVer 2.0, and Masterminds refuses it too).
+  const identifiers = semverOf(prerelease, build);
+  if (identifiers === null) return null;
+  const version: Version = { major, minor, patch, prerelease, build, original: text };
+  parsedIdentifiers.set(version, identifiers);
+  return version;
+}
+
+/** The pre-release and build identifiers of versions made by {@link parseVersion}, parsed once. */
+const parsedIdentifiers = new WeakMap<Version, SemVer>();
+
+/** `0.0.0-<prerelease>+<build>` as node-semver parses it strictly, or `null` when it is not SemVer 2.0. */
+function semverOf(prerelease: string, build: string): SemVer | null {
+  try {
+    return new SemVer(`0.0.0${prerelease === "" ? "" : `-${prerelease}`}${build === "" ? "" : `+${build}`}`);
+  } catch {
+    return null;
+  }
+}
+
+function identifiersOf(version: Version): SemVer | null {
+  return parsedIdentifiers.get(version) ?? semverOf(version.prerelease, version.build);
 }
 
 /**
- * SemVer precedence: components numerically, a release above its pre-releases, pre-release identifiers
- * compared field by field (numbers numerically and below words, words byte-wise, fewer fields first).
- * Build metadata is ignored, so `1.0.0+a` and `1.0.0+b` compare equal. Returns -1, 0 or 1.
+ * SemVer precedence: components numerically (64-bit), then node-semver's pre-release precedence (a release
+ * above its pre-releases, identifiers field by field: numbers numerically and below words, words in ASCII
+ * order, fewer fields first). Build metadata is ignored, so `1.0.0+a` and `1.0.0+b` compare equal.
+ * Returns -1, 0 or 1.
  */
 export function compareVersions(a: Version, b: Version): number {
   return (
     compareBig(a.major, b.major) ||
     compareBig(a.minor, b.minor) ||
     compareBig(a.patch, b.patch) ||
-    comparePrerelease(a.prerelease, b.prerelease)
+    comparePrerelease(a, b)
   );
 }
 
@@ -90,41 +114,13 @@ function utf8Rank(unit: number): number {
   return unit;
 }
 
-function comparePrerelease(a: string, b: string): number {
-  if (a === b) return 0;
-  // A release ranks above any of its pre-releases.
-  if (a === "") return 1;
-  if (b === "") return -1;
-  const left = a.split(".");
-  const right = b.split(".");
-  const length = Math.max(left.length, right.length);
-  for (let i = 0; i < length; i++) {
-    const x = left[i];
-    const y = right[i];
-    if (x === y) continue;
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const xn = numericIdentifier(x);
-    const yn = numericIdentifier(y);
-    if (xn !== null && yn !== null) return compareBig(xn, yn);
-    if (xn !== null) return -1;
-    if (yn !== null) return 1;
-    return compareText(x, y);
-  }
-  return 0;
-}
-
-function numericIdentifier(identifier: string): bigint | null {
-  return DIGITS.test(identifier) ? toUint64(identifier) : null;
-}
-
-function validPrerelease(prerelease: string): boolean {
-  for (const identifier of prerelease.split(".")) {
-    if (identifier === "") return false;
-    // SemVer forbids leading zeros in numeric identifiers; Masterminds enforces it even in lenient mode.
-    if (DIGITS.test(identifier) && identifier.length > 1 && identifier.startsWith("0")) return false;
-  }
-  return true;
+function comparePrerelease(a: Version, b: Version): number {
+  if (a.prerelease === b.prerelease) return 0;
+  const x = identifiersOf(a);
+  const y = identifiersOf(b);
+  // Unreachable for versions from parseVersion; a hand-made invalid one ranks below valid ones.
+  if (x === null || y === null) return x === y ? compareText(a.prerelease, b.prerelease) : x === null ? -1 : 1;
+  return x.comparePre(y);
 }
 
 function toUint64(digits: string | undefined): bigint | null {

@@ -7,8 +7,10 @@ import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import {
+  type CommitParent,
   type CommitRequest,
   type CommitResult,
+  chooseCommitParent,
   type GitRepository,
   GitWriteError,
   type GitWriter,
@@ -202,8 +204,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
         const baseTip = writeBranch ? await tip(session, base) : null;
         const plan = await planParent(session, {
           branch,
-          base,
-          writeBranch,
+          base: writeBranch ? base : undefined,
           branchTip,
           baseTip,
           author: request.author.email,
@@ -254,47 +255,40 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     });
   }
 
-  /**
-   * Picks the commit to build on. The tracked branch: its tip. A write branch: created from the base; else its
-   * tip when it already contains the base; else, when every commit on it since the base is ours, the base again
-   * with a lease on the old tip (a reset); else its tip: never force a branch someone else wrote to.
-   */
+  /** The parent to build on (core's rule), asking git only for the facts the rule needs. */
   async function planParent(
     session: MirrorSession,
     state: {
       readonly branch: string;
       readonly base: string | undefined;
-      readonly writeBranch: boolean;
       readonly branchTip: string | null;
       readonly baseTip: string | null;
       readonly author: string;
     },
-  ): Promise<{ readonly parent: string; readonly lease?: string }> {
+  ): Promise<CommitParent> {
     const repoUrl = session.remote.url;
-    const missing = (name: string) =>
-      new GitWriteError("GIT_FAILED", `[git-cli] branch ${name} does not exist on ${repoUrl}`, {
-        repoUrl,
-        branch: name,
-      });
-    if (!state.writeBranch) {
-      if (state.branchTip === null) throw missing(state.branch);
-      return { parent: state.branchTip };
-    }
-    if (state.baseTip === null) {
-      if (state.branchTip === null) throw missing(state.base ?? state.branch);
-      return { parent: state.branchTip };
-    }
-    if (state.branchTip === null) return { parent: state.baseTip };
     const gitDir = session.location.gitDir;
-    const contains = await runGit(["merge-base", "--is-ancestor", state.baseTip, state.branchTip], { gitDir }).then(
-      () => true,
-      () => false,
-    );
-    if (contains) return { parent: state.branchTip };
-    const { stdout } = await runGit(["log", "--format=%ae%x09%ce", `${state.baseTip}..${state.branchTip}`], { gitDir });
-    const authors = stdout.toString("utf8").trim().split("\n").filter(Boolean);
-    const ours = authors.length > 0 && authors.every((line) => line === `${state.author}\t${state.author}`);
-    return ours ? { parent: state.baseTip, lease: state.branchTip } : { parent: state.branchTip };
+    const { baseTip, branchTip } = state;
+    const plan = await chooseCommitParent({
+      ...state,
+      containsBase: () =>
+        runGit(["merge-base", "--is-ancestor", `${baseTip}`, `${branchTip}`], { gitDir }).then(
+          () => true,
+          () => false,
+        ),
+      async onlyOurs() {
+        const { stdout } = await runGit(["log", "--format=%ae%x09%ce", `${baseTip}..${branchTip}`], { gitDir });
+        const authors = stdout.toString("utf8").trim().split("\n").filter(Boolean);
+        return authors.length > 0 && authors.every((line) => line === `${state.author}\t${state.author}`);
+      },
+    });
+    if ("missing" in plan) {
+      throw new GitWriteError("GIT_FAILED", `[git-cli] branch ${plan.missing} does not exist on ${repoUrl}`, {
+        repoUrl,
+        branch: plan.missing,
+      });
+    }
+    return plan;
   }
 
   return {

@@ -66,7 +66,12 @@ export function createKubernetesSecrets(options: KubernetesSecretsOptions): Kube
   const secrets = ttlCache<SecretData | null>(ttlMs, now);
   const repositories = ttlCache<{ labels: Record<string, string>; data: Record<string, string> }[]>(ttlMs, now);
 
-  const getSecret = (namespace: string, name: string, requestOptions?: RequestOptions): Promise<SecretData | null> =>
+  // Callers get their own copy: the cached value is shared by every reader within the TTL.
+  const getSecret = async (namespace: string, name: string, requestOptions?: RequestOptions) => {
+    const data = await readSecret(namespace, name, requestOptions);
+    return data === null ? null : { ...data };
+  };
+  const readSecret = (namespace: string, name: string, requestOptions?: RequestOptions): Promise<SecretData | null> =>
     secrets(`${namespace}/${name}`, async () => {
       try {
         const secret = await client.call(

@@ -12,7 +12,7 @@ import type {
 } from "@image-updater/core";
 import { applicationFromObject } from "../application-object.js";
 import { EventQueue } from "./event-queue.js";
-import { type KubeApiError, type KubeCallTarget, type KubeClient, kubeApiError } from "./kube-client.js";
+import type { KubeApiError, KubeCallTarget, KubeClient } from "./kube-client.js";
 
 const GROUP = "argoproj.io";
 const VERSION = "v1alpha1";
@@ -205,12 +205,8 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
       const applications: Application[] = [];
       const listed = new Map<string, Record<string, unknown>>();
       for (const scope of scopes) {
-        let items: Record<string, unknown>[];
-        try {
-          items = await listScope(scope, requestOptions?.signal);
-        } catch (error) {
-          throw kubeApiError(error, { verb: "list", resource: PLURAL, namespace: scope.namespace }, client.server);
-        }
+        // Rejects with KubeApiError (SOURCE_UNAVAILABLE), or ABORTED when the signal aborts.
+        const items = await listScope(scope, requestOptions?.signal);
         for (const raw of items) {
           const meta = metadataOf(raw);
           listed.set(`${meta.namespace}/${meta.name}`, raw);

@@ -3,9 +3,8 @@
  * {@link ContentStore}. Shared by the registry and image-layout clients so both read images the same way.
  */
 import type { ImageMetadata, ManifestMetadata, Platform } from "@image-updater/core";
-import { RegistryError } from "@image-updater/core";
+import { matchesPlatform, RegistryError } from "@image-updater/core";
 import { type Descriptor, type ParseContext, parseImageConfig, parseManifest } from "./parse.js";
-import { matchesPlatform } from "./platform.js";
 
 /** A manifest as stored: its bytes, the media type the store reported, and its digest. */
 export interface FetchedManifest {
@@ -97,7 +96,7 @@ function indexChildren(
   const wanted = descriptors.filter(
     (d) =>
       d.annotations[REFERENCE_TYPE] === undefined &&
-      (isNestedIndex(d) || matchesPlatform(d.platform, options.platforms)),
+      (isNestedIndex(d) || matchesPlatform(options.platforms ?? [], d.platform)),
   );
   return Promise.all(wanted.map((d) => childMetadata(store, d, options, depth)));
 }

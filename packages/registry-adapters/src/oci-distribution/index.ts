@@ -89,6 +89,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
   const timeoutMs = options.timeoutMs ?? 30_000;
   const warn = options.onWarning ?? (() => {});
   const sharedAgent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  let disposed: Promise<void> | undefined;
   const ownAgents: Promise<Agent>[] = [];
   const states = new Map<string, EndpointState>();
   const sources = new Map<string, CredentialSource>();
@@ -336,12 +337,16 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
       });
     },
 
-    async dispose() {
-      const agents = await Promise.allSettled(ownAgents.splice(0));
-      await Promise.all([
-        sharedAgent.close(),
-        ...agents.flatMap((a) => (a.status === "fulfilled" ? [a.value.close()] : [])),
-      ]);
+    dispose() {
+      // Idempotent: the engine disposes the clients it was given, and their owner may dispose them too.
+      disposed ??= (async () => {
+        const agents = await Promise.allSettled(ownAgents.splice(0));
+        await Promise.all([
+          sharedAgent.close(),
+          ...agents.flatMap((a) => (a.status === "fulfilled" ? [a.value.close()] : [])),
+        ]);
+      })();
+      return disposed;
     },
   };
 }
