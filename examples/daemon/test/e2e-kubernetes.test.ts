@@ -28,6 +28,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { createDaemonUpdater, type DaemonConfig } from "../src/wiring.js";
 import {
   applicationManifest,
+  benchRegistriesConf,
   deployment,
   PREFIX,
   pushSeedImages,
@@ -74,15 +75,7 @@ function daemonConfig(warnings: string[]): DaemonConfig {
     },
     secretsDir: null,
     argocdNamespace: "argocd",
-    registriesConf: [
-      "registries:",
-      "- name: Bench registry",
-      `  prefix: ${registry.host}`,
-      `  api_url: ${registry.url}`,
-      "  credentials: secret:argocd/registry-creds",
-      "  default: true",
-      "",
-    ].join("\n"),
+    registriesConf: benchRegistriesConf(registry),
     commitMessageTemplate: null,
     git: {
       user: "argocd-image-updater",
