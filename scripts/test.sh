@@ -9,4 +9,5 @@ rm -f .vitest.json
 bash scripts/setup.sh --system
 pnpm run typecheck
 pnpm run lint
+node scripts/check-packages.mjs
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.vitest.json "$@"

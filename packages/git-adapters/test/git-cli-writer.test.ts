@@ -82,11 +82,25 @@ describe("createCliGitWriter", () => {
       const texts = await Promise.all(
         Array.from({ length: 100 }, (_, i) => view?.readFile(`apps/app-${i}/deployment.yaml`)),
       );
-      const listed = await Promise.all([view?.listFiles("apps/app-7"), view?.listFiles("")]);
+      const listed = await Promise.all([
+        view?.listFiles("apps/app-7"),
+        view?.listFiles(""),
+        view?.listFiles("apps/"),
+        view?.listFiles("apps/app-7/deployment.yaml"),
+        view?.listFiles("nope"),
+      ]);
       const again = await view?.readFile("./apps/app-3/deployment.yaml");
       expect(texts).toEqual(Array.from({ length: 100 }, (_, i) => `image: app:${i}\n`));
       expect(listed[0]).toEqual(["apps/app-7/deployment.yaml"]);
       expect(listed[1]).toHaveLength(101);
+      expect(listed[2]).toHaveLength(100);
+      expect(listed[2]?.slice(0, 3)).toEqual([
+        "apps/app-0/deployment.yaml",
+        "apps/app-1/deployment.yaml",
+        "apps/app-10/deployment.yaml",
+      ]);
+      expect(listed[3]).toEqual([]);
+      expect(listed[4]).toEqual([]);
       expect(again).toBe("image: app:3\n");
       expect(await view?.readFile("apps/app-3")).toBeNull();
       expect(await view?.readFile("missing.yaml")).toBeNull();

@@ -15,6 +15,7 @@ interface PendingBlob {
  */
 export function createRepositoryFiles(gitDir: string, revision: string): RepositoryFiles {
   let tree: Promise<Map<string, TreeEntry>> | undefined;
+  let sortedFiles: string[] | undefined;
   const texts = new Map<string, Promise<string>>();
   let queue: Map<string, PendingBlob[]> | undefined;
 
@@ -83,10 +84,27 @@ export function createRepositoryFiles(gitDir: string, revision: string): Reposit
     async listFiles(dir) {
       const normalized = normalizeRepoPath(dir, true);
       const prefix = normalized === "" ? "" : `${normalized}/`;
-      return [...(await entries()).values()]
-        .filter((e) => isRegularFile(e.mode) && e.path.startsWith(prefix))
+      // Sorted once per view: every application of a repository lists a folder, and rescanning the whole
+      // tree for each made the cost grow with applications x files.
+      sortedFiles ??= [...(await entries()).values()]
+        .filter((e) => isRegularFile(e.mode))
         .map((e) => e.path)
         .sort();
+      return filesUnder(sortedFiles, prefix);
     },
   };
+}
+
+/** The paths of `sorted` that start with `prefix`: they form one run, found by binary search. */
+function filesUnder(sorted: readonly string[], prefix: string): string[] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < prefix) low = middle + 1;
+    else high = middle;
+  }
+  let end = low;
+  while (end < sorted.length && (sorted[end] as string).startsWith(prefix)) end++;
+  return sorted.slice(low, end);
 }
