@@ -16,6 +16,9 @@ install_system_packages() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+  # The CLI's completion scripts are checked by the shells they are for.
+  command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+  command -v fish >/dev/null 2>&1 || missing+=(fish)
   if [ ${#missing[@]} -eq 0 ]; then return; fi
   echo "setup: installing Debian packages: ${missing[*]}"
   local sudo=""

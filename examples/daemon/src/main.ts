@@ -9,7 +9,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
 }
 
-process.exitCode = await runCli(process.argv.slice(2), {
+// `pnpm start -- run …` hands the `--` on to the script; it separates pnpm's arguments, not ours.
+const args = process.argv.slice(2);
+process.exitCode = await runCli(args[0] === "--" ? args.slice(1) : args, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,

@@ -22,7 +22,7 @@ import {
   type LeaderElector,
 } from "@image-updater/k8s-source";
 import { createConfiguredRegistry } from "@image-updater/registry-adapters";
-import type { PullRequestOptions } from "./config/run-options.js";
+import { type DaemonDeadlines, PULL_REQUEST_TOKEN_ENV, type PullRequestOptions } from "./config/run-options.js";
 import { createKubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
 import type { KubernetesRunOptions } from "./kubernetes/kubernetes-options.js";
 
@@ -60,6 +60,8 @@ export interface DaemonConfig {
   readonly matchApplicationLabel: string | null;
   /** Metadata cache and git mirrors live under it. */
   readonly cacheDir: string;
+  /** Deadlines of git and registry work; absent fields keep the adapters' defaults. */
+  readonly deadlines?: Partial<DaemonDeadlines>;
   /** Time between cycles of the loop. @default 120_000 */
   readonly intervalMs?: number;
   /** A cycle's budget for checks (`--cycle-budget`); `0` or absent: none. */
@@ -104,6 +106,10 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     cacheDir: config.cacheDir,
     onWarning: (message) => warn(message, {}),
     ...(secrets ? { secrets } : {}),
+    // ext: scripts never see the pull-request token.
+    hiddenVariables: [PULL_REQUEST_TOKEN_ENV],
+    ...(config.deadlines?.registryTimeoutMs ? { timeoutMs: config.deadlines.registryTimeoutMs } : {}),
+    ...(config.deadlines?.registryStallTimeoutMs ? { stallTimeoutMs: config.deadlines.registryStallTimeoutMs } : {}),
   });
   const updater = createUpdater({
     source: adapters.source,
@@ -111,6 +117,8 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     endpoints: registry.endpoints,
     git: createCliGitWriter({
       cacheDir: join(config.cacheDir, "git"),
+      ...(config.deadlines?.gitTimeoutMs ? { timeoutMs: config.deadlines.gitTimeoutMs } : {}),
+      ...(config.deadlines?.gitStallTimeoutMs ? { stallTimeoutMs: config.deadlines.gitStallTimeoutMs } : {}),
       ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
     }),
     applicationWriter: adapters.applicationWriter,

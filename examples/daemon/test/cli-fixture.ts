@@ -4,9 +4,19 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import {
+  createBareRepo,
+  type GitHttpServer,
+  pushImages,
+  type RegistryServer,
+  startGitHttpServer,
+  startRegistry,
+} from "@image-updater/bench";
 import { runCli } from "../src/cli/cli.js";
 import { seedApplications } from "../src/demo/applications.js";
+import { seedManifests } from "../src/demo/gitops-repo.js";
 import { createOciLayoutWriter } from "../src/demo/oci-layout-writer.js";
+import { secretManifest } from "./e2e-fixture.js";
 
 /** Writes the seed's Applications for `repoUrl` and `image` into `dir/applications`, each passed through `edit`. */
 export async function writeSeedApplications(
@@ -19,6 +29,55 @@ export async function writeSeedApplications(
   for (const [name, text] of Object.entries(seedApplications(repoUrl, image))) {
     await writeFile(join(dir, "applications", name), edit(text));
   }
+}
+
+/** The real services a seed run talks to: an anonymous registry and git over HTTP without auth. */
+export interface SeedServices {
+  readonly registry: RegistryServer;
+  readonly gitServer: GitHttpServer;
+  /** `<registry host>/myorg/myapp`, holding the builds {@link startSeedServices} pushed. */
+  readonly image: string;
+  stop(): Promise<void>;
+}
+
+/** Starts {@link SeedServices} and pushes `builds` (tag → created time) as `myorg/myapp`, one image each. */
+export async function startSeedServices(builds: Readonly<Record<string, string>>): Promise<SeedServices> {
+  const [registry, gitServer] = await Promise.all([startRegistry({}), startGitHttpServer({})]);
+  const images = Object.entries(builds).map(([tag, created]) => ({ tags: [tag], created, layerSeed: tag }));
+  await pushImages({ url: registry.url }, "myorg/myapp", images);
+  return {
+    registry,
+    gitServer,
+    image: `${registry.host}/myorg/myapp`,
+    async stop() {
+      await Promise.all([registry.stop(), gitServer.stop()]);
+    },
+  };
+}
+
+/**
+ * Prepares `dir` for {@link runOnce} over `services`: a fresh repository `name` holding the seed's manifests at
+ * `tag`, the seed's Applications (each passed through `edit`), its repository Secret and a registries.conf.
+ * Resolves the bare repository's path.
+ */
+export async function writeSeedRun(
+  dir: string,
+  services: Pick<SeedServices, "registry" | "gitServer">,
+  options: { readonly name: string; readonly tag: string; readonly edit?: (text: string) => string },
+): Promise<string> {
+  const { registry, gitServer } = services;
+  const image = `${registry.host}/myorg/myapp`;
+  const bare = await createBareRepo(gitServer.root, options.name, seedManifests(image, options.tag));
+  const repoUrl = gitServer.repoUrl(options.name);
+  await writeSeedApplications(dir, repoUrl, image, options.edit);
+  await writeSecrets(dir, [
+    secretManifest("manifests-repo", { url: repoUrl }, { "argocd.argoproj.io/secret-type": "repository" }),
+  ]);
+  await writeFile(
+    join(dir, "registries.conf"),
+    `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n  insecure: yes\n`,
+  );
+  return bare;
 }
 
 /** Writes Secret `manifests` as one multi-document file into `dir/secrets`. */

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/cli.js";
 import type { CliIo } from "../src/cli/io.js";
 import type { DaemonConfig, DaemonUpdater } from "../src/wiring.js";
+import { runOnce, startDaemon, writeLayoutRegistry, writeSecrets, writeSeedApplications } from "./cli-fixture.js";
 import { emitSeedCycle } from "./events-fixture.js";
 
 const DAEMON_DIR = join(import.meta.dirname, "..");
@@ -51,6 +52,37 @@ describe("runCli()", () => {
   });
 
   it.each([
+    [["run", "--help"], "Usage: image-updater run [flags]"],
+    [["run", "-h"], "Usage: image-updater run [flags]"],
+    [["run", "--applications-dir", "/x", "--help"], "Usage: image-updater run [flags]"],
+    [["test", "--help"], "Usage: image-updater test IMAGE [flags]"],
+    [["template", "-h"], "Usage: image-updater template [PATH]"],
+    [["completion", "--help"], "Usage: image-updater completion SHELL"],
+    [["-h"], "Usage: image-updater COMMAND [flags]"],
+  ])("%j prints that command's help and exits 0", async (args, usage) => {
+    const t = io();
+
+    expect(await runCli(args, t.io)).toBe(0);
+    expect(t.stdout()).toContain(usage);
+    expect(t.stderr()).toBe("");
+  });
+
+  it("lists the flags accepted only for compatibility apart, each with its meaning", async () => {
+    const t = io();
+
+    await runCli(["run", "--help"], t.io);
+    const [active, inert] = t.stdout().split("Accepted for compatibility with argocd-image-updater, no effect here:");
+
+    expect(active).toContain("--interval DURATION");
+    expect(active).toContain("[IMAGE_UPDATER_INTERVAL]");
+    expect(inert).toMatch(/--argocd-grpc-web +use gRPC-web for the Argo CD API/);
+    expect(inert).toMatch(/--webhook-port PORT +port of the webhook server/);
+    expect(active).not.toContain("--argocd-grpc-web");
+  });
+
+  it.each([
+    [["help", "nope"], 'unknown command "nope"'],
+    [["completion", "powershell"], "completion needs one SHELL: bash, zsh, fish"],
     [["frobnicate"], 'unknown command "frobnicate"'],
     [["run", "--applications-dir", "/x", "--interval", "5"], 'invalid value "5" for --interval'],
     [["run", "--applications-dir", "/x", "--bogus"], "unknown flag --bogus"],
@@ -131,6 +163,34 @@ function scriptedUpdater() {
   };
 }
 
+describe("image-updater completion", () => {
+  it("writes a bash script that completes commands and each command's flags", async () => {
+    const t = io();
+    expect(await runCli(["completion", "bash"], t.io)).toBe(0);
+    const script = join(dir, "completion.bash");
+    await writeFile(script, t.stdout());
+    const complete = (words: string) =>
+      promisify(execFile)("bash", [
+        "-c",
+        `source ${script}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _image_updater; echo "\${COMPREPLY[*]}"`,
+      ]);
+
+    expect((await complete("image-updater te")).stdout.trim()).toBe("test template");
+    expect((await complete("image-updater run --registries")).stdout.trim()).toBe("--registries-conf-path");
+    expect((await complete("image-updater test --rate")).stdout.trim()).toBe("--rate-limit");
+  });
+
+  it.each([["zsh"], ["fish"]])("writes a %s script that the shell parses", async (shell) => {
+    const t = io();
+    expect(await runCli(["completion", shell], t.io)).toBe(0);
+    const script = join(dir, `completion.${shell}`);
+    await writeFile(script, t.stdout());
+
+    expect(t.stdout()).toContain("registries-conf-path");
+    await expect(promisify(execFile)(shell, ["-n", script])).resolves.toBeDefined();
+  });
+});
+
 describe("runCli(['run', …])", () => {
   it("serves /healthz, /readyz after the first cycle and /metrics on ephemeral ports, then stops on abort", async () => {
     const controller = new AbortController();
@@ -203,7 +263,59 @@ describe("runCli(['run', …])", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toContain("Setting new image to docker.io/myorg/myapp:1.2.3");
+    expect(lines.map((l) => l.msg)).toContain(
+      "Successfully updated image 'docker.io/myorg/myapp:1.0.0' to 'docker.io/myorg/myapp:1.2.3', but pending spec update (dry run=true)",
+    );
     expect(lines.map((l) => l.msg)).not.toContain("Starting health probe server");
+  });
+
+  it("--once exits 3 when the applications folder does not exist", async () => {
+    const t = io();
+    const engine = scriptedUpdater();
+
+    const code = await runCli(["run", "--once", "--applications-dir", join(dir, "missing")], t.io, {
+      createUpdater: engine.create,
+    });
+
+    expect(code).toBe(3);
+    expect(engine.cycles()).toBe(0);
+    expect(t.stderr()).toContain("the applications folder does not exist");
+  });
+
+  it("--once exits 4 when every application failed (their repository cannot be reached)", async () => {
+    await writeSeedApplications(dir, "https://git.example.invalid/manifests.git", "registry.example.invalid/myapp");
+    await writeFile(join(dir, "registries.conf"), "registries: []\n");
+    await writeSecrets(dir, []);
+
+    const { code, text } = await runOnce(dir);
+
+    expect(code, text).toBe(4);
+    expect(text.match(/msg="Could not process application"/g), text).toHaveLength(2);
+    expect(text).toContain("every application failed");
+  }, 60_000);
+
+  it("logs the daemon's polling cycles as trigger=interval, not manual", async () => {
+    await writeSeedApplications(dir, "https://git.example.invalid/manifests.git", "docker.io/myorg/myapp");
+    await writeLayoutRegistry(dir, [{ tag: "1.0.0", created: "2026-01-01T00:00:00Z" }]);
+    const daemon = await startDaemon(dir, "off");
+    while (!daemon.logs().includes("Processing results")) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(await daemon.stop()).toBe(0);
+    expect(daemon.logs()).toMatch(/msg="Starting image update cycle, .*" run=\S+ trigger=interval/);
+    expect(daemon.logs()).not.toContain("trigger=manual");
+  }, 60_000);
+
+  it("logs one warning per accepted flag that has no effect here", async () => {
+    const engine = scriptedUpdater();
+    const t = io();
+    const pending = runCli(["run", "--once", "--applications-dir", dir, "--argocd-grpc-web"], t.io, {
+      createUpdater: engine.create,
+    });
+    await engine.firstStarted;
+    engine.release();
+
+    expect(await pending).toBe(0);
+    expect(t.stderr().match(/--argocd-grpc-web has no effect here/g)).toHaveLength(1);
   });
 
   it("exits 1 when a registries.conf named by flag cannot be read", async () => {
@@ -235,6 +347,16 @@ describe("the image-updater executable", () => {
       return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
   }
+
+  it("runs as the README's dev command, pnpm --filter … start -- run --help", async () => {
+    const { stdout } = await run(
+      "pnpm",
+      ["--silent", "--filter", "@image-updater/example-daemon", "start", "--", "run", "--help"],
+      { cwd: join(DAEMON_DIR, "..", "..") },
+    );
+
+    expect(stdout).toContain("Usage: image-updater run [flags]");
+  });
 
   it.each([
     [["version"], 0, /^image-updater v/],

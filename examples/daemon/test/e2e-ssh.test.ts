@@ -54,13 +54,13 @@ describe("image-updater run --once over SSH with a deploy key", () => {
     expect(text).not.toContain('msg="Failed to commit"');
   }, 120_000);
 
-  it("refuses an unknown host key and says to check the Git key's access", async () => {
+  it("refuses an unknown host key, keeps ssh's line and says to trust the host key; every app failed: exit 4", async () => {
     await writeFile(join(dir, "empty_known_hosts"), "");
     const { code, text } = await runOnce(dir, ["--ssh-known-hosts-path", join(dir, "empty_known_hosts")], "cache-2");
 
-    expect(code).toBe(0);
+    expect(code).toBe(4);
     expect(text).toMatch(
-      /level=error msg="Could not process application" application=argocd\/myapp-staging .*code=GIT_AUTH .*hint="check that the Git key has write access/,
+      /level=error msg="Could not process application" application=myapp-staging namespace=argocd .*Host key verification failed\..*code=GIT_AUTH .*hint="the server's SSH host key is not trusted: add it to the known_hosts file/,
     );
     expect(text).not.toContain("PRIVATE KEY");
   }, 120_000);

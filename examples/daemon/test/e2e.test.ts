@@ -103,5 +103,7 @@ describe("image-updater run --once: the seed's two Applications against a token-
     expect(requests.filter((r) => r.kind === "tags" && r.outcome === "ok")).toHaveLength(1);
     expect(requests.filter((r) => r.kind === "manifest" || r.kind === "blob")).toEqual([]);
     expect(requests.filter((r) => r.method === "getMetadata" && r.outcome === "cached").length).toBeGreaterThan(0);
+    // argocd-image-updater's line for each of them.
+    expect(result.lines.map((l) => l.msg)).toContain("Cache hit for myorg/myapp:1.3.0");
   }, 120_000);
 });

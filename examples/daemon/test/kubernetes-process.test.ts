@@ -141,7 +141,7 @@ describe("image-updater run --kubeconfig, as processes", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const pickedUpMs = Date.now() - created;
-    expect(daemon.output()).toContain('msg="Application changed, running a cycle" application=argocd/later');
+    expect(daemon.output()).toContain('msg="Application changed, running a cycle" application=later namespace=argocd');
 
     const term = Date.now();
     daemon.child.kill("SIGTERM");

@@ -63,7 +63,7 @@ describe("image-updater run with the real engine", () => {
 
     expect(code).toBe(0);
     expect(daemon.logs()).toContain(
-      'msg="Application changed, running a cycle" application=argocd/myapp-qa change=upsert',
+      'msg="Application changed, running a cycle" application=myapp-qa namespace=argocd change=upsert',
     );
     // The watch's cycle checks the changed Application only.
     expect(daemon.logs()).toMatch(/considering 1 annotated application\(s\) for update" run=\S+ trigger=watch/);

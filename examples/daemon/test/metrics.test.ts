@@ -1,3 +1,4 @@
+import { ImageUpdaterError } from "@image-updater/core";
 import { describe, expect, it } from "vitest";
 import { createDaemonMetrics } from "../src/metrics/metrics.js";
 import { createEventSource, emitSeedCycle } from "./events-fixture.js";
@@ -15,6 +16,30 @@ function expectSample(text: string, series: string, value: string): void {
 }
 
 describe("createDaemonMetrics()", () => {
+  it("counts pushes given up on a moving branch, by repository, and no other write-back failure", async () => {
+    const events = createEventSource();
+    const metrics = createDaemonMetrics({ processMetrics: false });
+    metrics.observe(events);
+    const failed = (code: "GIT_CONFLICT" | "GIT_AUTH") =>
+      events.emit("writeback:failed", {
+        runId: "run-1",
+        repoUrl: "https://git.example/deploy.git",
+        branch: "main",
+        applications: [{ namespace: "argocd", name: "app" }],
+        error: new ImageUpdaterError(code, "push failed"),
+      });
+
+    failed("GIT_CONFLICT");
+    failed("GIT_AUTH");
+    failed("GIT_CONFLICT");
+
+    expectSample(
+      await metrics.text(),
+      'argocd_image_updater_git_push_gave_up_total{repository="https://git.example/deploy.git"}',
+      "2",
+    );
+  });
+
   it("counts every reference and seed metric from the engine's events", async () => {
     const events = createEventSource();
     const metrics = createDaemonMetrics({ processMetrics: false });

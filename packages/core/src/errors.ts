@@ -25,6 +25,7 @@ export type ErrorCode =
   | "PULL_REQUEST_FAILED"
   | "SOURCE_UNAVAILABLE"
   | "TIMEOUT"
+  | "LIMIT_EXCEEDED"
   | "ABORTED";
 
 /** Options accepted by every image-updater error. */
@@ -71,22 +72,29 @@ export class RegistryError extends ImageUpdaterError {
   }
 }
 
+/** The step of a git write-back that failed, so a message can say what failed. */
+export type GitWriteStep = "clone" | "fetch" | "commit" | "sign" | "push" | "branch";
+
 /** Options of a git error. */
 export interface GitWriteErrorOptions extends ImageUpdaterErrorOptions {
   /** Repository URL with any userinfo removed. */
   readonly repoUrl?: string;
   readonly branch?: string;
+  /** What failed: signing the commit, naming the branch, pushing… */
+  readonly operation?: GitWriteStep;
 }
 
 /** Git write-back failed: auth, a conflict that retries could not resolve, or an unreachable remote. */
 export class GitWriteError extends ImageUpdaterError {
   readonly repoUrl: string | undefined;
   readonly branch: string | undefined;
+  readonly operation: GitWriteStep | undefined;
 
   constructor(code: ErrorCode, message: string, options?: GitWriteErrorOptions) {
     super(code, message, options);
     this.repoUrl = options?.repoUrl;
     this.branch = options?.branch;
+    this.operation = options?.operation;
   }
 }
 

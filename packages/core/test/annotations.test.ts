@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseApplicationAnnotations } from "../src/config/index.js";
-import { createTagFilters } from "../src/strategy/index.js";
+import { createStrategyRegistry, createTagFilters } from "../src/strategy/index.js";
 import { branchNameData, branchNameFromPrefix } from "../src/template/index.js";
 
 const P = "argocd-image-updater.argoproj.io";
@@ -235,6 +235,50 @@ describe("per-image keys", () => {
     expect(diagnostics[0]?.message).toContain("`semver`");
   });
 
+  it("reads extract, extract-group, sort-order and natural-sort for the strategy engine", () => {
+    const { image: img, diagnostics } = image({
+      "image-list": "a=nginx",
+      "a.extract": "regexp:^v(?P<n>[0-9]+)$",
+      "a.extract-group": "$n",
+      "sort-order": "DESC",
+      "a.natural-sort": "true",
+    });
+
+    expect(diagnostics).toEqual([]);
+    expect(img).toMatchObject({
+      extract: { pattern: "^v(?P<n>[0-9]+)$", group: "$n" },
+      sortOrder: "desc",
+      naturalSort: true,
+    });
+  });
+
+  it("fails closed on an unusable extract pattern and warns about a bad sort-order", () => {
+    const { image: img, diagnostics } = image({
+      "image-list": "a=nginx",
+      "a.extract": "^v([0-9]+$",
+      "a.sort-order": "newest",
+    });
+
+    expect(img.allowTags.kind).toBe("none");
+    expect(img.extract).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", key: `${P}/a.extract` }),
+      expect.objectContaining({ severity: "warning", key: `${P}/a.sort-order` }),
+    ]);
+  });
+
+  it("names each allowed strategy once when the engine passes its whole registry", () => {
+    const known = createStrategyRegistry().names();
+    const { diagnostics } = image(
+      { "image-list": "a=nginx", "a.update-strategy": "bogus" },
+      { knownStrategies: known },
+    );
+    const message = diagnostics[0]?.message ?? "";
+
+    expect(message.match(/`alphabetical`/g)).toHaveLength(1);
+    expect(message).toContain("`numerical`");
+  });
+
   it.each([
     ["any", { kind: "any" }, []],
     ["ANY", { kind: "any" }, []],
@@ -416,6 +460,16 @@ describe("write-back", () => {
       { "write-back-method": "git", "write-back-target": "overrides/params.yaml" },
       { git: { target: { kind: "file", path: "overrides/params.yaml" } } },
     ],
+    [{ "write-back-method": "git", "write-back-target": "flux" }, { git: { target: { kind: "flux" } } }],
+    [
+      { "write-back-method": "git", "write-back-target": "flux:clusters/prod" },
+      { git: { target: { kind: "flux", path: "clusters/prod" } } },
+    ],
+    [{ "write-back-method": "git", "write-back-target": "manifests" }, { git: { target: { kind: "manifests" } } }],
+    [
+      { "write-back-method": "git", "write-back-target": "manifests:/deploy/app.yaml" },
+      { git: { target: { kind: "manifests", path: "/deploy/app.yaml" } } },
+    ],
     [{ "write-back-method": "git", "git-branch": "main" }, { git: { baseBranch: "main" } }],
     [
       { "write-back-method": "git", "git-branch": "main:image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}" },
@@ -444,6 +498,9 @@ describe("write-back", () => {
     ["write-back-method", "git:secret:a/b/c"],
     ["write-back-target", "overlays/prod/kustomization.yaml"],
     ["write-back-target", "Kustomization"],
+    ["write-back-target", "fluxx"],
+    ["write-back-target", "helm-values:values.yaml"],
+    ["write-back-target", "overrides/params"],
   ])("%s %j makes the application not updatable", (key, value) => {
     const { config, diagnostics } = parseWith({ "image-list": "a=nginx", "write-back-method": "git", [key]: value });
     expect(config.updatable).toBe(false);
@@ -458,6 +515,26 @@ describe("write-back", () => {
       "write-back-target": "overlays/prod/kustomization.yaml",
     });
     expect(diagnostics[0]?.message).toContain("`kustomization:overlays/prod`");
+  });
+
+  it("a made-up target names the key and every allowed form, and is never taken for a file", () => {
+    const { config, diagnostics } = parseWith({
+      "image-list": "a=nginx",
+      "write-back-method": "git",
+      "write-back-target": "flux2",
+    });
+    expect(config.writeBack.git).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]?.key).toBe(`${P}/write-back-target`);
+    for (const form of [
+      "`kustomization[:<dir>]`",
+      "`helmvalues[:<file>]`",
+      "`manifests[:<dir or file>]`",
+      "`flux[:<dir or file>]`",
+      "`.argocd-source-<app>.yaml`",
+    ]) {
+      expect(diagnostics[0]?.message).toContain(form);
+    }
   });
 
   it("git:secret:<name> needs the application's namespace", () => {
@@ -570,5 +647,46 @@ describe("properties", () => {
         expect(() => parseApplicationAnnotations(input)).not.toThrow();
       }),
     );
+  });
+});
+
+describe("annotation value limits", () => {
+  const PREFIX = "argocd-image-updater.argoproj.io";
+
+  it("ignores a value over the length limit with an error naming the key and the limit; the others still count", () => {
+    const result = parseApplicationAnnotations({
+      [`${PREFIX}/image-list`]: "app=ghcr.io/org/app:^1.0",
+      [`${PREFIX}/app.allow-tags`]: `regexp:^${"a".repeat(70_000)}$`,
+    });
+
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: "error",
+        key: `${PREFIX}/app.allow-tags`,
+        message: expect.stringContaining(`over the limit of ${64 * 1024}`),
+      }),
+    );
+    expect(result.config.images.map((image) => image.alias)).toEqual(["app"]);
+  });
+
+  it("leaves an application with an over-long image-list unmanaged, saying why once", () => {
+    const list = Array.from({ length: 6000 }, (_, i) => `app${i}=ghcr.io/org/app${i}`).join(",");
+
+    const result = parseApplicationAnnotations({ [`${PREFIX}/image-list`]: list }, { maxValueLength: 1024 });
+
+    expect(result.diagnostics.filter((d) => d.key === `${PREFIX}/image-list`)).toMatchObject([{ severity: "error" }]);
+    expect(result.config.images).toEqual([]);
+  });
+});
+
+describe("annotation diagnostics", () => {
+  it("never quote the password of a URL written into an annotation", () => {
+    const result = parseApplicationAnnotations({
+      "argocd-image-updater.argoproj.io/image-list": "a=nginx",
+      "argocd-image-updater.argoproj.io/write-back-method": "git:https://u:hunter2-secret@h",
+    });
+
+    expect(result.diagnostics.length).toBeGreaterThan(0);
+    expect(JSON.stringify(result.diagnostics)).not.toContain("hunter2-secret");
   });
 });

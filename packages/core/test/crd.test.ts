@@ -277,6 +277,11 @@ describe("settings and errors", () => {
       { method: "git", gitConfig: { writeBackTarget: "kustomization:../base" } },
       { git: { target: { kind: "kustomization", path: "../base" } } },
     ],
+    [
+      { method: "git", gitConfig: { writeBackTarget: "flux:apps" } },
+      { git: { target: { kind: "flux", path: "apps" } } },
+    ],
+    [{ method: "git", gitConfig: { writeBackTarget: "manifests" } }, { git: { target: { kind: "manifests" } } }],
   ])("writeBackConfig %j", (writeBackConfig, expected) => {
     const { config, diagnostics } = one({ writeBackConfig, applicationRefs: [ref()] });
     expect(diagnostics).toEqual([]);
@@ -290,6 +295,7 @@ describe("settings and errors", () => {
       { method: "git", gitConfig: { writeBackTarget: "base/kustomization.yaml" } },
       "spec.writeBackConfig.gitConfig.writeBackTarget",
     ],
+    [{ method: "git", gitConfig: { writeBackTarget: "fluxcd" } }, "spec.writeBackConfig.gitConfig.writeBackTarget"],
     [
       { method: "git", gitConfig: { pullRequest: { github: {}, gitlab: {} } } },
       "spec.writeBackConfig.gitConfig.pullRequest",

@@ -155,6 +155,64 @@ describe("planWriteBack", () => {
     expect(apply(plan.changes[0], text)).toBe(text.replace("1.0.0", "1.1.0"));
   });
 
+  it("finds the policy of an image that names none from the markers holding its name, and fills its tag markers", async () => {
+    const text = [
+      "spec:",
+      '  image: ghcr.io/org/app # {"$imagepolicy": "flux-system:web:name"}',
+      '  tag: 1.0.0 # {"$imagepolicy": "flux-system:web:tag"}',
+      '  other: 2.0.0 # {"$imagepolicy": "flux-system:other:tag"}',
+      "",
+    ].join("\n");
+    const files = repository({ "apps/web.yaml": text });
+
+    const plan = await planWriteBack({
+      files,
+      application: app,
+      target: "flux",
+      changes: [{ image: "ghcr.io/org/app", newTag: "1.1.0" }],
+    });
+
+    expect(plan.diagnostics).toEqual([]);
+    expect(apply(plan.changes[0], text)).toBe(text.replace("tag: 1.0.0", "tag: 1.1.0"));
+    const current = await readCurrentImages({
+      files,
+      application: app,
+      target: "flux",
+      images: [{ image: "ghcr.io/org/app" }],
+    });
+    expect(current.images.get("ghcr.io/org/app")).toEqual({ path: "apps/web.yaml", tag: "1.0.0" });
+  });
+
+  it("finds the policy named after the alias when only tag markers exist", async () => {
+    const text = 'tag: 1.0.0 # {"$imagepolicy": "flux-system:podinfo:tag"}\n';
+    const plan = await planWriteBack({
+      files: repository({ "podinfo.yaml": text }),
+      application: app,
+      target: "flux",
+      changes: [{ alias: "podinfo", image: "ghcr.io/stefanprodan/podinfo", newTag: "6.5.0" }],
+    });
+
+    expect(apply(plan.changes[0], text)).toBe(text.replace("1.0.0", "6.5.0"));
+  });
+
+  it("a made-up target text is the config parser's error, and nothing is written", async () => {
+    const plan = await planWriteBack({
+      files: repository({ flux: "x" }),
+      application: app,
+      target: "flux2",
+      changes: [change],
+    });
+
+    expect(plan.changes).toEqual([]);
+    expect(plan.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        key: "write-back-target",
+        message: expect.stringContaining("`flux[:<dir or file>]`"),
+      }),
+    ]);
+  });
+
   it.each([
     ["helmvalues:../../../etc/passwd", "PATH_UNSAFE"],
     ["kustomization:missing", "no kustomization.yaml"],

@@ -3,22 +3,11 @@ import { parseApplicationAnnotations } from "../src/config/annotations.js";
 import { createApplicationFilter, parseLabelSelectorText } from "../src/engine/application-filter.js";
 import { readDeployedImages } from "../src/engine/deployed-images.js";
 import { applyChangesToSource } from "../src/engine/source-spec.js";
-import type { Application, ApplicationSourceSpec, ImageChange, RepositoryFiles } from "../src/index.js";
+import type { Application, ApplicationSourceSpec, ImageChange } from "../src/index.js";
+import { memoryFiles } from "./memory-files.js";
 
 function app(name: string, labels: Record<string, string> = {}): Application {
   return { namespace: "argocd", name, labels, annotations: {}, spec: {} };
-}
-
-function files(tree: Record<string, string>): RepositoryFiles {
-  return {
-    revision: "0".repeat(40),
-    readFile: async (path) => tree[path] ?? null,
-    listFiles: async (dir) =>
-      Object.keys(tree)
-        .filter((path) => dir === "" || path.startsWith(`${dir}/`))
-        .sort(),
-    readLink: async () => null,
-  };
 }
 
 describe("application filter", () => {
@@ -123,7 +112,7 @@ describe("readDeployedImages", () => {
   }).config;
 
   it("reads plain manifests, the override file first", async () => {
-    const tree = files({
+    const tree = memoryFiles({
       "staging/deployment.yaml":
         "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: myorg/myapp:1.2.3\n",
       "staging/.argocd-source-myapp.yaml": "kustomize:\n  images:\n    - myorg/myapp:1.3.0\n",
@@ -146,7 +135,7 @@ describe("readDeployedImages", () => {
   });
 
   it("reads Helm values at the configured keys and kustomization images", async () => {
-    const tree = files({
+    const tree = memoryFiles({
       "chart/values.yaml": 'image:\n  repository: myorg/myapp\n  tag: "2.0.0"\n',
       "kust/kustomization.yaml": "images:\n  - name: myorg/myapp\n    newTag: 3.0.0\n",
     });
@@ -171,7 +160,10 @@ describe("readDeployedImages", () => {
   });
 
   it("ignores files that are not YAML and paths that leave the repository", async () => {
-    const tree = files({ "app/broken.yaml": "image: [unclosed\n", "app/notes.txt": "image: myorg/myapp:1.0.0\n" });
+    const tree = memoryFiles({
+      "app/broken.yaml": "image: [unclosed\n",
+      "app/notes.txt": "image: myorg/myapp:1.0.0\n",
+    });
 
     const found = await readDeployedImages({
       files: tree,

@@ -106,8 +106,9 @@ describe("fields", () => {
     ["tagsortmode: none", { tagSortMode: "none" }],
     ["tagsortmode: ''", { tagSortMode: "none" }],
     ["limit: 0", { limit: undefined }],
-    ["limit: -3", { limit: undefined }],
     ["limit: 50", { limit: 50 }],
+    ["timeout: 45s", { timeoutMs: 45_000 }],
+    ["maxtags: 200000", { maxTags: 200_000 }],
     ["defaultns: team", { defaultNamespace: "team" }],
     ["ca_file: /etc/ca.pem", { caFile: "/etc/ca.pem" }],
     ["default: yes", { isDefault: true }],
@@ -117,6 +118,14 @@ describe("fields", () => {
     expect(diagnostics).toEqual([]);
     for (const [key, value] of Object.entries(expected))
       expect(endpoints[0]?.[key as keyof RegistryEndpoint]).toEqual(value);
+  });
+
+  it("warns about a negative limit, naming the line, and keeps the entry unpaced", () => {
+    const { endpoints, diagnostics } = parseRegistriesConf(conf("  limit: -5\n"));
+
+    expect(endpoints[0]?.limit).toBeUndefined();
+    expect(diagnostics).toMatchObject([{ severity: "warning", key: "registries[0].limit", line: 5 }]);
+    expect(diagnostics[0]?.message).toContain("`-5` is negative");
   });
 
   it("trims trailing slashes from api_url and keeps Docker Hub limit unless set", () => {
@@ -158,6 +167,8 @@ describe("errors, with their line", () => {
     [conf("  credsexpire: 10 hours\n"), "registries[0].credsexpire", 5, "not a duration", 0],
     [conf("  credsexpire: 10\n"), "registries[0].credsexpire", 5, "not a duration", 0],
     [conf("  credsexpire: -1h\n"), "registries[0].credsexpire", 5, "negative", 0],
+    [conf("  timeout: soon\n"), "registries[0].timeout", 5, "positive duration", 0],
+    [conf("  maxtags: -1\n"), "registries[0].maxtags", 5, "positive whole number", 0],
     [conf("  tagsortmode: newest\n"), "registries[0].tagsortmode", 5, "unknown tag sort mode", 0],
     [conf("  limit: fast\n"), "registries[0].limit", 5, "whole number", 0],
     [conf("  limit: 1.5\n"), "registries[0].limit", 5, "whole number", 0],
@@ -206,13 +217,20 @@ describe("errors, with their line", () => {
     expect(parseRegistriesConf(text).endpoints.map((e) => e.name)).toEqual(["Good"]);
   });
 
-  it("warns on plain http unless insecure", () => {
-    const text = (insecure: string) =>
-      `registries:\n- name: L\n  api_url: http://localhost:5000\n  prefix: localhost:5000\n${insecure}`;
-    expect(parseRegistriesConf(text("")).diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", line: 3 }),
+  it("warns on plain http with credentials unless insecure", () => {
+    const text = (extra: string) =>
+      `registries:\n- name: L\n  api_url: http://localhost:5000\n  prefix: localhost:5000\n${extra}`;
+    const withCredentials = "  credentials: env:REGISTRY_CREDS\n";
+    expect(parseRegistriesConf(text(withCredentials)).diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", line: 3, message: expect.stringContaining("credentials") }),
     ]);
-    expect(parseRegistriesConf(text("  insecure: yes\n")).diagnostics).toEqual([]);
+    expect(parseRegistriesConf(text(`${withCredentials}  insecure: yes\n`)).diagnostics).toEqual([]);
+  });
+
+  it("says nothing about plain http when there are no credentials to expose", () => {
+    const text = "registries:\n- name: L\n  api_url: http://localhost:5000\n  prefix: localhost:5000\n";
+
+    expect(parseRegistriesConf(text).diagnostics).toEqual([]);
   });
 
   it.each([conf("  password: hunter2\n"), "registries:\n- name: A\n  prefix: a\n  api_url: https://u:hunter2@a\n"])(

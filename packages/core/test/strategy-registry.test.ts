@@ -145,12 +145,36 @@ describe("toDecisionJson", () => {
       digest: null,
       tagsFound: 3,
       considered: [
-        { tag: "1.0.0", kept: true, reason: "allowed" },
-        { tag: "1.1.0", kept: true, reason: "allowed" },
-        { tag: "2.0.0", kept: false, reason: "constraint" },
+        { tag: "1.0.0", kept: true, reason: "allowed", why: "kept: passed every filter and the strategy" },
+        { tag: "1.1.0", kept: true, reason: "allowed", why: "kept: passed every filter and the strategy" },
+        {
+          tag: "2.0.0",
+          kept: false,
+          reason: "constraint",
+          why: "dropped: outside the version constraint (outside `^1.0`)",
+        },
       ],
       message: "update to 1.1.0: 1.1.0 is the highest version satisfying `^1.0` among 2 candidates",
+      warnings: [],
     });
+  });
+
+  it("says in words why each tag was dropped and carries the settings warnings", async () => {
+    const decision = await decideUpdate({
+      current: null,
+      strategy: "semver",
+      ignoreTags: ["[", "*-rc"],
+      tags: ["1.0.0", "2.0.0-rc", "beta"],
+    });
+
+    const json = toDecisionJson("nginx", decision);
+
+    expect(json.considered.map((c) => c.why)).toEqual([
+      "kept: passed every filter and the strategy",
+      "dropped: ignored by ignore-tags (matches `*-rc`)",
+      "dropped: the strategy cannot read it (`beta` is not a semantic version)",
+    ]);
+    expect(json.warnings).toEqual([expect.stringMatching(/^ignore-tags: .*this entry ignores nothing$/)]);
   });
 
   it("keeps error decisions serialisable", async () => {

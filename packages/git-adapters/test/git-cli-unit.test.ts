@@ -1,5 +1,4 @@
-import { stat } from "node:fs/promises";
-import type { CommitRequest } from "@image-updater/core";
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { finalMessage } from "../src/git-cli/build-commit.js";
 import { isPushRace, toGitWriteError } from "../src/git-cli/classify.js";
@@ -8,7 +7,7 @@ import { normalizeRepoPath } from "../src/git-cli/paths.js";
 import { mirrorKey, parseRemoteUrl } from "../src/git-cli/remote-url.js";
 import { GitCommandError } from "../src/git-cli/run-git.js";
 import { scrubSecrets } from "../src/git-cli/scrub.js";
-import { groupCommitRequests, mergeCommitRequests } from "../src/index.js";
+import { pushRetryDelay } from "../src/git-cli/writer.js";
 
 describe("parseRemoteUrl", () => {
   it.each([
@@ -149,30 +148,39 @@ describe("openAuthSession", () => {
   it.each([
     [false, "StrictHostKeyChecking=yes"],
     [true, "StrictHostKeyChecking=no"],
-  ])("writes an ssh key to a 0600 file, insecureIgnoreHostKey=%s → %s", async (insecure, expected) => {
-    const session = await openAuthSession(
-      {
-        url: "ssh://git@h/r.git",
-        credentials: {
-          kind: "ssh",
-          privateKey: "KEY",
-          knownHosts: "h ssh-ed25519 AAAA",
-          insecureIgnoreHostKey: insecure,
+  ])(
+    "hands an ssh key to a private agent through the environment, never a file, insecureIgnoreHostKey=%s → %s",
+    async (insecure, expected) => {
+      const session = await openAuthSession(
+        {
+          url: "ssh://git@h/r.git",
+          credentials: {
+            kind: "ssh",
+            privateKey: "KEY-MATERIAL",
+            knownHosts: "h ssh-ed25519 AAAA",
+            insecureIgnoreHostKey: insecure,
+          },
         },
-      },
-      parseRemoteUrl("ssh://git@h/r.git"),
-    );
-    const keyPath = /-i (?<path>\S+)/.exec(session.env.GIT_SSH_COMMAND ?? "")?.groups?.path ?? "";
+        parseRemoteUrl("ssh://git@h/r.git"),
+        7_000,
+      );
+      const command = session.env.GIT_SSH_COMMAND ?? "";
+      const files = /UserKnownHostsFile=(?<path>\S+)/.exec(command)?.groups?.path;
 
-    try {
-      expect(session.env.GIT_SSH_COMMAND).toContain(expected);
-      expect(session.env.GIT_SSH_COMMAND).toContain("IdentitiesOnly=yes");
-      expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
-    } finally {
-      await session.dispose();
-    }
-    await expect(stat(keyPath)).rejects.toThrow();
-  });
+      try {
+        expect(command).toContain(expected);
+        expect(command).toMatch(/^ssh-agent -a \S+\/image-updater-run-\S+\/agent-\$\$ sh -c /);
+        expect(command).toContain("ConnectTimeout=7");
+        expect(command).not.toMatch(/ -i /);
+        expect(session.env.IMAGE_UPDATER_SSH_KEY).toBe("KEY-MATERIAL\n");
+        if (files !== undefined && files !== "/dev/null") {
+          expect(await readFile(files, "utf8")).not.toContain("KEY-MATERIAL");
+        }
+      } finally {
+        await session.dispose();
+      }
+    },
+  );
 
   it("refuses an ssh key for an https URL with GIT_AUTH", async () => {
     await expect(
@@ -183,56 +191,10 @@ describe("openAuthSession", () => {
     ).rejects.toMatchObject({ code: "GIT_AUTH" });
   });
 });
-
-describe("mergeCommitRequests", () => {
-  function app(name: string, overrides: Partial<CommitRequest> = {}): CommitRequest {
-    return {
-      repository: { url: "https://h/r.git" },
-      branch: "main",
-      message: `build: automatic update of ${name}`,
-      author: { name: "bot", email: "bot@example.com" },
-      changes: [{ type: "write", path: `${name}/values.yaml`, contents: name }],
-      ...overrides,
-    };
-  }
-
-  it("concatenates changes in order and covers every message", () => {
-    const merged = mergeCommitRequests([app("a"), app("b"), app("c")]);
-
-    expect(merged.changes.map((change) => change.path)).toEqual(["a/values.yaml", "b/values.yaml", "c/values.yaml"]);
-    expect(merged.message).toBe(
-      "build: automatic update of 3 applications\n\nbuild: automatic update of a\n\nbuild: automatic update of b\n\nbuild: automatic update of c",
-    );
-  });
-
-  it("keeps a message all requests share, and an explicit one", () => {
-    expect(mergeCommitRequests([app("a", { message: "m" }), app("b", { message: "m" })]).message).toBe("m");
-    expect(mergeCommitRequests([app("a"), app("b")], { message: "custom" }).message).toBe("custom");
-  });
-
-  it.each([
-    ["branch", { branch: "other" }],
-    ["repository", { repository: { url: "https://h/other.git" } }],
-    ["base branch", { baseBranch: "main" }],
-    ["author", { author: { name: "x", email: "x@example.com" } }],
-  ])("rejects requests that differ in %s", (_, overrides: Partial<CommitRequest>) => {
-    expect(() => mergeCommitRequests([app("a"), app("b", overrides)])).toThrow(
-      expect.objectContaining({ code: "GIT_FAILED" }),
-    );
-  });
-
-  it("treats URLs that differ only in userinfo as one repository", () => {
-    expect(() =>
-      mergeCommitRequests([app("a"), app("b", { repository: { url: "https://u:p@h/r.git" } })]),
-    ).not.toThrow();
-  });
-
-  it("groups requests by repository and branch", () => {
-    const groups = groupCommitRequests([app("a"), app("b", { branch: "dev" }), app("c"), app("d", { branch: "dev" })]);
-
-    expect(groups.map((group) => [group.branch, group.changes.length])).toEqual([
-      ["main", 2],
-      ["dev", 2],
-    ]);
+describe("pushRetryDelay", () => {
+  it("grows exponentially with full jitter, capped at 5 s", () => {
+    expect([2, 3, 4, 5].map((attempt) => pushRetryDelay(attempt, 100, () => 0.999))).toEqual([99, 199, 399, 799]);
+    expect(pushRetryDelay(20, 100, () => 0.999)).toBe(4995);
+    expect(pushRetryDelay(3, 100, () => 0)).toBe(0);
   });
 });

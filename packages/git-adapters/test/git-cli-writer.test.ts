@@ -7,7 +7,7 @@ import { branchLog, commitToBare, readAt } from "@image-updater/conformance";
 import type { CommitRequest } from "@image-updater/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mirrorKey } from "../src/git-cli/remote-url.js";
-import { createCliGitWriter, type GitOperationEvent, mergeCommitRequests } from "../src/index.js";
+import { createCliGitWriter, type GitOperationEvent } from "../src/index.js";
 
 const run = promisify(execFile);
 const AUTHOR = { name: "image-updater", email: "bot@image-updater.test" };
@@ -50,9 +50,17 @@ describe("createCliGitWriter", () => {
     const writer = createCliGitWriter({ cacheDir: join(dir, "cache"), onOperation: (event) => operations.push(event) });
     const apps = Array.from({ length: 100 }, (_, index) => index);
 
-    const first = await writer.commit(mergeCommitRequests(apps.map((index) => appRequest(index, "1.0.0"))));
+    // What the engine sends for 100 applications of one branch: one request holding every change.
+    const batch = (tag: string): CommitRequest => ({
+      ...appRequest(0, tag),
+      message: ["build: automatic update of 100 applications", ...apps.map((i) => appRequest(i, tag).message)].join(
+        "\n\n",
+      ),
+      changes: apps.flatMap((i) => appRequest(i, tag).changes),
+    });
+    const first = await writer.commit(batch("1.0.0"));
     const firstOps = operations.splice(0).map((event) => event.operation);
-    const second = await writer.commit(mergeCommitRequests(apps.map((index) => appRequest(index, "1.0.1"))));
+    const second = await writer.commit(batch("1.0.1"));
     const secondOps = operations.splice(0).map((event) => event.operation);
 
     expect(first.sha).not.toBeNull();

@@ -99,7 +99,7 @@ function sourceSpec(value: unknown, field: string, warn: (message: string) => vo
   const result: {
     -readonly [K in keyof ApplicationSourceSpec]: ApplicationSourceSpec[K];
   } = { repoURL: value.repoURL };
-  for (const key of ["path", "targetRevision", "chart"] as const) {
+  for (const key of ["path", "targetRevision", "ref", "chart"] as const) {
     const v = value[key];
     if (typeof v === "string") result[key] = v;
     else if (typeof v === "number") result[key] = String(v);

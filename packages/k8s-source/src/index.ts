@@ -19,6 +19,18 @@ export {
   createDirectoryGitCredentials,
   type DirectoryGitCredentialsOptions,
 } from "./directory/git-credentials.js";
+export {
+  MAX_DOCUMENTS_PER_FILE,
+  MAX_MANIFEST_FILE_BYTES,
+  MAX_YAML_ALIASES,
+  MAX_YAML_DEPTH,
+  MAX_YAML_KEY_LENGTH,
+  type ManifestDocument,
+  type ManifestScan,
+  parseManifestText,
+  type ScanOptions,
+  scanManifests,
+} from "./directory/manifest-files.js";
 export { readSecretManifests, type SecretManifest } from "./directory/secret-manifests.js";
 export { createDirectorySecretResolver, type DirectorySecretResolverOptions } from "./directory/secret-resolver.js";
 export type { DirectoryWarning, DirectoryWarningHandler } from "./directory/warnings.js";

@@ -122,6 +122,62 @@ spec:
 `);
   });
 
+  it("edits kustomize.images and helm.parameters item by item, keeping comments and quotes inside the lists", () => {
+    const text = `kind: Application
+spec:
+  source:
+    repoURL: r
+    kustomize:
+      images:
+        # the web front end
+        - 'ghcr.io/org/web:1.0.0'   # bumped by image-updater
+        - "ghcr.io/org/api:2.0.0" # kept as is
+    helm:
+      parameters:
+        # tag of the web image
+        - name: image.tag
+          value: '1.0.0' # quoted on purpose
+          forceString: true
+        - name: replicas
+          value: "3"
+`;
+
+    const after = applySourceChanges(text, 0, {
+      repoURL: "r",
+      kustomize: { images: ["ghcr.io/org/web:1.1.0", "ghcr.io/org/api:2.0.0", "ghcr.io/org/new:0.1.0"] },
+      helm: {
+        parameters: [
+          { name: "image.tag", value: "1.1.0", forceString: true },
+          { name: "replicas", value: "3" },
+          { name: "image.name", value: "ghcr.io/org/web", forceString: true },
+        ],
+      },
+    });
+
+    expect(after).toBe(`kind: Application
+spec:
+  source:
+    repoURL: r
+    kustomize:
+      images:
+        # the web front end
+        - 'ghcr.io/org/web:1.1.0'   # bumped by image-updater
+        - "ghcr.io/org/api:2.0.0" # kept as is
+        - ghcr.io/org/new:0.1.0
+    helm:
+      parameters:
+        # tag of the web image
+        - name: image.tag
+          value: '1.1.0' # quoted on purpose
+          forceString: true
+        - name: replicas
+          value: "3"
+        - name: image.name
+          value: ghcr.io/org/web
+          forceString: true
+`);
+  });
+
   it("targets the matching entry of spec.sources and returns null when none matches", () => {
     const text = `kind: Application
 spec:

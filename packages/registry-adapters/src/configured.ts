@@ -30,6 +30,12 @@ export interface ConfiguredRegistryOptions {
   readonly registriesConf?: string | null;
   /** Reads Secrets for `pullsecret:` and `secret:` credentials. */
   readonly secrets?: SecretResolver;
+  /** Deadline of one registry request (a `registries.conf` entry's `timeout` wins). @default 30_000 */
+  readonly timeoutMs?: number;
+  /** Longest silence of a registry: connecting, before the headers, between body chunks. @default 15_000 */
+  readonly stallTimeoutMs?: number;
+  /** Variables `ext:` credential scripts must not see, beside the `env:` ones the file names. */
+  readonly hiddenVariables?: readonly string[];
   /** Image metadata is cached in `<cacheDir>/registry-metadata.json`, so a restart spends no request on known digests. */
   readonly cacheDir?: string;
   /** `registries.conf` warnings and client warnings (a truncated tag list, a cache file not written). */
@@ -38,6 +44,8 @@ export interface ConfiguredRegistryOptions {
   readonly onHttpRequest?: (request: RegistryHttpRequest) => void;
   /** Policy settings beyond the rate limits and cache file this factory derives. */
   readonly policies?: Omit<RegistryPolicyOptions, "rateLimits" | "onWarning">;
+  /** Requests per second by registry host, replacing what `registries.conf` says (`test --rate-limit`). */
+  readonly rateLimits?: Readonly<Record<string, number>>;
 }
 
 /** The registry of a configuration: one client for every image, and what the file said. */
@@ -76,6 +84,9 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.onHttpRequest ? { onRequest: options.onHttpRequest } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
+    ...(options.hiddenVariables === undefined ? {} : { hiddenVariables: options.hiddenVariables }),
   });
   const layouts = new Map<string, RegistryClient>();
   const router = createRegistryRouter({
@@ -94,7 +105,7 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
   const cache = options.policies?.metadataCache;
   const client = withRegistryPolicies(router, {
     ...options.policies,
-    rateLimits: rateLimitOfEndpoints(endpoints),
+    rateLimits: withOverrides(rateLimitOfEndpoints(endpoints), options.rateLimits),
     metadataCache:
       cache === false || (cache !== undefined && "getByDigest" in cache)
         ? cache
@@ -106,4 +117,12 @@ export function createConfiguredRegistry(options: ConfiguredRegistryOptions = {}
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   return { client, endpoints, diagnostics: parsed.diagnostics, endpointFor: router.endpointFor };
+}
+
+function withOverrides(
+  limitOf: (registry: string) => number | undefined,
+  overrides: Readonly<Record<string, number>> | undefined,
+): (registry: string) => number | undefined {
+  if (overrides === undefined) return limitOf;
+  return (registry) => overrides[registry] ?? limitOf(registry);
 }

@@ -121,17 +121,12 @@ describe("oci-distribution against the scripted registry", () => {
     expect(server.requests.map((r) => r.query.n)).toEqual(["2", "2", "2"]);
   });
 
-  it("stops at maxTags and says so through onWarning", async () => {
+  it("fails with LIMIT_EXCEEDED past maxTags, reading no further page: no decision on a cut list", async () => {
     const server = await start({ ...SCRIPT, pageSize: 2 });
-    const warnings: string[] = [];
-    const client = clientFor(server, { maxTags: 3, onWarning: (message) => warnings.push(message) });
+    const client = clientFor(server, { maxTags: 3 });
 
-    const tags = await client.listTags(repo(server));
-
-    expect(tags).toEqual(["1.0.0", "1.0.1", "1.1.0"]);
+    await expect(client.listTags(repo(server))).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
     expect(server.count("/v2/team/app/tags/list")).toBe(2);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("maxTags");
   });
 
   it("maps 429 to REGISTRY_RATE_LIMITED with the Retry-After wait", async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBareRepo, type GitHttpServer, readBranchLog, startGitHttpServer } from "@image-updater/bench";
 import type { CommitRequest } from "@image-updater/core";
-import { createCliGitWriter, type GitOperationEvent, mergeCommitRequests } from "@image-updater/git-adapters";
+import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
 
 const AUTH = { username: "bench", password: "bench-password" };
 
@@ -93,7 +93,9 @@ export async function main(): Promise<GitBenchRow[]> {
         rows.push(
           await measure(server, `mirror + batch (${cycle} cache)`, applications, async (onOperation) => {
             const writer = createCliGitWriter({ cacheDir, onOperation });
-            await writer.commit(mergeCommitRequests(apps.map((app) => requestFor(server, repo, app, tag))));
+            // One request for every application's change, as the engine sends one commit per branch.
+            const requests = apps.map((app) => requestFor(server, repo, app, tag));
+            await writer.commit({ ...requests[0]!, changes: requests.flatMap((request) => request.changes) });
           }),
         );
       }

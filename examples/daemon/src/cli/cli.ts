@@ -1,58 +1,52 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { arch } from "node:os";
-import { ImageUpdaterError } from "@image-updater/core";
 import { runDaemon } from "../commands/run.js";
 import { renderSampleTemplate } from "../commands/template.js";
-import { TestImageUsageError, testImage } from "../commands/test-image.js";
-import type { TestImageResult } from "../commands/test-image-types.js";
 import { readConfigDir } from "../config/config-dir.js";
-import { LOG_LEVELS, type LogLevel, RUN_FLAGS, resolveRunOptions } from "../config/run-options.js";
-import { createLogger, type Logger } from "../logging/logger.js";
+import { RUN_FLAGS, resolveRunOptions } from "../config/run-options.js";
+import { createLogger } from "../logging/logger.js";
 import { daemonVersion } from "../version.js";
 import { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "../wiring.js";
+import { type ApplicationOutcomes, trackApplicationOutcomes } from "./application-outcomes.js";
+import { COMPLETION_SHELLS, type CompletionShell, completionScript } from "./completion.js";
 import { type CliIo, EXIT } from "./io.js";
 import { type FlagSpec, parseFlags } from "./parse-flags.js";
-import { COMMANDS, flagHelp, mainHelp } from "./usage.js";
+import { TEST_FLAGS, testCommand } from "./test-command.js";
+import { type CommandSpec, commandHelp, mainHelp } from "./usage.js";
 
-/** Strategies `test` accepts (aliases included); core may know more, these are the documented ones. */
-const STRATEGIES = ["semver", "newest-build", "latest", "alphabetical", "name", "digest", "numerical"] as const;
-
-export const TEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  "update-strategy": { type: "string", placeholder: "STRATEGY", help: `${STRATEGIES.join(", ")} (default semver)` },
-  "semver-constraint": {
-    type: "string",
-    placeholder: "CONSTRAINT",
-    help: "only versions matching, e.g. ^1.2 or ~1.2.0 (the IMAGE tag is not used as constraint)",
-  },
-  "allow-tags": { type: "string", placeholder: "MATCH", help: "regexp:EXPRESSION or any" },
-  "ignore-tags": {
-    type: "string",
-    multiple: true,
-    placeholder: "GLOB",
-    help: "tags to ignore (repeatable, comma lists allowed)",
-  },
-  platforms: {
-    type: "string",
-    multiple: true,
-    placeholder: "OS/ARCH",
-    help: "platforms the image must offer (default linux/<this machine's arch>)",
-  },
-  "registries-conf-path": {
-    type: "string",
-    placeholder: "PATH",
-    help: "registries.conf to use (default /app/config/registries.conf when it exists)",
-  },
-  credentials: {
-    type: "string",
-    placeholder: "REF",
-    help: "registry credentials: env:VAR, ext:/path, or a registries.conf reference",
-  },
-  output: { type: "string", placeholder: "FORMAT", help: "text (log lines) or json (one object)" },
-  loglevel: { type: "string", placeholder: "LEVEL", help: "trace, debug, info, warn or error (default info)" },
-};
+export { TEST_FLAGS } from "./test-command.js";
 
 export const TEMPLATE_FLAGS: Readonly<Record<string, FlagSpec>> = {};
+
+const VERSION_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  short: { type: "boolean", help: "print only the version number" },
+};
+
+/** The commands, in the order `help` lists them. */
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  run: {
+    summary: "Runs the updater: checks every annotated Application each interval and writes new images back.",
+    args: "",
+    flags: RUN_FLAGS,
+  },
+  test: {
+    summary: "Checks which tag an image would be updated to, with the given strategy and filters, and says why.",
+    args: " IMAGE",
+    flags: TEST_FLAGS,
+  },
+  template: {
+    summary: "Renders a commit message template (file PATH, or the default one) with sample changes.",
+    args: " [PATH]",
+    flags: TEMPLATE_FLAGS,
+  },
+  version: { summary: "Prints the version.", args: "", flags: VERSION_FLAGS },
+  completion: {
+    summary: `Prints a shell completion script (${COMPLETION_SHELLS.join(", ")}).`,
+    args: " SHELL",
+    flags: {},
+  },
+  help: { summary: "Prints this help, or a command's help (help COMMAND).", args: " [COMMAND]", flags: {} },
+};
 
 /** Collaborators the CLI needs; tests swap the engine. */
 export interface CliDependencies {
@@ -60,9 +54,15 @@ export interface CliDependencies {
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
 }
 
+/** True when `args` ask for help (`--help`, `-h`) before any `--`. */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
 /**
- * Runs the `image-updater` command line and resolves with the exit code: 0 success, 1 a failure of the world,
- * 2 a usage error (unknown flag, invalid value), always with a sentence saying what to write instead.
+ * Runs the `image-updater` command line and resolves with the exit code (see {@link EXIT}), always with a
+ * sentence saying what to write instead when the command line is wrong.
  */
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDependencies = {}): Promise<number> {
   const [command, ...rest] = argv;
@@ -71,42 +71,59 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDepend
     io.stderr(`image-updater: ${message}\nRun ${hint} for usage.\n`);
     return EXIT.usage;
   }
+  if (command === undefined || command === "--help" || command === "-h") {
+    io.stdout(mainHelp(COMMANDS));
+    return EXIT.ok;
+  }
+  if (command === "help") return help(rest[0], io, usageError);
+  const spec = COMMANDS[command];
+  if (spec !== undefined && asksForHelp(rest)) {
+    io.stdout(commandHelp(command, spec));
+    return EXIT.ok;
+  }
   switch (command) {
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      return help(rest[0], io);
     case "version":
     case "--version":
-      io.stdout(`image-updater v${daemonVersion()}\n`);
-      return EXIT.ok;
+      return version(rest, io, usageError);
     case "run":
       return run(rest, io, deps, usageError);
     case "test":
-      return test(rest, io, usageError);
+      return testCommand(rest, io, usageError);
     case "template":
       return template(rest, io, usageError);
+    case "completion":
+      return completion(rest, io, usageError);
     default:
       return usageError(`unknown command "${command}"; the commands are ${Object.keys(COMMANDS).join(", ")}`);
   }
 }
 
-function help(topic: string | undefined, io: CliIo): number {
-  const flags: Record<string, Readonly<Record<string, FlagSpec>>> = {
-    run: RUN_FLAGS,
-    test: TEST_FLAGS,
-    template: TEMPLATE_FLAGS,
-  };
-  if (topic === undefined || COMMANDS[topic] === undefined) {
-    io.stdout(mainHelp());
-    return topic === undefined ? EXIT.ok : EXIT.usage;
+function help(topic: string | undefined, io: CliIo, usageError: (message: string, command?: string) => number): number {
+  if (topic === undefined) {
+    io.stdout(mainHelp(COMMANDS));
+    return EXIT.ok;
   }
-  const args = topic === "test" ? " IMAGE" : topic === "template" ? " [PATH]" : "";
-  const table = flags[topic];
-  io.stdout(
-    `${COMMANDS[topic]}\n\nUsage: image-updater ${topic}${args}${table && Object.keys(table).length > 0 ? ` [flags]\n\nFlags:\n${flagHelp(table)}` : ""}\n`,
-  );
+  const spec = COMMANDS[topic];
+  if (spec === undefined) {
+    return usageError(`unknown command "${topic}"; the commands are ${Object.keys(COMMANDS).join(", ")}`);
+  }
+  io.stdout(commandHelp(topic, spec));
+  return EXIT.ok;
+}
+
+function version(args: readonly string[], io: CliIo, usageError: (message: string, command?: string) => number) {
+  const parsed = parseFlags(args, VERSION_FLAGS);
+  if ("error" in parsed) return usageError(parsed.error, "version");
+  io.stdout(parsed.flags.values.short === true ? `v${daemonVersion()}\n` : `image-updater v${daemonVersion()}\n`);
+  return EXIT.ok;
+}
+
+function completion(args: readonly string[], io: CliIo, usageError: (message: string, command?: string) => number) {
+  const shell = args[0];
+  if (args.length !== 1 || !(COMPLETION_SHELLS as readonly string[]).includes(shell ?? "")) {
+    return usageError(`completion needs one SHELL: ${COMPLETION_SHELLS.join(", ")}`, "completion");
+  }
+  io.stdout(completionScript(shell as CompletionShell, COMMANDS));
   return EXIT.ok;
 }
 
@@ -133,7 +150,7 @@ async function run(
       return EXIT.failure;
     }
   }
-  const { options, errors } = resolveRunOptions({
+  const { options, errors, warnings } = resolveRunOptions({
     flags: parsed.flags,
     env: io.env,
     configDir,
@@ -142,14 +159,33 @@ async function run(
   });
   if (errors.length > 0) return usageError(errors.join("\n"), "run");
   const logger = createLogger({ level: options.logLevel, format: options.logFormat, write: io.stderr });
+  for (const warning of warnings) logger.warn(warning);
+  if (options.applicationsDir !== null && !isDirectory(options.applicationsDir)) {
+    const message = "the applications folder does not exist; check --applications-dir (IMAGE_UPDATER_APPLICATIONS_DIR)";
+    if (options.once) {
+      logger.error(message, { path: options.applicationsDir });
+      return EXIT.noApplications;
+    }
+    logger.warn(`${message}; waiting for it to appear`, { path: options.applicationsDir });
+  }
   try {
+    const create = deps.createUpdater ?? createDaemonUpdater;
+    let outcomes: ApplicationOutcomes | undefined;
     const result = await runDaemon(options, {
       logger,
-      createUpdater: deps.createUpdater ?? createDaemonUpdater,
+      async createUpdater(config) {
+        const updater = await create(config);
+        outcomes = trackApplicationOutcomes(updater.events);
+        return updater;
+      },
       version: daemonVersion(),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(deps.onListening ? { onListening: deps.onListening } : {}),
     });
+    if (options.once && result.exitCode === EXIT.ok && outcomes?.allFailed()) {
+      logger.error("every application failed; see the errors above");
+      return EXIT.allApplicationsFailed;
+    }
     return result.exitCode;
   } catch (error) {
     logger.error("image-updater stopped", { error: error instanceof Error ? error.message : String(error) });
@@ -157,129 +193,12 @@ async function run(
   }
 }
 
-/** Go's GOARCH names for Node's `os.arch()`. */
-function hostPlatform(): string {
-  const goArch: Record<string, string> = {
-    x64: "amd64",
-    ia32: "386",
-    arm64: "arm64",
-    arm: "arm",
-    ppc64: "ppc64le",
-    s390x: "s390x",
-  };
-  return `linux/${goArch[arch()] ?? arch()}`;
-}
-
-async function test(
-  args: readonly string[],
-  io: CliIo,
-  usageError: (message: string, command?: string) => number,
-): Promise<number> {
-  const parsed = parseFlags(args, TEST_FLAGS);
-  if ("error" in parsed) return usageError(parsed.error, "test");
-  const { values, positionals } = parsed.flags;
-  if (positionals.length !== 1) {
-    return usageError("test needs exactly one IMAGE, e.g. image-updater test docker.io/library/nginx", "test");
-  }
-  const strategy = typeof values["update-strategy"] === "string" ? values["update-strategy"] : "semver";
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) {
-    return usageError(
-      `invalid value "${strategy}" for --update-strategy: write one of ${STRATEGIES.join(", ")}`,
-      "test",
-    );
-  }
-  const output = typeof values.output === "string" ? values.output : "text";
-  if (output !== "text" && output !== "json") {
-    return usageError(`invalid value "${output}" for --output: write text or json`, "test");
-  }
-  const level = typeof values.loglevel === "string" ? values.loglevel : "info";
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    return usageError(`invalid value "${level}" for --loglevel: write one of ${LOG_LEVELS.join(", ")}`, "test");
-  }
-  const allowTags = typeof values["allow-tags"] === "string" ? values["allow-tags"] : null;
-  if (allowTags !== null && allowTags !== "any" && !allowTags.startsWith("regexp:")) {
-    return usageError(`invalid value "${allowTags}" for --allow-tags: write regexp:EXPRESSION or any`, "test");
-  }
-  const list = (name: string) =>
-    (Array.isArray(values[name]) ? (values[name] as string[]) : [])
-      .flatMap((v) => v.split(","))
-      .map((v) => v.trim())
-      .filter((v) => v !== "");
-  const platforms = list("platforms");
-  const badPlatform = platforms.find((p) => !/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(p));
-  if (badPlatform !== undefined) {
-    return usageError(
-      `invalid value "${badPlatform}" for --platforms: write os/arch[/variant], e.g. linux/amd64`,
-      "test",
-    );
-  }
-  const registriesPath =
-    typeof values["registries-conf-path"] === "string"
-      ? values["registries-conf-path"]
-      : existsSync("/app/config/registries.conf")
-        ? "/app/config/registries.conf"
-        : null;
-  let registriesConf: string | null = null;
-  if (registriesPath !== null) {
-    try {
-      registriesConf = await readFile(registriesPath, "utf8");
-    } catch {
-      io.stderr(`image-updater: cannot read ${registriesPath}; check --registries-conf-path\n`);
-      return EXIT.failure;
-    }
-  }
-  const logger = createLogger({
-    level: level as LogLevel,
-    format: "text",
-    write: output === "json" ? io.stderr : io.stdout,
-  });
-  const image = positionals[0] ?? "";
-  logger.info("getting image", { image_name: image });
-  let result: TestImageResult;
+function isDirectory(path: string): boolean {
   try {
-    result = await testImage(
-      {
-        image,
-        strategy,
-        semverConstraint: typeof values["semver-constraint"] === "string" ? values["semver-constraint"] : null,
-        allowTags,
-        ignoreTags: list("ignore-tags"),
-        platforms: platforms.length > 0 ? platforms : [hostPlatform()],
-        registriesConf,
-        credentials: typeof values.credentials === "string" ? values.credentials : null,
-      },
-      { ...(io.signal ? { signal: io.signal } : {}), onWarning: (message) => logger.warn(message) },
-    );
-  } catch (error) {
-    if (error instanceof TestImageUsageError) return usageError(error.message, "test");
-    const code = error instanceof ImageUpdaterError ? error.code : undefined;
-    logger.error("could not check the image", {
-      error: error instanceof Error ? error.message : String(error),
-      code,
-    });
-    return EXIT.failure;
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
-  if (output === "json") {
-    io.stdout(`${JSON.stringify(result)}\n`);
-    return EXIT.ok;
-  }
-  printTestText(result, logger);
-  return EXIT.ok;
-}
-
-function printTestText(result: TestImageResult, logger: Logger): void {
-  for (const c of result.considered) {
-    logger.debug(c.kept ? "tag kept" : "tag dropped", { tag: c.tag, reason: c.reason });
-  }
-  logger.info(`Found ${result.tagsFound} tags in registry`, { image_name: result.image });
-  if (result.tag === null) {
-    logger.info("no newer version of image found", { image_name: result.image });
-    return;
-  }
-  const digest = result.digest ? `@${result.digest}` : "";
-  logger.info(`latest image according to constraint is ${result.image}:${result.tag}${digest}`, {
-    image_name: result.image,
-  });
 }
 
 async function template(

@@ -9,5 +9,9 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
-/** Exit codes: success, a failure of the world, a usage error (bad flag or value). */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit codes: success; a failure of the world (a file named by flag unreadable, the engine could not start);
+ * a usage error (bad flag or value); `run --once` found no applications folder; `run --once` checked
+ * applications and every one of them failed.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, noApplications: 3, allApplicationsFailed: 4 } as const;

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-/** One flag of a command. */
+/** One flag of a command, with the other names argocd-image-updater gives the same setting. */
 export interface FlagSpec {
   readonly type: "string" | "boolean";
   readonly multiple?: boolean;
@@ -8,6 +8,15 @@ export interface FlagSpec {
   /** Value placeholder and one-line help, for `help`. */
   readonly help: string;
   readonly placeholder?: string;
+  /** Environment variable read when the flag is absent. */
+  readonly env?: string;
+  /** Keys of the mounted `argocd-image-updater-config` ConfigMap read when flag and variable are absent. */
+  readonly configKeys?: readonly string[];
+  /**
+   * Set when the setting is accepted for compatibility but changes nothing here: why, in a few words. Using
+   * it logs one warning. A command that gives the setting a meaning drops this field.
+   */
+  readonly noEffect?: string;
 }
 
 /** Parsed flags: strings (arrays for `multiple`), booleans; absent flags are absent. */

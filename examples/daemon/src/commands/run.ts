@@ -42,7 +42,6 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
     metricsport: options.metricsPort ?? "off",
     dryrun: options.dryRun,
   });
-  for (const flag of options.ignoredFlags) logger.debug(`--${flag} is accepted for compatibility and has no effect`);
   if (!options.once && options.intervalMs < 60_000) {
     logger.warn("interval is below 1m: registries may rate-limit the updater", {
       interval: formatGoDuration(options.intervalMs),
@@ -69,7 +68,7 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
       logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
       return { exitCode: 1, lastCycle: null };
     }
-    logUpdaterEvents(updater.events, logger);
+    logUpdaterEvents(updater.events, logger, { dryRun: options.dryRun });
     metrics.observe(updater.events);
     let lastCycle: CycleCounters | null = null;
     updater.events.on("cycle:finished", ({ runId: _runId, durationMs: _durationMs, ...counters }) => {
@@ -177,6 +176,7 @@ export async function loadDaemonConfig(options: RunCommandOptions, logger: Logge
     matchApplicationLabel: options.matchApplicationLabel,
     pullRequests: options.pullRequests,
     cacheDir: options.cacheDir,
+    deadlines: options.deadlines,
     intervalMs: options.intervalMs,
     cycleBudgetMs: options.cycleBudgetMs,
     onWarning: (message, fields) => logger.warn(message, fields),
@@ -229,9 +229,16 @@ async function startServers(
     "/metrics": async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.text() }),
   };
   const samePort =
-    options.healthPort !== null && options.healthPort !== 0 && options.healthPort === options.metricsPort;
+    options.healthPort !== null &&
+    options.healthPort !== 0 &&
+    options.healthPort === options.metricsPort &&
+    options.healthHost === options.metricsHost;
   if (samePort && options.healthPort !== null) {
-    const server = await startHttpServer({ port: options.healthPort, routes: { ...health, ...metricsRoutes } });
+    const server = await startHttpServer({
+      port: options.healthPort,
+      ...(options.healthHost === null ? {} : { host: options.healthHost }),
+      routes: { ...health, ...metricsRoutes },
+    });
     servers.push(server);
     logger.info("Starting health probe and metrics server", { port: server.port });
     return { health: server.port, metrics: server.port };
@@ -239,13 +246,21 @@ async function startServers(
   let healthPort: number | null = null;
   let metricsPort: number | null = null;
   if (options.healthPort !== null) {
-    const server = await startHttpServer({ port: options.healthPort, routes: health });
+    const server = await startHttpServer({
+      port: options.healthPort,
+      ...(options.healthHost === null ? {} : { host: options.healthHost }),
+      routes: health,
+    });
     servers.push(server);
     healthPort = server.port;
     logger.info("Starting health probe server", { port: server.port });
   }
   if (options.metricsPort !== null) {
-    const server = await startHttpServer({ port: options.metricsPort, routes: metricsRoutes });
+    const server = await startHttpServer({
+      port: options.metricsPort,
+      ...(options.metricsHost === null ? {} : { host: options.metricsHost }),
+      routes: metricsRoutes,
+    });
     servers.push(server);
     metricsPort = server.port;
     logger.info("Starting metrics server", { port: server.port });

@@ -1,4 +1,4 @@
-import type { ConsideredTag } from "@image-updater/core";
+import type { DecisionJson, TagExtraction } from "@image-updater/core";
 
 /** What `image-updater test IMAGE` is asked. */
 export interface TestImageRequest {
@@ -15,17 +15,19 @@ export interface TestImageRequest {
   readonly registriesConf: string | null;
   /** A credential reference (`env:VAR`, `ext:/path`, `user:pass`, `secret:ns/name`), never logged. */
   readonly credentials: string | null;
+  /** Rank on part of each tag (Flux's `filterTags.extract`); `null` ranks the whole tag. */
+  readonly extract?: TagExtraction | null;
+  /** Alphabetical and numerical: `desc` picks the smallest. */
+  readonly order?: "asc" | "desc";
+  /** Alphabetical: natural order (`v9` before `v10`). */
+  readonly naturalSort?: boolean;
+  /** Requests per second to the image's registry, replacing its registries.conf `limit`; `null` keeps it. */
+  readonly rateLimit?: number | null;
 }
 
-/** The JSON `test --output json` prints, field for field. */
+/** What `test` found: core's decision JSON (what `--output json` prints) and the winner's reason. */
 export interface TestImageResult {
-  readonly image: string;
-  readonly strategy: string;
-  /** Chosen tag, `null` when none qualified. */
-  readonly tag: string | null;
-  /** Digest of the chosen tag, `null` when unknown. */
-  readonly digest: string | null;
-  readonly tagsFound: number;
-  /** Each tag's fate, as core's decision gives it (`detail` left out). */
-  readonly considered: readonly Omit<ConsideredTag, "detail">[];
+  readonly decision: DecisionJson;
+  /** Why the chosen tag beat the others; `null` when none qualified. */
+  readonly winnerWhy: string | null;
 }

@@ -8,6 +8,7 @@ import {
   parseImageReference,
   parsePlatform,
   repositoryInRegistry,
+  toDecisionJson,
 } from "@image-updater/core";
 import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import type { TestImageRequest, TestImageResult } from "./test-image-types.js";
@@ -54,6 +55,7 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
 
   const registries = createConfiguredRegistry({
     registriesConf: request.registriesConf,
+    ...(request.rateLimit ? { rateLimits: { [ref.registry]: request.rateLimit } } : {}),
     ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
   });
   try {
@@ -74,6 +76,9 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
       platforms,
       tags,
       tagSortMode: endpoint.tagSortMode,
+      ...(request.extract ? { extract: request.extract } : {}),
+      ...(request.order ? { order: request.order } : {}),
+      ...(request.naturalSort ? { naturalSort: true } : {}),
       metadata: {
         get: (tag, o) => registries.client.getMetadata(repo, tag, { ...callOptions, ...o, platforms }),
         getDigest: (tag, o) => registries.client.getDigest(repo, tag, { ...callOptions, ...o }),
@@ -87,14 +92,9 @@ export async function testImage(request: TestImageRequest, deps: TestImageDepend
       }
       throw error ?? new ImageUpdaterError("CONFIG_INVALID", decision.message);
     }
-    const chosen = decision.kind === "update" || decision.kind === "keep" ? (decision.tag ?? null) : null;
     return {
-      image: `${ref.registry}/${ref.repository}`,
-      strategy: decision.strategy,
-      tag: chosen,
-      digest: chosen === null ? null : (decision.digest ?? null),
-      tagsFound: decision.tagsFound,
-      considered: decision.considered.map((c) => ({ tag: c.tag, kept: c.kept, reason: c.reason })),
+      decision: toDecisionJson(`${ref.registry}/${ref.repository}`, decision),
+      winnerWhy: decision.winner?.why ?? null,
     };
   } finally {
     await registries.client.dispose?.();

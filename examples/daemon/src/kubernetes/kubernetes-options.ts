@@ -6,6 +6,7 @@
 import { hasKubeConfig, isInCluster } from "@image-updater/k8s-source";
 import type { FlagSpec } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
+import type { SettingOrigin } from "../config/setting-origin.js";
 
 /** Kubernetes mode, resolved. */
 export interface KubernetesRunOptions {
@@ -21,7 +22,10 @@ export interface KubernetesRunOptions {
   readonly kubeEvents: boolean;
 }
 
-/** The flags, merged into `run`'s. */
+/**
+ * The flags, merged into `run`'s; each replaces argocd-image-updater's entry of the same name in
+ * `peer-flags.ts`, with the peer's environment variable and ConfigMap key.
+ */
 export const KUBERNETES_FLAGS: Readonly<Record<string, FlagSpec>> = {
   kubeconfig: {
     type: "string",
@@ -36,7 +40,9 @@ export const KUBERNETES_FLAGS: Readonly<Record<string, FlagSpec>> = {
   "watch-namespaces": {
     type: "string",
     placeholder: "NS,NS|*",
-    help: "read Applications from these namespaces, * for all (needs the cluster-wide install) [IMAGE_UPDATER_WATCH_NAMESPACES]",
+    help: "read Applications from these namespaces, * for all (needs the cluster-wide install)",
+    env: "IMAGE_UPDATER_WATCH_NAMESPACES",
+    configKeys: ["watch.namespaces"],
   },
   "leader-election": {
     type: "boolean",
@@ -47,14 +53,17 @@ export const KUBERNETES_FLAGS: Readonly<Record<string, FlagSpec>> = {
     placeholder: "NS",
     help: "namespace of the leader election Lease (default: the Argo CD namespace)",
   },
+  // The peer reads IMAGE_UPDATER_KUBE_EVENTS (ConfigMap `kube.events`) as this flag's value: true disables.
   "disable-kube-events": {
     type: "boolean",
-    help: "send no ImagesUpdated Kubernetes Event after an update [IMAGE_UPDATER_KUBE_EVENTS=false]",
+    help: "send no ImagesUpdated Kubernetes Event after an update",
+    env: "IMAGE_UPDATER_KUBE_EVENTS",
+    configKeys: ["kube.events"],
   },
 };
 
-/** How {@link resolveKubernetesOptions} reads a value: flag, then environment, then the config folder. */
-export type OptionReader = (flag: string, envName?: string, ...configKeys: string[]) => string | null;
+/** How {@link resolveKubernetesOptions} reads a flag's value: flag, then its environment variable, then its config key. */
+export type OptionReader = (flag: string) => SettingOrigin | null;
 
 /**
  * Kubernetes mode from the options, or `null` for directory mode (an applications folder is given, or no
@@ -67,34 +76,36 @@ export function resolveKubernetesOptions(
   errors: string[],
 ): KubernetesRunOptions | null {
   // $KUBECONFIG is resolved here, from the environment `run` was given, so the loader needs no other.
-  const kubeconfig = read("kubeconfig") ?? env.KUBECONFIG?.split(":").find((part) => part !== "") ?? null;
-  if (read("applications-dir", "IMAGE_UPDATER_APPLICATIONS_DIR") !== null) return null;
+  const kubeconfig = read("kubeconfig")?.value ?? env.KUBECONFIG?.split(":").find((part) => part !== "") ?? null;
+  if (read("applications-dir") !== null) return null;
   if (!hasKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), env })) return null;
-  const flag = (name: string, envName?: string, ...keys: string[]) => {
-    const value = read(name, envName, ...keys);
-    if (value === null) return null;
-    const parsed = parseBoolean(value);
-    if (parsed === null) errors.push(`invalid value "${value}" for --${name}: write true or false`);
+  const flag = (name: string) => {
+    const origin = read(name);
+    if (origin === null) return null;
+    const parsed = parseBoolean(origin.value);
+    if (parsed === null) errors.push(`invalid value "${origin.value}" for ${origin.where}: write true or false`);
     return parsed;
   };
-  const single = read("application-namespace");
-  const watch = read("watch-namespaces", "IMAGE_UPDATER_WATCH_NAMESPACES", "watch.namespaces");
+  const single = read("application-namespace")?.value ?? null;
+  const watchOrigin = read("watch-namespaces");
+  const watch = watchOrigin?.value ?? null;
   let namespaces: readonly string[] | "*" = [argocdNamespace];
   if (single !== null && single.trim() !== "") namespaces = [single.trim()];
   else if (watch !== null && watch.trim() !== "") {
     const list = watch.split(",").map((n) => n.trim());
     if (list.includes("*")) namespaces = "*";
     else if (list.some((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n))) {
-      errors.push(`invalid value "${watch}" for --watch-namespaces: write namespace names separated by commas, or *`);
+      errors.push(
+        `invalid value "${watch}" for ${watchOrigin?.where}: write namespace names separated by commas, or *`,
+      );
     } else namespaces = list;
   }
-  const kubeEventsSetting = flag("kube-events", "IMAGE_UPDATER_KUBE_EVENTS", "kube.events");
   return {
     kubeconfig,
     namespaces,
     argocdNamespace,
     leaderElection: flag("leader-election") ?? isInCluster({ ...(kubeconfig ? { kubeconfig } : {}), env }),
-    leaderElectionNamespace: read("leader-election-namespace") ?? argocdNamespace,
-    kubeEvents: flag("disable-kube-events") === true ? false : (kubeEventsSetting ?? true),
+    leaderElectionNamespace: read("leader-election-namespace")?.value ?? argocdNamespace,
+    kubeEvents: flag("disable-kube-events") !== true,
   };
 }

@@ -1,15 +1,30 @@
 import type { ApplicationRef, ImageUpdaterError, TypedEmitter, UpdaterEvents } from "@image-updater/core";
 import type { Logger } from "./logger.js";
+import { COULD_NOT_UPDATE_IMAGE_HINT, registryFailureHint } from "./registry-failure.js";
+import { describeWriteBackFailure, FAILED_TO_COMMIT_HINT } from "./write-back-failure.js";
 
 /** The seed article's advice for its three frequent errors, printed with each of them. */
 export const HINTS = {
-  couldNotUpdateImage: "check the registry credentials; check the image name (registries.conf prefix)",
-  failedToCommit: "check that the Git key has write access; check the branch protection rules",
+  couldNotUpdateImage: COULD_NOT_UPDATE_IMAGE_HINT,
+  failedToCommit: FAILED_TO_COMMIT_HINT,
   noNewImageFound: "check the tag pattern (allow-tags); check that the image exists in the registry",
 } as const;
 
-function app(ref: ApplicationRef): string {
-  return `${ref.namespace}/${ref.name}`;
+/** argocd-image-updater's fields: the bare application name, its namespace apart. */
+function app(ref: ApplicationRef): { application: string; namespace: string } {
+  return { application: ref.name, namespace: ref.namespace };
+}
+
+/** Several applications, as one field: bare names when they share a namespace, else `namespace/name`. */
+function apps(refs: readonly ApplicationRef[]): string {
+  const namespaces = new Set(refs.map((ref) => ref.namespace));
+  return refs.map((ref) => (namespaces.size > 1 ? `${ref.namespace}/${ref.name}` : ref.name)).join(",");
+}
+
+/** Options of {@link logUpdaterEvents}. */
+export interface EventLogOptions {
+  /** The run writes nothing: said in argocd-image-updater's "pending spec update (dry run=…)" line. */
+  readonly dryRun?: boolean;
 }
 
 function errorFields(error: ImageUpdaterError): Record<string, string | boolean> {
@@ -18,9 +33,14 @@ function errorFields(error: ImageUpdaterError): Record<string, string | boolean>
 
 /** The seed's advice that fits an error, by its code: git access, or registry access. */
 function hintFor(error: ImageUpdaterError): string | undefined {
-  if (error.code.startsWith("GIT_")) return HINTS.failedToCommit;
+  if (error.code.startsWith("GIT_")) return describeWriteBackFailure(error).hint;
   if (error.code.startsWith("REGISTRY_") || error.code === "CREDENTIALS_UNAVAILABLE") return HINTS.couldNotUpdateImage;
   return undefined;
+}
+
+function registryOf(error: ImageUpdaterError): string | undefined {
+  const registry = (error as { registry?: unknown }).registry;
+  return typeof registry === "string" ? registry : undefined;
 }
 
 function withTag(image: string, tag: string | null): string {
@@ -33,7 +53,13 @@ function withTag(image: string, tag: string | null): string {
  * plus the seed's ("Checking 5 applications", "Setting new image to myapp:1.2.3", "Successfully updated
  * image", and the three errors with their hints). Returns a function that unsubscribes.
  */
-export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Logger): () => void {
+export function logUpdaterEvents(
+  events: TypedEmitter<UpdaterEvents>,
+  logger: Logger,
+  options: EventLogOptions = {},
+): () => void {
+  // A configuration warning (a deprecated key) repeats every cycle; it is worth one line per application.
+  const warned = new Set<string>();
   const handlers: Partial<UpdaterEvents> = {
     "cycle:started": (e) => {
       logger.info(`Starting image update cycle, considering ${e.applications} annotated application(s) for update`, {
@@ -51,11 +77,11 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
     "cycle:deferred": (e) => {
       logger.warn(
         `Cycle budget of ${e.budgetMs} ms spent: ${e.applications.length} application(s) deferred to the next cycle, checked first there`,
-        { run: e.runId, applications: e.applications.map(app).join(",") },
+        { run: e.runId, applications: apps(e.applications) },
       );
     },
     "application:changed": (e) => {
-      const fields = { application: app(e.application), change: e.change };
+      const fields = { ...app(e.application), change: e.change };
       if (e.checking) logger.info("Application changed, running a cycle", fields);
       else logger.debug("Application changed", fields);
     },
@@ -63,23 +89,28 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
       logger.warn("Stopped watching the applications; changes wait for the next interval", errorFields(e.error));
     },
     "application:checking": (e) => {
-      logger.debug("Processing application", { application: app(e.application) });
+      logger.debug("Processing application", app(e.application));
     },
     "application:failed": (e) => {
       const hint = hintFor(e.error);
       logger.error("Could not process application", {
-        application: app(e.application),
+        ...app(e.application),
         ...errorFields(e.error),
         ...(hint ? { hint } : {}),
       });
     },
     "config:diagnostic": (e) => {
       const level = e.severity === "error" ? "error" : e.severity === "warning" ? "warn" : "info";
-      logger.log(level, e.message, { application: app(e.application), key: e.key });
+      if (level !== "error") {
+        const seen = JSON.stringify([e.application.namespace, e.application.name, e.key, e.message]);
+        if (warned.has(seen)) return;
+        warned.add(seen);
+      }
+      logger.log(level, e.message, { ...app(e.application), key: e.key });
     },
     "image:updating": (e) => {
       const fields = {
-        application: app(e.application),
+        ...app(e.application),
         image_alias: e.alias,
         image_name: e.image,
         old_tag: e.oldTag,
@@ -87,18 +118,22 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
         image_digest: e.newDigest,
       };
       logger.info(`Setting new image to ${withTag(e.image, e.newTag)}`, fields);
+      logger.info(
+        `Successfully updated image '${withTag(e.image, e.oldTag)}' to '${withTag(e.image, e.newTag)}', but pending spec update (dry run=${options.dryRun === true})`,
+        fields,
+      );
     },
     "image:up-to-date": (e) => {
-      logger.debug(`Image '${withTag(e.image, e.tag)}' already on latest allowed version`, {
-        application: app(e.application),
-        image_alias: e.alias,
-      });
+      const fields = { ...app(e.application), image_alias: e.alias };
+      // The spec already names the new image (not synced yet): argocd-image-updater says so at info.
+      if (e.message?.endsWith("already set in spec")) logger.info(e.message, fields);
+      else logger.debug(`Image '${withTag(e.image, e.tag)}' already on latest allowed version`, fields);
     },
     "image:no-candidate": (e) => {
       // No tag at all usually means a wrong name or prefix; tags that all failed the filters are routine.
       const level = e.tagsFound === 0 ? "warn" : "info";
       logger.log(level, "No new image found", {
-        application: app(e.application),
+        ...app(e.application),
         image_alias: e.alias,
         image_name: e.image,
         tags_found: e.tagsFound,
@@ -108,33 +143,39 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
     },
     "image:vanished": (e) => {
       logger.warn(`The running tag '${e.tag}' of image '${e.image}' is no longer in the registry`, {
-        application: app(e.application),
+        ...app(e.application),
         image_alias: e.alias,
         image_name: e.image,
       });
     },
     "image:skipped": (e) => {
       logger.info(`Skipping image '${e.image}'`, {
-        application: app(e.application),
+        ...app(e.application),
         image_alias: e.alias,
         reason: e.reason,
       });
     },
     "image:failed": (e) => {
       logger.error("Could not update image", {
-        application: app(e.application),
+        ...app(e.application),
         image_alias: e.alias,
         image_name: e.image,
         ...errorFields(e.error),
-        hint: HINTS.couldNotUpdateImage,
+        hint: registryFailureHint(e.error, { registry: registryOf(e.error) ?? e.image.split("/")[0] }),
       });
     },
     "writeback:committed": (e) => {
+      for (const application of e.applications) {
+        const count = e.changes.filter(
+          (c) => c.application.name === application.name && c.application.namespace === application.namespace,
+        ).length;
+        logger.info(`Committing ${count} parameter update(s) for application ${application.name}`, app(application));
+      }
       for (const change of e.changes) {
         logger.info(
           `Successfully updated image '${withTag(change.image, change.oldTag)}' to '${withTag(change.image, change.newTag)}'`,
           {
-            application: app(change.application),
+            ...app(change.application),
             method: e.method,
             repository: e.repoUrl ?? undefined,
             branch: e.branch ?? undefined,
@@ -143,13 +184,11 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
         );
       }
       if (e.method === "argocd") {
-        logger.info("Successfully updated the live application spec", {
-          applications: e.applications.map(app).join(","),
-        });
+        logger.info("Successfully updated the live application spec", { applications: apps(e.applications) });
       }
     },
     "writeback:skipped": (e) => {
-      const applications = e.applications.map(app).join(",");
+      const applications = apps(e.applications);
       if (e.reason === "no-change") {
         logger.debug("target parameter file and marshaled data are the same, skipping commit.", { applications });
       } else {
@@ -157,22 +196,27 @@ export function logUpdaterEvents(events: TypedEmitter<UpdaterEvents>, logger: Lo
       }
     },
     "writeback:failed": (e) => {
-      logger.error("Failed to commit", {
-        applications: e.applications.map(app).join(","),
+      const failure = describeWriteBackFailure(e.error);
+      logger.error(failure.message, {
+        applications: apps(e.applications),
         repository: e.repoUrl ?? undefined,
         branch: e.branch ?? undefined,
         ...errorFields(e.error),
-        hint: HINTS.failedToCommit,
+        hint: failure.hint,
       });
     },
     "pullrequest:opened": (e) => {
       logger.info(e.created ? "Opened pull request" : "Updated pull request", {
         url: e.url,
         branch: e.branch,
-        applications: e.applications.map(app).join(","),
+        applications: apps(e.applications),
       });
     },
     "registry:request": (e) => {
+      // argocd-image-updater's line for metadata it did not have to fetch again.
+      if (e.cacheHit) {
+        logger.debug(`Cache hit for ${e.cacheHit.repository}:${e.cacheHit.reference}`, { registry: e.registry });
+      }
       logger.trace("Registry request", {
         registry: e.registry,
         method: e.method,

@@ -1,3 +1,4 @@
+import { redactUrlUserinfo } from "@image-updater/core";
 import { LOG_LEVELS, type LogFormat, type LogLevel } from "../config/run-options.js";
 
 /** Structured fields of a log line. Values are rendered with `String()`; `undefined` fields are dropped. */
@@ -29,14 +30,12 @@ export interface LoggerOptions {
 
 /** Field names whose values are never printed, whatever an event carries. */
 const SECRET_FIELD = /pass(word)?|token|secret|private.?key|authorization|credential/i;
-/** `scheme://user:password@host` → `scheme://host`: URLs in messages lose their userinfo. */
-const URL_USERINFO = /(?<scheme>[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
 /** Characters logrus leaves unquoted. */
 const PLAIN = /^[A-Za-z0-9_./@^+-]*$/;
 
 /** Removes userinfo from URLs inside `text`. */
 export function redactUrls(text: string): string {
-  return text.replace(URL_USERINFO, "$<scheme>");
+  return redactUrlUserinfo(text);
 }
 
 /** Creates a {@link Logger}. Lines below `level` are dropped before any formatting. */

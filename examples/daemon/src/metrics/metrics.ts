@@ -98,6 +98,12 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
+  const pushGaveUp = new Counter({
+    name: "argocd_image_updater_git_push_gave_up_total",
+    help: "Pushes given up because the branch kept moving (retried first in the next cycle)",
+    labelNames: ["repository"],
+    registers,
+  });
   const deferredApplications = new Counter({
     name: "argocd_image_updater_cycle_deferred_applications_total",
     help: "Applications whose check was deferred to the next cycle because a cycle spent its budget (--cycle-budget)",
@@ -163,6 +169,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
       },
       "writeback:failed": (e) => {
         for (const a of e.applications) imageErrors.inc({ application: `${a.namespace}/${a.name}` });
+        if (e.error.code === "GIT_CONFLICT") pushGaveUp.inc({ repository: e.repoUrl ?? "" });
       },
       "writeback:committed": (e) => {
         for (const change of e.changes) {

@@ -4,9 +4,11 @@
  */
 import { parseImageList } from "../image/image-list.js";
 import { parsePlatformList } from "../image/platform.js";
+import { redactUrlUserinfo } from "../redact.js";
 import type { ApplicationRef } from "../source/types.js";
 import { parseCredentialReference } from "./credentials.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { RANKING_KEYS, readRanking } from "./ranking.js";
 import {
   diag,
   parseAllowTags,
@@ -47,7 +49,15 @@ export interface AnnotationParseOptions {
    * Off by default, like argocd-image-updater v1: a reference elsewhere fails closed. @default false
    */
   readonly allowCrossNamespaceSecrets?: boolean;
+  /**
+   * Longest annotation value read, in characters; a longer one is reported and ignored (an `image-list` that
+   * long leaves the application unmanaged). @default {@link MAX_ANNOTATION_VALUE_LENGTH}
+   */
+  readonly maxValueLength?: number;
 }
+
+/** 64 Ki characters: a quarter of what Kubernetes allows for all of an object's annotations together. */
+export const MAX_ANNOTATION_VALUE_LENGTH = 64 * 1024;
 
 /** Keys that apply to the whole application. `platforms` app-wide is the seed's form. */
 const APP_KEYS = new Set([
@@ -63,6 +73,7 @@ const APP_KEYS = new Set([
   "git-branch",
   "git-branch-prefix",
   "git-repository",
+  ...RANKING_KEYS,
 ]);
 
 /** Per-image option suffixes (`<alias>.<suffix>`), longest first so dotted aliases split right. */
@@ -79,6 +90,7 @@ const IMAGE_SUFFIXES = [
   "pull-secret",
   "tag-match",
   "platforms",
+  ...RANKING_KEYS,
 ];
 
 /**
@@ -97,10 +109,20 @@ export function parseApplicationAnnotations(
 ): ApplicationConfigResult {
   const prefix = (options.prefix ?? DEFAULT_ANNOTATION_PREFIX).replace(/\/+$/, "");
   const values = new Map<string, string>();
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (key.startsWith(`${prefix}/`) && typeof value === "string") values.set(key.slice(prefix.length + 1), value);
-  }
   const diagnostics: Diagnostic[] = [];
+  const maxLength = options.maxValueLength ?? MAX_ANNOTATION_VALUE_LENGTH;
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    if (!key.startsWith(`${prefix}/`) || typeof value !== "string") continue;
+    if (value.length > maxLength) {
+      diagnostics.push({
+        severity: "error",
+        key,
+        message: `the value is ${value.length} characters, over the limit of ${maxLength}; it is ignored (split the images over several applications)`,
+      });
+      continue;
+    }
+    values.set(key.slice(prefix.length + 1), value);
+  }
   const keyOf = (name: string): string => `${prefix}/${name}`;
   const appValue = (name: string): string | undefined => nonEmpty(values.get(name));
 
@@ -108,11 +130,12 @@ export function parseApplicationAnnotations(
   const images: ImageUpdateConfig[] = [];
   const aliasKeys = new Set<string>();
   if (list === undefined) {
-    diagnostics.push({
-      severity: "info",
-      key: keyOf("image-list"),
-      message: "no image-list annotation: the application is not managed; add e.g. `myapp=ghcr.io/org/myapp`",
-    });
+    if (!diagnostics.some((d) => d.key === keyOf("image-list")))
+      diagnostics.push({
+        severity: "info",
+        key: keyOf("image-list"),
+        message: "no image-list annotation: the application is not managed; add e.g. `myapp=ghcr.io/org/myapp`",
+      });
   } else {
     const parsed = parseImageList(list, { key: keyOf("image-list") });
     diagnostics.push(...parsed.diagnostics);
@@ -148,7 +171,8 @@ export function parseApplicationAnnotations(
       writeBack: writeBack ?? { method: "argocd" },
       updatable: images.length > 0 && writeBack !== undefined && !appErrors,
     },
-    diagnostics,
+    // Messages quote what was written; a URL written with a password must not carry it into a log line.
+    diagnostics: diagnostics.map((d) => ({ ...d, message: redactUrlUserinfo(d.message, "***@") })),
   };
 }
 
@@ -235,6 +259,9 @@ function readImage(
     if (allowTags.kind !== "none") allowTags = { kind: "none", reason };
   }
 
+  const { ranking, failure } = readRanking(lookup, diagnostics);
+  if (failure !== undefined && allowTags.kind !== "none") allowTags = { kind: "none", reason: failure };
+
   const helmName = ownOnly("helm.image-name")?.value.trim();
   const helmTag = ownOnly("helm.image-tag")?.value.trim();
   const helmSpec = ownOnly("helm.image-spec");
@@ -257,6 +284,7 @@ function readImage(
     forceUpdate,
     ...(pullSecret ? { pullSecret } : {}),
     platforms,
+    ...ranking,
     helm: {
       imageName: helmName ?? "image.name",
       imageTag: helmTag ?? "image.tag",

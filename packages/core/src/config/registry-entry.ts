@@ -19,6 +19,8 @@ export const REGISTRY_FIELDS = [
   "ca_data",
   "defaultns",
   "limit",
+  "timeout",
+  "maxtags",
   "default",
 ] as const;
 
@@ -166,6 +168,29 @@ export function parseRegistryEntry(
     if (!/^[+-]?\d+$/.test(limitText))
       fail("limit", `\`${limitText}\` is not a whole number of requests per second; write e.g. \`limit: 10\``);
     else if (Number(limitText) > 0) limit = Number(limitText);
+    else if (Number(limitText) < 0)
+      report(
+        "warning",
+        `${at}.limit`,
+        `\`${limitText}\` is negative, so requests to this registry are not paced; write a number of requests per second such as \`limit: 10\`, or \`0\` for no pacing`,
+        fields.get("limit")?.line,
+      );
+  }
+
+  const timeoutText = text("timeout")?.trim();
+  let timeoutMs: number | undefined;
+  if (timeoutText !== undefined) {
+    timeoutMs = parseGoDuration(timeoutText);
+    if (timeoutMs === undefined || timeoutMs <= 0)
+      fail("timeout", `\`${timeoutText}\` is not a positive duration; write e.g. \`timeout: 30s\``);
+  }
+
+  const maxTagsText = text("maxtags")?.trim();
+  let maxTags: number | undefined;
+  if (maxTagsText !== undefined) {
+    if (!/^\d+$/.test(maxTagsText) || Number(maxTagsText) < 1)
+      fail("maxtags", `\`${maxTagsText}\` is not a positive whole number of tags; write e.g. \`maxtags: 100000\``);
+    else maxTags = Number(maxTagsText);
   }
 
   const caFile = text("ca_file")?.trim();
@@ -175,7 +200,7 @@ export function parseRegistryEntry(
   }
   const defaultNamespace = text("defaultns")?.trim();
 
-  if (apiUrl?.startsWith("http://") && !insecure) {
+  if (apiUrl?.startsWith("http://") && !insecure && credentialsText !== undefined) {
     report(
       "warning",
       `${at}.api_url`,
@@ -204,6 +229,8 @@ export function parseRegistryEntry(
     ...(caFile ? { caFile } : {}),
     ...(caData ? { caData } : {}),
     ...(rate ? { limit: rate } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(maxTags ? { maxTags } : {}),
     isDefault,
   };
   const lines = new Map<string, number | undefined>([...fields].map(([key, field]) => [key, field.line]));

@@ -52,7 +52,8 @@ export function parseStrategyName(
       diagnostics: [diag(context, "warning", `update strategy \`${written}\` is deprecated; write \`${alias}\``)],
     };
   }
-  const names = [...BUILT_IN_STRATEGIES, ...known].map((n) => `\`${n}\``).join(", ");
+  // `known` is usually the engine's whole registry, built-ins included: name each strategy once.
+  const names = [...new Set([...BUILT_IN_STRATEGIES, ...known])].map((n) => `\`${n}\``).join(", ");
   return {
     value: "semver",
     diagnostics: [

@@ -70,6 +70,12 @@ export interface ImageUpdateConfig {
   readonly kustomize: KustomizeImageSettings;
   /** Present when a CR set `manifestTargets.plugin`. */
   readonly plugin?: PluginImageParameters;
+  /** Rank on a capture group of each tag (`<alias>.extract`, `<alias>.extract-group`); the whole tag is written. */
+  readonly extract?: { readonly pattern: string; readonly group?: string };
+  /** Alphabetical and numerical: `desc` picks the smallest (`<alias>.sort-order`). */
+  readonly sortOrder?: "asc" | "desc";
+  /** Alphabetical: natural order, `v9` before `v10` (`<alias>.natural-sort`). */
+  readonly naturalSort?: boolean;
   /**
    * Flux `ImagePolicy` (`<namespace>:<name>`) whose `$imagepolicy` setter markers this image fills with the
    * `flux` write-back target (`<alias>.flux-policy`).
@@ -85,16 +91,22 @@ export type GitCredentialsSource =
   | { readonly kind: "secret"; readonly namespace: string; readonly name: string };
 
 /**
- * The file changes are written to.
- * - `default`: `.argocd-source-<app>.yaml` for Helm/Kustomize apps, the plain manifests for Directory apps.
- * - `kustomization`: the `kustomization.yaml` in `path` (relative to the source path; `/x` is repo-relative).
- * - `helmvalues`: the values file `path` (default `values.yaml` in the source path).
- * - `file`: a literal parameter-override file path.
+ * Where changes are written (`write-back-target`, a CR's `writeBackTarget`). Paths are relative to the source
+ * path; a leading `/` makes them repository-relative.
+ * - `default`: `.argocd-source-<app>.yaml` for Helm/Kustomize/Plugin apps, the plain manifests for Directory
+ *   apps (DESIGN §8); for a values-only source of a multi-source app, its `$ref` values file.
+ * - `kustomization`: the `kustomization.yaml` in `path` (default: the source path).
+ * - `helmvalues`: the values file `path` (default: `values.yaml` in the source path, or the `$ref` values file).
+ * - `manifests`: the plain manifests in `path` (a directory, searched recursively, or one file).
+ * - `flux`: the Flux setter markers (`# {"$imagepolicy": …}`) in `path` (a directory or one file).
+ * - `file`: a literal parameter-override file path (`.yaml`/`.yml`), repository-relative.
  */
 export type WriteBackTarget =
   | { readonly kind: "default" }
   | { readonly kind: "kustomization"; readonly path?: string }
   | { readonly kind: "helmvalues"; readonly path?: string }
+  | { readonly kind: "manifests"; readonly path?: string }
+  | { readonly kind: "flux"; readonly path?: string }
   | { readonly kind: "file"; readonly path: string };
 
 /** A pull request to open after pushing a write branch. */

@@ -77,10 +77,22 @@ function invalid(written: string, context: SettingContext, hint: string): Settin
 
 const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 
+/** The `write-back-target` kinds written `<kind>[:<path>]`. */
+const NAMED_TARGETS = ["kustomization", "helmvalues", "manifests", "flux"] as const;
+
+/** The allowed forms, for diagnostics. */
+export const WRITE_BACK_TARGET_FORMS =
+  "`kustomization[:<dir>]`, `helmvalues[:<file>]`, `manifests[:<dir or file>]`, `flux[:<dir or file>]`, " +
+  "a parameter-override file path ending in `.yaml` or `.yml`, or nothing for the default " +
+  "(`.argocd-source-<app>.yaml`; the plain manifests for a Directory application)";
+
 /**
- * Parses `write-back-target`: `kustomization[:<dir>]`, `helmvalues[:<file>]`, or a literal override file
- * path. A literal path naming a kustomization file is refused (it would be overwritten with override
- * content): write `kustomization:<dir>` instead. Invalid gives `undefined` and an error.
+ * Parses `write-back-target`, the one parser for annotations and the CRD alike: `kustomization[:<dir>]`,
+ * `helmvalues[:<file>]`, `manifests[:<dir or file>]`, `flux[:<dir or file>]`, or a literal override file
+ * path ending in `.yaml`/`.yml` (argocd-image-updater's backward-compatible form). Anything else, such as a
+ * misspelt kind, is an error naming the allowed forms and gives `undefined`: it is never taken for a file
+ * name. A literal path naming a kustomization file is refused (it would be overwritten with override
+ * content): write `kustomization:<dir>` instead.
  */
 export function parseWriteBackTarget(text: string, context: SettingContext): Setting<WriteBackTarget | undefined> {
   const written = String(text).trim();
@@ -88,23 +100,21 @@ export function parseWriteBackTarget(text: string, context: SettingContext): Set
   const colon = written.indexOf(":");
   const head = colon === -1 ? written : written.slice(0, colon);
   const path = colon === -1 ? undefined : written.slice(colon + 1).trim();
-  if (head === "kustomization" || head === "helmvalues") {
-    const kind = head;
-    return { value: path ? { kind, path } : { kind }, diagnostics: [] };
-  }
+  const named = NAMED_TARGETS.find((kind) => kind === head.trim());
+  if (named !== undefined) return { value: path ? { kind: named, path } : { kind: named }, diagnostics: [] };
+  const refuse = (message: string): Setting<undefined> => ({
+    value: undefined,
+    diagnostics: [diag(context, "error", `${message}. The application is not updated`)],
+  });
   const base = written.split("/").pop() ?? "";
   if (KUSTOMIZATION_FILES.has(base)) {
     const dir = written.slice(0, written.length - base.length).replace(/\/$/, "") || ".";
-    return {
-      value: undefined,
-      diagnostics: [
-        diag(
-          context,
-          "error",
-          `write-back target \`${written}\` would overwrite a kustomization file with parameter overrides; write \`kustomization:${dir}\`. The application is not updated`,
-        ),
-      ],
-    };
+    return refuse(
+      `write-back target \`${written}\` would overwrite a kustomization file with parameter overrides; write \`kustomization:${dir}\``,
+    );
+  }
+  if (colon !== -1 || !/\.ya?ml$/i.test(written)) {
+    return refuse(`unknown write-back target \`${written}\`; write one of ${WRITE_BACK_TARGET_FORMS}`);
   }
   return { value: { kind: "file", path: written }, diagnostics: [] };
 }

@@ -3,7 +3,6 @@
  * digest. DESIGN §8: the current image comes from `status.summary.images` when the Application has it, else
  * from the write-back target in Git; this is the second half.
  */
-import { parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { isImageUpdaterError } from "../errors.js";
 import type { CurrentImage } from "../strategy/types.js";
@@ -15,12 +14,12 @@ import { DEFAULT_HELM_IMAGE_TAG_KEY } from "./helm-values.js";
 import { sameImageName, splitImage } from "./image-match.js";
 import { parseKustomizeImageOverride } from "./kustomization.js";
 import { containerImages, mayHoldWorkloads } from "./manifests.js";
+import { createParsedFiles, type ParsedFiles } from "./parsed-files.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
-import { parsePlanTarget, type WriteBackPlanRequest } from "./plan.js";
+import { collectPolicies, policyOf, requestTarget, type WriteBackPlanRequest } from "./plan.js";
 import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
 import type { ImageChange } from "./types.js";
 import { setValueAtPath } from "./value-path.js";
-import { parseYaml } from "./yaml-doc.js";
 import { scalarText } from "./yaml-text.js";
 
 /** The image fields an image needs to be found in a target (no new tag). */
@@ -38,6 +37,8 @@ export interface TargetImage extends CurrentImage {
 /** Input of {@link readCurrentImages}: a write-back request with the watched images instead of changes. */
 export interface CurrentImagesRequest extends Omit<WriteBackPlanRequest, "changes"> {
   readonly images: readonly WatchedImage[];
+  /** Parses shared with the other readers of this application (one parse per file). @default a fresh cache */
+  readonly parsed?: ParsedFiles;
 }
 
 /** Output of {@link readCurrentImages}: by image label (alias, else image); absent when the target has none. */
@@ -47,6 +48,15 @@ export interface CurrentImagesResult {
 }
 
 type Found = Map<string, TargetImage>;
+
+/** What a reader gets: one file's text and path, the watched images, the results so far and the parse cache. */
+interface ReadInput {
+  readonly text: string;
+  readonly path: string;
+  readonly images: readonly WatchedImage[];
+  readonly found: Found;
+  readonly yaml: ParsedFiles;
+}
 
 function remember(
   found: Found,
@@ -60,13 +70,6 @@ function remember(
   found.set(label, { path, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) });
 }
 
-/** Plain data with every scalar as written (`1.20` stays the string `1.20`). */
-function plainData(text: string): unknown {
-  const docs = parseAllDocuments(text, { schema: "failsafe" });
-  const first = Array.isArray(docs) ? docs[0] : undefined;
-  return first === undefined || first.errors.length > 0 ? undefined : first.toJS();
-}
-
 function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -75,8 +78,8 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function readManifests(text: string, path: string, images: readonly WatchedImage[], found: Found): void {
-  const parsed = parseYaml(text).file;
+function readManifests({ text, path, images, found, yaml }: ReadInput): void {
+  const parsed = yaml.parse(text);
   if (parsed === undefined) return;
   for (const container of containerImages(parsed)) {
     const value = scalarText(container.node);
@@ -89,11 +92,14 @@ function readManifests(text: string, path: string, images: readonly WatchedImage
   }
 }
 
-function readFlux(text: string, path: string, images: readonly WatchedImage[], found: Found): void {
-  const parsed = parseYaml(text).file;
+function readFlux({ text, path, images, found, yaml }: ReadInput): void {
+  const parsed = yaml.parse(text);
   if (parsed === undefined) return;
+  const all = setterMarkers(parsed);
+  const policies = collectPolicies(all);
   for (const image of images) {
-    const markers = setterMarkers(parsed).filter((marker) => marker.policy === image.imagePolicy);
+    const policy = image.imagePolicy ?? policyOf(image, policies);
+    const markers = all.filter((marker) => marker.policy === policy);
     const full = markers.find((marker) => marker.field === "full");
     const tag = markers.find((marker) => marker.field === "tag");
     const digest = markers.find((marker) => marker.field === "digest");
@@ -106,8 +112,8 @@ function readFlux(text: string, path: string, images: readonly WatchedImage[], f
   }
 }
 
-function readKustomization(text: string, path: string, images: readonly WatchedImage[], found: Found): void {
-  const entries = list(record(plainData(text)).images).map(record);
+function readKustomization({ text, path, images, found, yaml }: ReadInput): void {
+  const entries = list(record(yaml.data(text)[0]).images).map(record);
   for (const image of images) {
     const name = image.kustomizeImageName ?? splitImage(image.image).name;
     const entry =
@@ -118,8 +124,8 @@ function readKustomization(text: string, path: string, images: readonly WatchedI
   }
 }
 
-function readHelmValues(text: string, path: string, images: readonly WatchedImage[], found: Found): void {
-  const parsed = parseYaml(text).file;
+function readHelmValues({ text, path, images, found, yaml }: ReadInput): void {
+  const parsed = yaml.parse(text);
   if (parsed === undefined) return;
   const read = (key: string): string | undefined => {
     let current: string | undefined;
@@ -148,8 +154,8 @@ function readHelmValues(text: string, path: string, images: readonly WatchedImag
   }
 }
 
-function readArgocdSource(text: string, path: string, images: readonly WatchedImage[], found: Found): void {
-  const data = record(plainData(text));
+function readArgocdSource({ text, path, images, found, yaml }: ReadInput): void {
+  const data = record(yaml.data(text)[0]);
   const params = new Map<string, string>();
   for (const entry of [...list(record(data.helm).parameters), ...list(record(data.plugin).env)].map(record)) {
     if (typeof entry.name === "string" && typeof entry.value === "string") params.set(entry.name, entry.value);
@@ -180,14 +186,17 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
   const found: Found = new Map();
   const diagnostics: Diagnostic[] = [];
   const { files, images } = request;
+  const yaml = request.parsed ?? createParsedFiles();
   try {
     const sourcePath = joinRepoPath("", request.sourcePath ?? primarySource(request)?.path ?? "");
-    const target =
-      typeof request.target === "string" ? parsePlanTarget(request.target) : (request.target ?? { kind: "default" });
+    const parsed = requestTarget(request.target);
+    diagnostics.push(...parsed.diagnostics);
+    const target = parsed.target;
+    if (target === undefined) return { images: found, diagnostics };
     const readOne = async (path: string, reader: typeof readManifests): Promise<void> => {
       const real = await resolveRepoPath(files, "", path);
       const text = await files.readFile(real);
-      if (text !== null) reader(text, real, images, found);
+      if (text !== null) reader({ text, path: real, images, found, yaml });
     };
     const readTree = async (
       path: string,
@@ -198,7 +207,7 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
       const root = await resolveRepoPath(files, "", path);
       for (const file of await yamlFilesUnder(files, root, recurse)) {
         const text = await files.readFile(file);
-        if (text !== null && screen(text)) reader(text, file, images, found);
+        if (text !== null && screen(text)) reader({ text, path: file, images, found, yaml });
       }
     };
     const type =

@@ -23,11 +23,11 @@ export {
   parseKustomizeImageOverride,
   setKustomizeImages,
 } from "./kustomization.js";
+export { type ListItem, setListInPlace } from "./list-splice.js";
 export { editManifests, MANIFEST_WORKLOAD_KINDS, mayHoldWorkloads } from "./manifests.js";
 export { joinRepoPath, resolveRepoPath } from "./path-safety.js";
 export {
   type PlanTarget,
-  parsePlanTarget,
   planWriteBack,
   type WriteBackPlan,
   type WriteBackPlanRequest,

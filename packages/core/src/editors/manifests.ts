@@ -108,12 +108,15 @@ function manifestStep(key: string, change: ImageChange, found: Set<string>): Edi
         if (seen.has(image.node)) continue;
         seen.add(image.node);
         const current = scalarText(image.node);
-        if (!sameImageName(current, change.image)) continue;
+        const moved = change.currentImage !== undefined && sameImageName(current, change.currentImage);
+        if (!moved && !sameImageName(current, change.image)) continue;
         found.add(label);
         const written = splitImage(current);
         const where = `${key}:${image.workload}:${image.path}`;
         const digest = digestToWrite(change, written.digest !== undefined, where, diagnostics, label);
-        const splice = replaceScalar(image.node, joinImage(written.name, change.newTag, digest));
+        // An image moving to another registry takes the configured name; otherwise the file's spelling stays.
+        const name = moved ? splitImage(change.image).name : written.name;
+        const splice = replaceScalar(image.node, joinImage(name, change.newTag, digest));
         if (splice !== null) splices.push(splice);
       }
       return { splices, diagnostics };

@@ -6,29 +6,26 @@
  */
 import type { Diagnostic } from "../config/diagnostic.js";
 import type { WriteBackTarget } from "../config/types.js";
+import { parseWriteBackTarget } from "../config/write-back.js";
 import { isImageUpdaterError } from "../errors.js";
 import type { FileChange, RepositoryFiles } from "../git/types.js";
-import type { Application, ApplicationSourceType } from "../source/types.js";
+import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "../source/types.js";
 import { argocdSourceFileName, DEFAULT_ARGOCD_NAMESPACE, editArgocdSource } from "./argocd-source.js";
 import { editDiagnostic } from "./diagnostic.js";
 import { type EditResult, imageLabel } from "./edit-runner.js";
-import { editFluxSetters, mayHoldSetters } from "./flux-setters.js";
+import { editFluxSetters, mayHoldSetters, type SetterMarker, setterMarkers } from "./flux-setters.js";
 import { editHelmValues } from "./helm-values.js";
-import { splitImage } from "./image-match.js";
+import { sameImageName, splitImage } from "./image-match.js";
 import { editKustomization, KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import { editManifests, mayHoldWorkloads } from "./manifests.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
 import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
 import type { ImageChange } from "./types.js";
+import { parseYaml } from "./yaml-doc.js";
+import { scalarText } from "./yaml-text.js";
 
-/**
- * Where to write: core's parsed `write-back-target`, plus plain manifests (`manifests[:<dir or file>]`, the
- * default for Directory applications) and Flux setter markers (`flux[:<dir or file>]`).
- */
-export type PlanTarget =
-  | WriteBackTarget
-  | { readonly kind: "manifests"; readonly path?: string }
-  | { readonly kind: "flux"; readonly path?: string };
+/** Where to write: core's parsed `write-back-target` (one parser for annotations, the CRD and this API). */
+export type PlanTarget = WriteBackTarget;
 
 /** Input of {@link planWriteBack}. */
 export interface WriteBackPlanRequest {
@@ -38,11 +35,14 @@ export interface WriteBackPlanRequest {
   /** Directory of the application's source in the repository. @default the source's `path`, else the root */
   readonly sourcePath?: string;
   /**
-   * Where to write: a {@link PlanTarget} or the `write-back-target` text (`kustomization[:path]`,
-   * `helmvalues[:path]`, `manifests[:path]`, `flux[:path]`, or a literal override file path).
+   * Where to write: a parsed target or the `write-back-target` text (`kustomization[:path]`,
+   * `helmvalues[:path]`, `manifests[:path]`, `flux[:path]`, or a `.yaml` override file path), parsed by
+   * {@link parseWriteBackTarget}; text it refuses gives its error diagnostic and no change.
    * @default the application type's default (DESIGN §8)
    */
   readonly target?: PlanTarget | string;
+  /** The source written in (multi-source Applications). @default core's write-back source rule */
+  readonly source?: ApplicationSourceSpec;
   readonly changes: readonly ImageChange[];
   /** How Argo CD renders the source; detected from the application and the files when absent. */
   readonly sourceType?: ApplicationSourceType;
@@ -61,17 +61,14 @@ export interface WriteBackPlan {
   readonly paths: readonly string[];
 }
 
-/** Parses `write-back-target` text into a {@link PlanTarget}. */
-export function parsePlanTarget(text: string): PlanTarget {
-  const written = text.trim();
-  if (written === "") return { kind: "default" };
-  const colon = written.indexOf(":");
-  const head = colon < 0 ? written : written.slice(0, colon);
-  const path = colon < 0 ? "" : written.slice(colon + 1).trim();
-  if (head === "kustomization" || head === "helmvalues" || head === "manifests" || head === "flux") {
-    return path === "" ? { kind: head } : { kind: head, path };
-  }
-  return { kind: "file", path: written };
+/** The request's target, parsed by config's one parser when given as text. */
+export function requestTarget(target: PlanTarget | string | undefined): {
+  readonly target?: PlanTarget;
+  readonly diagnostics: readonly Diagnostic[];
+} {
+  if (typeof target !== "string") return { target: target ?? { kind: "default" }, diagnostics: [] };
+  const parsed = parseWriteBackTarget(target, { key: "write-back-target" });
+  return parsed.value === undefined ? { diagnostics: parsed.diagnostics } : { target: parsed.value, diagnostics: [] };
 }
 
 type Editor = (text: string, key: string) => EditResult;
@@ -187,8 +184,8 @@ export async function planWriteBack(request: WriteBackPlanRequest): Promise<Writ
     if (!isImageUpdaterError(error, "PATH_UNSAFE")) throw error;
     return { ...out, diagnostics: [editDiagnostic("error", "spec.source.path", error.message)] };
   }
-  const target =
-    typeof request.target === "string" ? parsePlanTarget(request.target) : (request.target ?? { kind: "default" });
+  const { target, diagnostics } = requestTarget(request.target);
+  if (target === undefined) return { ...out, diagnostics };
   const { changes } = request;
   try {
     await planTarget(request, out, target, sourcePath, changes);
@@ -282,15 +279,18 @@ async function planTarget(
       return planTree(request, out, targetPath(sourcePath, target.path, "."), manifestScreen(changes), edit, tree);
     }
     case "flux": {
+      const root = targetPath(sourcePath, target.path, ".");
+      const named = await markedPolicies(request, root);
       const policies: Record<string, ImageChange> = {};
       for (const change of changes) {
-        if (change.imagePolicy !== undefined) policies[change.imagePolicy] = change;
+        const policy = change.imagePolicy ?? policyOf(change, named);
+        if (policy !== undefined) policies[policy] = change;
         else {
           out.diagnostics.push(
             editDiagnostic(
               "warning",
               "write-back-target",
-              `no Flux image policy is named for ${change.image}; it is skipped`,
+              `no Flux image policy marker here names ${change.image}; it is skipped`,
               imageLabel(change),
             ),
           );
@@ -299,7 +299,54 @@ async function planTarget(
       const matched = new Set<string>();
       const edit: Editor = (text, key) => editFluxSetters(text, policies, key, matched);
       const tree = { matched, expected: Object.values(policies), recurse: true };
-      return planTree(request, out, targetPath(sourcePath, target.path, "."), mayHoldSetters, edit, tree);
+      return planTree(request, out, root, mayHoldSetters, edit, tree);
     }
   }
+}
+
+/** Each setter-marker policy under `path`, with the image names its `full` or `:name` markers hold. */
+async function markedPolicies(request: WriteBackPlanRequest, path: string): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  let root: string;
+  try {
+    root = await resolveRepoPath(request.files, "", path);
+  } catch {
+    return found;
+  }
+  for (const file of await yamlFilesUnder(request.files, root, true)) {
+    const text = await request.files.readFile(file);
+    const parsed = text === null || !mayHoldSetters(text) ? undefined : parseYaml(text).file;
+    if (parsed !== undefined) collectPolicies(setterMarkers(parsed), found);
+  }
+  return found;
+}
+
+/** Adds each marker's policy to `found`, with the image name its `full` or `:name` marker holds. */
+export function collectPolicies(
+  markers: readonly SetterMarker[],
+  found: Map<string, string[]> = new Map(),
+): Map<string, string[]> {
+  for (const marker of markers) {
+    const names = found.get(marker.policy) ?? [];
+    if (marker.field === "full" || marker.field === "name") names.push(splitImage(scalarText(marker.node)).name);
+    found.set(marker.policy, names);
+  }
+  return found;
+}
+
+/**
+ * The policy of a change that names none: the one whose markers hold its image name, else the one named after
+ * its alias or the image's last path segment (`flux-system:podinfo` for `ghcr.io/org/podinfo`), as Flux users
+ * name their ImagePolicies.
+ */
+export function policyOf(
+  change: Pick<ImageChange, "alias" | "image">,
+  policies: ReadonlyMap<string, readonly string[]>,
+): string | undefined {
+  const entries = [...policies];
+  const byImage = entries.find(([, names]) => names.some((name) => sameImageName(name, change.image)));
+  if (byImage !== undefined) return byImage[0];
+  const name = splitImage(change.image).name;
+  const wanted = [change.alias, name.slice(name.lastIndexOf("/") + 1)].filter((v): v is string => !!v);
+  return entries.find(([policy]) => wanted.includes(policy.slice(policy.indexOf(":") + 1)))?.[0];
 }

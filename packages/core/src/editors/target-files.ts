@@ -1,5 +1,6 @@
 /** Finding an application's write-back files: source type, kustomization file, target paths, YAML trees. */
 import type { RepositoryFiles } from "../git/types.js";
+import { declaredSourceType, writeBackSource } from "../source/application-sources.js";
 import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "../source/types.js";
 import { KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import { joinRepoPath } from "./path-safety.js";
@@ -9,21 +10,21 @@ export interface TargetContext {
   readonly files: RepositoryFiles;
   readonly application: Partial<Pick<Application, "spec" | "status">>;
   readonly sourceType?: ApplicationSourceType;
+  /** The source written in. @default core's write-back source rule ({@link writeBackSource}) */
+  readonly source?: ApplicationSourceSpec;
 }
 
+/** The source the request writes in. */
 export function primarySource(request: TargetContext): ApplicationSourceSpec | undefined {
-  return request.application.spec?.source ?? request.application.spec?.sources?.[0];
+  if (request.source !== undefined) return request.source;
+  return request.application.spec === undefined ? undefined : writeBackSource({ spec: request.application.spec });
 }
 
-/** The source type: given, recorded by Argo CD, implied by the source, or guessed from the files. */
+/** The source type: given, declared by the Application ({@link declaredSourceType}), or found in the files. */
 export async function detectSourceType(request: TargetContext, sourcePath: string): Promise<ApplicationSourceType> {
   if (request.sourceType !== undefined) return request.sourceType;
-  if (request.application.status?.sourceType !== undefined) return request.application.status.sourceType;
-  const source = primarySource(request);
-  if (source?.helm !== undefined || source?.chart !== undefined) return "Helm";
-  if (source?.kustomize !== undefined) return "Kustomize";
-  if (source?.plugin !== undefined) return "Plugin";
-  if (source?.directory !== undefined) return "Directory";
+  const declared = declaredSourceType(request.application, primarySource(request));
+  if (declared !== undefined) return declared;
   if ((await findKustomization(request.files, sourcePath)) !== undefined) return "Kustomize";
   if ((await request.files.readFile(joinRepoPath(sourcePath, "Chart.yaml"))) !== null) return "Helm";
   return "Directory";

@@ -22,6 +22,12 @@ export interface ImageChange {
    * `ghcr.io/org/app`. Files are matched by normalised name (`nginx` ≡ `docker.io/library/nginx`).
    */
   readonly image: string;
+  /**
+   * The name the image runs under now, when it is {@link ImageChange.image}'s repository on another registry
+   * (`image-list: foo=gcr.io/org/foo` over a running `org/foo`): editors also find the image under this name,
+   * and write {@link ImageChange.image}'s name there.
+   */
+  readonly currentImage?: string;
   /** Tag deployed before, when known (for commit messages and branch names). */
   readonly oldTag?: string;
   /** Digest deployed before, when known. */

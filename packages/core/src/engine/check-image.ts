@@ -8,7 +8,7 @@ import type { ImageUpdateConfig } from "../config/types.js";
 import type { WatchedImage } from "../editors/current.js";
 import type { ImageChange, ImageValueNames } from "../editors/types.js";
 import { ImageUpdaterError } from "../errors.js";
-import { formatImage, parseImageReference } from "../image/reference.js";
+import { familiarName, formatImage, parseImageReference, sameImage } from "../image/reference.js";
 import type { ImageRepository, Platform, RegistryClient, RegistryEndpoint } from "../registry/types.js";
 import { decideUpdate } from "../strategy/decide.js";
 import { findLiveImage, type LiveImage, needsUpdate, resolveCurrentImage } from "../strategy/needs-update.js";
@@ -65,7 +65,15 @@ export async function checkImage(
   const base = { alias: config.alias === "" ? image : config.alias, image };
   const kustomizeName = config.kustomize.imageName;
   const kustomizeRef = kustomizeName === undefined ? undefined : liveName(kustomizeName);
-  const running = findLiveImage(config.image, live, kustomizeRef === undefined ? {} : { kustomizeImage: kustomizeRef });
+  const running = findLiveImage(config.image, live, {
+    acrossRegistries: true,
+    ...(kustomizeRef === undefined ? {} : { kustomizeImage: kustomizeRef }),
+  });
+  // The image runs from another registry than the configured one: writing the configured name moves it.
+  const movedFrom =
+    running !== undefined && kustomizeRef === undefined && !sameImage(running, config.image)
+      ? familiarName(running)
+      : undefined;
   const current = resolveCurrentImage(running, config.forceUpdate);
   if (current === undefined) {
     return {
@@ -104,6 +112,9 @@ export async function checkImage(
         getDigest: (tag) => client.getDigest(repo, tag, { ...credentials, ...signal }),
       },
       tagSortMode: endpoint.tagSortMode,
+      ...(config.extract === undefined ? {} : { extract: config.extract }),
+      ...(config.sortOrder === undefined ? {} : { order: config.sortOrder }),
+      ...(config.naturalSort ? { naturalSort: true } : {}),
       ...(context.strategies === undefined ? {} : { registry: context.strategies }),
       ...signal,
     });
@@ -128,10 +139,17 @@ export async function checkImage(
       spec,
       kustomizeRef === undefined ? {} : { kustomizeImage: kustomizeRef },
     );
+    const moved = movedFrom === undefined ? {} : { liveName: movedFrom, configuredName: config.image };
     const verdict =
-      decision.kind === "keep"
+      decision.kind === "keep" && movedFrom === undefined
         ? { update: false, reason: "up-to-date" }
-        : needsUpdate({ current, chosen, tracksDigest, spec: inSpec ?? null });
+        : needsUpdate({
+            current,
+            chosen,
+            tracksDigest,
+            spec: movedFrom === undefined ? (inSpec ?? null) : null,
+            ...moved,
+          });
     const newDigest = decision.digest ?? null;
     if (!verdict.update) {
       const message =
@@ -142,6 +160,7 @@ export async function checkImage(
     }
     const change: ImageChange = {
       ...watchedImage(config),
+      ...(movedFrom === undefined ? {} : { currentImage: movedFrom }),
       ...(oldTag === null ? {} : { oldTag }),
       ...(current.digest === undefined ? {} : { oldDigest: current.digest }),
       newTag: chosen.tag,

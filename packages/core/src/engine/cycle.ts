@@ -10,13 +10,12 @@ import type { ImageChange } from "../editors/types.js";
 import { ImageUpdaterError, SourceError } from "../errors.js";
 import type { GitRepository } from "../git/types.js";
 import { sameImage } from "../image/reference.js";
-import type { Application, ApplicationRef, ApplicationSourceType } from "../source/types.js";
-import type { LiveImage } from "../strategy/needs-update.js";
+import { declaredSourceType, parameterSource } from "../source/application-sources.js";
+import type { Application, ApplicationRef } from "../source/types.js";
 import { checkImage, type ImageCheckContext } from "./check-image.js";
-import { imagesInSpec } from "./deployed-images.js";
 import type { CycleStartedEvent, TypedEmitter, UpdaterEvents } from "./events.js";
 import { type GitWriteContext, type GitWriteItem, writeBackToGit } from "./git-write-back.js";
-import { type BranchViews, createBranchViews, imagesFromStatus, liveImagesFromGit } from "./live-images.js";
+import { type ApplicationImages, type BranchViews, createBranchViews, readApplicationImages } from "./live-images.js";
 import type { ResolvedOptions } from "./options.js";
 import { applyChangesToSource } from "./source-spec.js";
 import type { ApplicationResult, CycleResult, ImageResult, RunOptions } from "./types.js";
@@ -62,15 +61,6 @@ function configure(options: ResolvedOptions, applications: readonly Application[
   return configured;
 }
 
-function sourceTypeOf(application: Application): ApplicationSourceType {
-  const source = application.spec.source ?? application.spec.sources?.[0];
-  if (application.status?.sourceType !== undefined) return application.status.sourceType;
-  if (source?.kustomize !== undefined) return "Kustomize";
-  if (source?.plugin !== undefined) return "Plugin";
-  if (source?.helm !== undefined || source?.chart !== undefined) return "Helm";
-  return "Directory";
-}
-
 /** The cycle's engine: options, the emitter, and a run id. */
 export interface CycleContext {
   readonly options: ResolvedOptions;
@@ -94,32 +84,24 @@ function inScope(run: RunOptions, application: Application, config: ApplicationC
   );
 }
 
-async function liveImages(
-  context: CycleContext,
-  plan: ApplicationPlan,
-  views: BranchViews | undefined,
-): Promise<LiveImage[]> {
-  const fromStatus = imagesFromStatus(plan.application);
-  if (fromStatus.length > 0) return fromStatus;
-  const source = plan.application.spec.source ?? plan.application.spec.sources?.[0];
-  const url = plan.config.writeBack.git?.repository ?? source?.repoURL;
-  if (views === undefined || url === undefined) return imagesInSpec(source, plan.config.images);
+/** The model of the application's images; git credentials are looked up only when Git must be read. */
+function readImages(context: CycleContext, plan: ApplicationPlan, views: BranchViews | undefined) {
+  const lookup = context.gitCredentials ?? context.options.gitCredentials;
   const git = plan.config.writeBack.git;
-  const credentials =
-    git === undefined
-      ? undefined
-      : await (context.gitCredentials ?? context.options.gitCredentials)({
-          application: plan.application,
-          repoUrl: url,
-          source: git.credentials,
-        });
-  const repository: GitRepository = { url, ...(credentials === undefined ? {} : { credentials }) };
-  return liveImagesFromGit({
+  return readApplicationImages({
     application: plan.application,
     config: plan.config,
-    repository,
-    views,
+    ...(views === undefined ? {} : { views }),
     argocdNamespace: context.options.argocdNamespace,
+    async repository(location): Promise<GitRepository | undefined> {
+      const url = location.repoUrl;
+      if (url === undefined) return undefined;
+      const credentials =
+        git === undefined
+          ? undefined
+          : await lookup({ application: plan.application, repoUrl: url, source: git.credentials });
+      return { url, ...(credentials === undefined ? {} : { credentials }) };
+    },
   });
 }
 
@@ -132,9 +114,9 @@ async function checkApplication(
   const { emitter, runId } = context;
   const application = refOf(plan.application);
   emitter.emit("application:checking", { runId, application });
-  let live: LiveImage[];
+  let model: ApplicationImages;
   try {
-    live = await liveImages(context, plan, views);
+    model = await readImages(context, plan, views);
   } catch (error) {
     const typed = asError(error);
     plan.errors++;
@@ -142,12 +124,8 @@ async function checkApplication(
     emitter.emit("application:failed", { runId, application, error: typed });
     return;
   }
-  const spec =
-    plan.config.writeBack.method === "argocd"
-      ? imagesInSpec(plan.application.spec.source ?? plan.application.spec.sources?.[0], plan.config.images)
-      : [];
   for (const image of plan.config.images) {
-    const check = await checkImage(images, image, live, spec);
+    const check = await checkImage(images, image, model.running, model.spec);
     plan.images.push(check.result);
     const base = { runId, application, alias: check.result.alias, image: check.result.image };
     const vanished = check.decision?.vanished;
@@ -164,7 +142,7 @@ async function checkApplication(
         });
         break;
       case "up-to-date":
-        emitter.emit("image:up-to-date", { ...base, tag: check.result.oldTag });
+        emitter.emit("image:up-to-date", { ...base, tag: check.result.oldTag, message: check.result.message });
         break;
       case "error":
         plan.errors++;
@@ -195,7 +173,7 @@ async function writeArgocd(context: CycleContext, plans: readonly ApplicationPla
   const { emitter, runId, options } = context;
   for (const plan of plans) {
     const application = refOf(plan.application);
-    const source = plan.application.spec.source ?? plan.application.spec.sources?.[0];
+    const source = parameterSource(plan.application);
     try {
       if (options.applicationWriter === undefined) {
         throw new ImageUpdaterError(
@@ -205,7 +183,11 @@ async function writeArgocd(context: CycleContext, plans: readonly ApplicationPla
       }
       if (source === undefined)
         throw new ImageUpdaterError("CONFIG_INVALID", "the application has no `spec.source` to write to");
-      const updated = applyChangesToSource(source, plan.changes, sourceTypeOf(plan.application));
+      const updated = applyChangesToSource(
+        source,
+        plan.changes,
+        declaredSourceType(plan.application, source) ?? "Directory",
+      );
       await options.applicationWriter.updateSource(
         application,
         updated,

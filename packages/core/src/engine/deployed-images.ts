@@ -2,15 +2,18 @@
  * What the manifests in Git say is deployed. Used when an Application has no `status.summary.images` (no
  * cluster, or not synced yet) and for the "already set in spec" check, so the tool works without a cluster.
  */
-import { isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import type { ImageUpdateConfig } from "../config/types.js";
+import { KUSTOMIZATION_FILE_NAMES } from "../editors/kustomization.js";
+import { createParsedFiles, type ParsedFiles } from "../editors/parsed-files.js";
 import { joinRepoPath } from "../editors/path-safety.js";
+import { scalarText } from "../editors/yaml-text.js";
 import type { RepositoryFiles } from "../git/types.js";
 import { parseImageReference } from "../image/reference.js";
 import type { Application, ApplicationSourceSpec, HelmParameter } from "../source/types.js";
 import type { LiveImage } from "../strategy/needs-update.js";
 
-const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+const KUSTOMIZATION_FILES = KUSTOMIZATION_FILE_NAMES;
 
 function toLive(text: string | undefined, tagOverride?: string): LiveImage | undefined {
   if (text === undefined || text.trim() === "") return undefined;
@@ -68,14 +71,6 @@ function fromKustomizeImages(entries: readonly string[]): LiveImage[] {
   return found;
 }
 
-function parseYaml(text: string): unknown[] {
-  try {
-    return parseAllDocuments(text).map((document) => (document.errors.length > 0 ? undefined : document.toJS()));
-  } catch {
-    return [];
-  }
-}
-
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -100,13 +95,8 @@ function helmParametersOf(value: unknown): HelmParameter[] {
 function collectImageScalars(node: Node | null | undefined, out: string[]): void {
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (
-        isScalar(pair.key) &&
-        pair.key.value === "image" &&
-        isScalar(pair.value) &&
-        typeof pair.value.value === "string"
-      ) {
-        out.push(pair.value.value);
+      if (isScalar(pair.key) && pair.key.value === "image" && isScalar(pair.value)) {
+        out.push(scalarText(pair.value as Scalar));
       } else collectImageScalars(pair.value as Node, out);
     }
   } else if (isSeq(node)) {
@@ -114,18 +104,14 @@ function collectImageScalars(node: Node | null | undefined, out: string[]): void
   }
 }
 
-function fromManifest(text: string): LiveImage[] {
+function fromManifest(text: string, yaml: ParsedFiles): LiveImage[] {
   const scalars: string[] = [];
-  try {
-    for (const document of parseAllDocuments(text)) collectImageScalars(document.contents, scalars);
-  } catch {
-    return [];
-  }
+  for (const document of yaml.parse(text)?.docs ?? []) collectImageScalars(document.contents, scalars);
   return scalars.flatMap((scalar) => toLive(scalar) ?? []);
 }
 
-function fromKustomization(text: string): LiveImage[] {
-  const root = asRecord(parseYaml(text)[0]);
+function fromKustomization(text: string, yaml: ParsedFiles): LiveImage[] {
+  const root = asRecord(yaml.data(text)[0]);
   const found: LiveImage[] = [];
   for (const entry of Array.isArray(root?.images) ? root.images : []) {
     const record = asRecord(entry);
@@ -160,8 +146,8 @@ function valueAtPath(root: unknown, path: string): string | undefined {
   return node === undefined || node === null || typeof node === "object" ? undefined : String(node);
 }
 
-function fromValues(text: string, images: readonly ImageUpdateConfig[]): LiveImage[] {
-  const root = parseYaml(text)[0];
+function fromValues(text: string, images: readonly ImageUpdateConfig[], yaml: ParsedFiles): LiveImage[] {
+  const root = yaml.data(text)[0];
   const found: LiveImage[] = [];
   for (const image of images) {
     const spec = image.helm.imageSpec === undefined ? undefined : valueAtPath(root, image.helm.imageSpec);
@@ -206,6 +192,10 @@ export interface DeployedImagesInput {
   readonly overrideFile: string;
   /** Extra file the write-back target names (values file, kustomization dir, manifest). */
   readonly targetPath?: string;
+  /** The source the images are written in. @default the Application's first source */
+  readonly source?: ApplicationSourceSpec;
+  /** Parses shared with the other readers of this application (one parse per file). @default a fresh cache */
+  readonly parsed?: ParsedFiles;
 }
 
 /**
@@ -214,15 +204,18 @@ export interface DeployedImagesInput {
  */
 export async function readDeployedImages(input: DeployedImagesInput): Promise<LiveImage[]> {
   const { files, images, sourcePath } = input;
+  const yaml = input.parsed ?? createParsedFiles();
   const found: LiveImage[] = [];
   const overridePath = safeJoin(sourcePath, input.overrideFile);
   const override = overridePath === undefined ? null : await files.readFile(overridePath);
   if (override !== null) {
-    const root = asRecord(parseYaml(override)[0]);
+    const root = asRecord(yaml.data(override)[0]);
     found.push(...fromHelmParameters(helmParametersOf(asRecord(root?.helm)?.parameters), images));
     found.push(...fromKustomizeImages(stringsOf(asRecord(root?.kustomize)?.images)));
   }
-  found.push(...imagesInSpec(input.application.spec.source ?? input.application.spec.sources?.[0], images));
+  found.push(
+    ...imagesInSpec(input.source ?? input.application.spec.source ?? input.application.spec.sources?.[0], images),
+  );
   const candidates = new Set<string>();
   if (input.targetPath !== undefined) candidates.add(input.targetPath);
   for (const name of [...KUSTOMIZATION_FILES, "values.yaml"]) {
@@ -235,19 +228,19 @@ export async function readDeployedImages(input: DeployedImagesInput): Promise<Li
       for (const name of KUSTOMIZATION_FILES) {
         const nestedPath = safeJoin(path, name);
         const nested = nestedPath === undefined ? null : await files.readFile(nestedPath);
-        if (nested !== null) found.push(...fromKustomization(nested));
+        if (nested !== null) found.push(...fromKustomization(nested, yaml));
       }
       continue;
     }
     const base = path.split("/").pop() ?? path;
-    if (KUSTOMIZATION_FILES.includes(base)) found.push(...fromKustomization(text));
-    else found.push(...fromValues(text, images), ...fromManifest(text));
+    if (KUSTOMIZATION_FILES.includes(base)) found.push(...fromKustomization(text, yaml));
+    else found.push(...fromValues(text, images, yaml), ...fromManifest(text, yaml));
   }
   const root = safeJoin(sourcePath, "");
   for (const path of root === undefined ? [] : await files.listFiles(root)) {
     if (!/\.ya?ml$/.test(path) || candidates.has(path) || path.endsWith(input.overrideFile)) continue;
     const text = await files.readFile(path);
-    if (text !== null) found.push(...fromManifest(text));
+    if (text !== null) found.push(...fromManifest(text, yaml));
   }
   return found;
 }

@@ -64,6 +64,11 @@ export interface ImageUpdatingEvent extends ImageEventBase {
 /** Emitted when an image needs no change. */
 export interface ImageUpToDateEvent extends ImageEventBase {
   readonly tag: string | null;
+  /**
+   * argocd-image-updater's line for it: "Image '…' already on latest allowed version", or "New image … already
+   * set in spec" when the spec names the new image but it does not run yet.
+   */
+  readonly message?: string;
 }
 
 /** Emitted when no tag qualified (the seed's "No new image found"). */

@@ -6,13 +6,16 @@ import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
 import { GitWriteError, ImageUpdaterError } from "../errors.js";
+import { repositoryKey } from "../git/repository-url.js";
 import type { GitCredentials, GitRepository, GitWriter, PullRequestProvider, RepositoryFiles } from "../git/types.js";
-import type { Application, ApplicationRef, ApplicationSourceSpec } from "../source/types.js";
+import type { Application, ApplicationRef } from "../source/types.js";
 import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchName } from "../template/branch-name.js";
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
 import type { BranchViews } from "./live-images.js";
+import { pushPriorityOf } from "./push-priority.js";
 import type { GitCredentialsRequest } from "./types.js";
+import { locateWriteBack, type WriteBackLocation } from "./write-back-location.js";
 
 /** One application's changes bound for Git. */
 export interface GitWriteItem {
@@ -54,11 +57,7 @@ interface Target {
   readonly repository: GitRepository;
   readonly base: string;
   readonly branch: string;
-  readonly sourcePath: string;
-}
-
-function primarySource(application: Application): ApplicationSourceSpec | undefined {
-  return application.spec.source ?? application.spec.sources?.[0];
+  readonly location: WriteBackLocation;
 }
 
 function asError(error: unknown, code: "GIT_FAILED" | "TEMPLATE_INVALID" = "GIT_FAILED"): ImageUpdaterError {
@@ -72,8 +71,8 @@ async function resolveTarget(
   defaults: Map<string, Promise<string>>,
 ): Promise<Target> {
   const git = item.config.writeBack.git;
-  const source = primarySource(item.application);
-  const url = git?.repository ?? source?.repoURL;
+  const location = locateWriteBack(item.application, item.config);
+  const url = location.repoUrl;
   if (git === undefined || url === undefined || url === "") {
     throw new ImageUpdaterError(
       "CONFIG_INVALID",
@@ -86,7 +85,7 @@ async function resolveTarget(
     source: git.credentials,
   });
   const repository: GitRepository = { url, ...(credentials === undefined ? {} : { credentials }) };
-  let base = git.baseBranch ?? source?.targetRevision ?? "";
+  let base = location.baseBranch;
   if (base === "" || base === "HEAD") {
     let pending = defaults.get(url);
     if (pending === undefined) {
@@ -107,7 +106,7 @@ async function resolveTarget(
       : git.branchPrefix !== undefined
         ? branchNameFromPrefix(git.branchPrefix, data)
         : base;
-  return { item, repository, base, branch, sourcePath: source?.path ?? "" };
+  return { item, repository, base, branch, location };
 }
 
 function renderMessage(context: GitWriteContext, targets: readonly Target[]): string {
@@ -130,8 +129,9 @@ async function planGroup(context: GitWriteContext, files: RepositoryFiles, targe
     const plan = await planWriteBack({
       files,
       application: target.item.application,
-      sourcePath: target.sourcePath,
-      target: target.item.config.writeBack.git?.target ?? { kind: "default" },
+      sourcePath: target.location.sourcePath,
+      ...(target.location.source === undefined ? {} : { source: target.location.source }),
+      target: target.location.target,
       changes: target.item.changes,
       argocdNamespace: context.argocdNamespace,
     });
@@ -242,7 +242,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
 
 /**
  * Writes every item's changes: one commit per (repository, push branch, base branch). Groups of one
- * repository run one after another (the writer serialises per repository anyway); never throws.
+ * repository run one after another (the writer serialises per repository anyway); a repository whose push
+ * gave up in the last cycle goes first. Never throws.
  */
 export async function writeBackToGit(
   context: GitWriteContext,
@@ -254,7 +255,8 @@ export async function writeBackToGit(
   for (const item of items) {
     try {
       const target = await resolveTarget(context, item, defaults);
-      const key = JSON.stringify([target.repository.url, target.branch, target.base]);
+      // One commit per repository and branch, however the applications spell the repository's URL.
+      const key = JSON.stringify([repositoryKey(target.repository.url), target.branch, target.base]);
       const group = groups.get(key) ?? [];
       group.push(target);
       groups.set(key, group);
@@ -271,6 +273,15 @@ export async function writeBackToGit(
       });
     }
   }
-  for (const group of groups.values()) outcomes.push(...(await writeGroup(context, group)));
+  const priority = pushPriorityOf(context.git);
+  const ordered = priority.order([...groups.entries()], ([key]) => key);
+  for (const [key, group] of ordered) {
+    const written = await writeGroup(context, group);
+    priority.record(
+      key,
+      written.some((outcome) => outcome.status === "failed" && outcome.error?.code === "GIT_CONFLICT"),
+    );
+    outcomes.push(...written);
+  }
   return outcomes;
 }

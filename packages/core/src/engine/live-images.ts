@@ -1,16 +1,21 @@
 /**
- * Where the current image comes from: the Application's `status.summary.images` when it has them, otherwise
- * the manifests in Git (what the repository says is deployed). Views of a branch are shared within a cycle.
+ * The model of an Application's images: what runs now, and where it is written, read once per application and
+ * cycle. DESIGN §8: `status.summary.images` when the Application has them; else Git at the write-back
+ * location: the write-back target first (what the editors will write), then the source's own files (override
+ * file, spec parameters, kustomization, values, plain manifests). All readers share one parse per file.
  */
 import type { ApplicationUpdateConfig } from "../config/types.js";
 import { argocdSourceFileName } from "../editors/argocd-source.js";
 import { readCurrentImages } from "../editors/current.js";
+import { createParsedFiles } from "../editors/parsed-files.js";
 import type { GitRepository, GitWriter, RepositoryFiles } from "../git/types.js";
 import { parseImageReference } from "../image/reference.js";
+import { declaredSourceType, parameterSource } from "../source/application-sources.js";
 import type { Application } from "../source/types.js";
 import type { LiveImage } from "../strategy/needs-update.js";
 import { watchedImage } from "./check-image.js";
 import { imagesInSpec, readDeployedImages, safeJoin } from "./deployed-images.js";
+import { locateWriteBack, type WriteBackLocation } from "./write-back-location.js";
 
 /** Parses `status.summary.images`; entries that are not image references are ignored. */
 export function imagesFromStatus(application: Application): LiveImage[] {
@@ -60,61 +65,102 @@ export function createBranchViews(git: GitWriter, signal: AbortSignal | undefine
   };
 }
 
-/** Options of {@link liveImagesFromGit}. */
-export interface GitLiveImagesInput {
+/** Input of {@link readApplicationImages}. */
+export interface ApplicationImagesInput {
   readonly application: Application;
   readonly config: ApplicationUpdateConfig;
-  readonly repository: GitRepository;
-  readonly views: BranchViews;
+  /** Branch views of the cycle; absent: Git is not read (the spec alone says what is written). */
+  readonly views?: BranchViews;
+  /** The write-back repository with its credentials, looked up only when Git must be read. */
+  readonly repository?: (location: WriteBackLocation) => Promise<GitRepository | undefined>;
+  /** Argo CD's namespace, for `.argocd-source-<namespace>_<app>.yaml`. */
   readonly argocdNamespace: string;
 }
 
-/** What the Application's source branch in Git says is deployed. */
-export async function liveImagesFromGit(input: GitLiveImagesInput): Promise<LiveImage[]> {
+/** What an Application's images are now, and where they are written. */
+export interface ApplicationImages {
+  /** Where the images are written (source, repository, branch, path, target). */
+  readonly location: WriteBackLocation;
+  /** What runs now, most specific first: the status, else the write-back target, then the source's files. */
+  readonly running: readonly LiveImage[];
+  /** Where {@link running} was read: the status, or Git (files, with the spec's parameters as fallback). */
+  readonly from: "status" | "git" | "spec";
+  /** Values the Application spec holds (Helm parameters, Kustomize images) for the `argocd` method's check. */
+  readonly spec: readonly LiveImage[];
+}
+
+/** Reads the model of one Application's images. Rejects only when the repository cannot be read. */
+export async function readApplicationImages(input: ApplicationImagesInput): Promise<ApplicationImages> {
   const { application, config } = input;
-  const source = application.spec.source ?? application.spec.sources?.[0];
-  const branch = config.writeBack.git?.baseBranch ?? source?.targetRevision ?? "";
-  const files = await input.views.open(input.repository, branch);
-  if (files === null) return imagesInSpec(source, config.images);
-  const target = config.writeBack.git?.target;
-  const sourcePath = source?.path ?? "";
+  const location = locateWriteBack(application, config);
+  const spec = config.writeBack.method === "argocd" ? imagesInSpec(parameterSource(application), config.images) : [];
+  const fromStatus = imagesFromStatus(application);
+  if (fromStatus.length > 0) return { location, running: fromStatus, from: "status", spec };
+  const repository =
+    input.views === undefined || location.repoUrl === undefined ? undefined : await input.repository?.(location);
+  const files =
+    input.views === undefined || repository === undefined
+      ? null
+      : await input.views.open(repository, location.baseBranch);
+  if (files === null) {
+    return { location, running: imagesInSpec(location.source, config.images), from: "spec", spec };
+  }
+  return { location, running: await imagesInGit(input, location, files), from: "git", spec };
+}
+
+async function imagesInGit(
+  input: ApplicationImagesInput,
+  location: WriteBackLocation,
+  files: RepositoryFiles,
+): Promise<LiveImage[]> {
+  const { application, config } = input;
+  const { target, sourcePath, source } = location;
+  const parsed = createParsedFiles();
   const targetPath =
-    target === undefined || target.kind === "default"
+    target.kind === "default"
       ? undefined
       : target.path === undefined
         ? target.kind === "helmvalues"
           ? safeJoin(sourcePath, "values.yaml")
           : sourcePath
         : safeJoin(sourcePath, target.path);
+  const sourceType = declaredSourceType(application, source);
   const precise = await readCurrentImages({
     files,
     application,
     sourcePath,
-    ...(target === undefined ? {} : { target }),
+    ...(source === undefined ? {} : { source }),
+    ...(sourceType === undefined ? {} : { sourceType }),
+    target,
     images: config.images.map(watchedImage),
     argocdNamespace: input.argocdNamespace,
+    parsed,
   });
   const found: LiveImage[] = [];
-  for (const image of config.images) {
+  const missing = config.images.filter((image) => {
     const watched = watchedImage(image);
     const current = precise.images.get(watched.alias ?? watched.image);
-    if (current === undefined) continue;
+    if (current === undefined) return true;
     found.push({
       registry: image.image.registry,
       repository: image.image.repository,
       ...(current.tag === undefined ? {} : { tag: current.tag }),
       ...(current.digest === undefined ? {} : { digest: current.digest }),
     });
-  }
-  // The target may not exist yet (no override file before the first write): then what the source's own
-  // kustomization, values and manifests hold is what runs.
+    return false;
+  });
+  if (missing.length === 0) return found;
+  // The target may not hold an image yet (no override file before the first write): then what the source's
+  // own kustomization, values and manifests hold is what runs.
   const fallback = await readDeployedImages({
     files,
     application,
-    images: config.images,
+    images: missing,
     sourcePath,
-    overrideFile: target?.kind === "file" ? target.path : argocdSourceFileName(application, input.argocdNamespace),
+    overrideFile: target.kind === "file" ? target.path : argocdSourceFileName(application, input.argocdNamespace),
     ...(targetPath === undefined ? {} : { targetPath }),
+    ...(source === undefined ? {} : { source }),
+    parsed,
   });
   return [...found, ...fallback];
 }

@@ -247,8 +247,15 @@ export function withRegistryPolicies(
     }
   }
 
-  function cachedCall(repo: ImageRepository, method: RegistryCallMethod, callOptions?: RegistryRequestOptions): void {
-    tell(callOptions, { registry: repo.registry, method, outcome: "cached", durationMs: 0 });
+  function cachedCall(
+    repo: ImageRepository,
+    method: RegistryCallMethod,
+    callOptions?: RegistryRequestOptions,
+    hitReference?: string,
+  ): void {
+    const cacheHit =
+      hitReference === undefined ? {} : { cacheHit: { repository: repo.repository, reference: hitReference } };
+    tell(callOptions, { registry: repo.registry, method, outcome: "cached", durationMs: 0, ...cacheHit });
   }
 
   /** One raw call behind the breaker, limiter, rate limit and retries; counted once. */
@@ -366,7 +373,7 @@ export function withRegistryPolicies(
           : cache.getByTag(name, reference, platforms);
         if (hit !== undefined) {
           count(repo.registry, "getMetadata", "cached");
-          cachedCall(repo, "getMetadata", callOptions);
+          cachedCall(repo, "getMetadata", callOptions, reference);
           return hit;
         }
       }

@@ -93,6 +93,8 @@ export interface RegistryRequestEvent {
   readonly kind?: RegistryHttpRequestKind;
   /** HTTP status, when a response came. */
   readonly status?: number;
+  /** For a metadata cache hit: the repository path in the registry and the tag or digest it answered for. */
+  readonly cacheHit?: { readonly repository: string; readonly reference: string };
 }
 
 /** Options of every {@link RegistryClient} call. */
@@ -201,6 +203,13 @@ export interface RegistryEndpoint {
   readonly caData?: string;
   /** Requests per second; absent means unlimited. */
   readonly limit?: number;
+  /** Deadline of one HTTP request to this registry, body included (`timeout`); absent: the client's default. */
+  readonly timeoutMs?: number;
+  /**
+   * Most tags read per repository (`maxtags`); a longer list is an error for the image, never a silent cut.
+   * Absent: the client's default.
+   */
+  readonly maxTags?: number;
   /** This entry serves images whose registry matches no prefix. */
   readonly isDefault: boolean;
 }

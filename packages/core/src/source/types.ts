@@ -22,6 +22,8 @@ export interface ApplicationSourceSpec {
   readonly repoURL: string;
   readonly path?: string;
   readonly targetRevision?: string;
+  /** Name other sources use to read this one's files (`$<ref>/values.yaml` in `helm.valueFiles`). */
+  readonly ref?: string;
   readonly chart?: string;
   readonly helm?: { readonly parameters?: readonly HelmParameter[]; readonly valueFiles?: readonly string[] };
   readonly kustomize?: { readonly images?: readonly string[] };

@@ -10,7 +10,12 @@ export {
   type VersionConstraint,
 } from "./constraint.js";
 export { decideUpdate } from "./decide.js";
-export { type DecisionJson, toDecisionJson } from "./decision-json.js";
+export {
+  type ConsideredTagJson,
+  type DecisionJson,
+  describeConsideredTag,
+  toDecisionJson,
+} from "./decision-json.js";
 export { createDigestStrategy } from "./digest.js";
 export { type CompiledExtraction, compileExtraction } from "./extract.js";
 export { compileGlob, type GlobCompileResult, matchesGlob } from "./glob.js";

@@ -28,6 +28,12 @@ export interface FindLiveImageOptions {
   readonly trackedTag?: string;
   /** The digest the tracked tag points at now. */
   readonly latestDigest?: string;
+  /**
+   * When no entry names the configured image, accept one with the same repository path on another registry
+   * (`org/foo` from Docker Hub for a configured `gcr.io/org/foo`): the image runs under another registry, and
+   * writing the configured name moves it there, as argocd-image-updater does. @default false
+   */
+  readonly acrossRegistries?: boolean;
 }
 
 /**
@@ -43,8 +49,13 @@ export function findLiveImage(
 ): LiveImage | undefined {
   const images = live.map(toLiveImage).filter((image): image is LiveImage => image !== undefined);
   const names = options.kustomizeImage === undefined ? [configured] : [options.kustomizeImage, configured];
-  for (const name of names) {
-    const matches = images.filter((image) => sameImage(image, name));
+  const configuredRepository = toRepository(configured);
+  const tries: ((image: LiveImage) => boolean)[] = names.map((name) => (image) => sameImage(image, name));
+  if (options.acrossRegistries === true && configuredRepository !== undefined) {
+    tries.push((image) => image.repository === configuredRepository.repository);
+  }
+  for (const matchesName of tries) {
+    const matches = images.filter(matchesName);
     if (matches.length === 0) continue;
     if (matches.length === 1 || options.trackedTag === undefined) {
       return preferStale(matches, options.latestDigest);
@@ -53,6 +64,12 @@ export function findLiveImage(
     return preferStale(sameTag.length > 0 ? sameTag : matches, options.latestDigest);
   }
   return undefined;
+}
+
+function toRepository(name: ImageRepository | string): ImageRepository | undefined {
+  if (typeof name !== "string") return name;
+  const parsed = parseImageReference(name).value;
+  return parsed === undefined ? undefined : { registry: parsed.registry, repository: parsed.repository };
 }
 
 function toLiveImage(entry: LiveImage | string): LiveImage | undefined {

@@ -1,4 +1,4 @@
-import { type ErrorCode, GitWriteError, ImageUpdaterError } from "@image-updater/core";
+import { type ErrorCode, GitWriteError, type GitWriteStep, ImageUpdaterError } from "@image-updater/core";
 import { GitCommandError } from "./run-git.js";
 
 const AUTH = [
@@ -30,6 +30,9 @@ const UNAVAILABLE = [
 
 const NOT_FOUND = [/repository .*not found/i, /does not appear to be a git repository/i, /returned error: 404/i];
 
+// git commit-tree -S: gpg or ssh-keygen could not sign (no such key, a passphrase, no agent).
+const SIGNING = [/gpg failed to sign/i, /failed to sign the data/i, /error: .*(?:gpg|ssh-keygen)/i, /signing failed/i];
+
 /** A push refused because the remote moved: the caller fetches, rebuilds and tries again. */
 export function isPushRace(error: unknown): boolean {
   if (!(error instanceof GitCommandError)) return false;
@@ -56,9 +59,25 @@ export function toGitWriteError(
     return new GitWriteError("GIT_FAILED", `${where}: ${text}`, options);
   }
   const detail = lastLines(error.stderr);
+  if (context.operation === "commit" && SIGNING.some((pattern) => pattern.test(error.stderr))) {
+    const signWhere = where.replace("[git-cli] commit", "[git-cli] sign");
+    return new GitWriteError("GIT_FAILED", `${signWhere}: ${detail}`, { ...options, operation: "sign" });
+  }
   const code = classify(error.stderr);
-  return new GitWriteError(code, `${where}: ${detail}`, { ...options, retryable: code === "GIT_UNAVAILABLE" });
+  const step = STEPS[context.operation];
+  return new GitWriteError(code, `${where}: ${detail}`, {
+    ...options,
+    retryable: code === "GIT_UNAVAILABLE",
+    ...(step ? { operation: step } : {}),
+  });
 }
+
+const STEPS: Readonly<Record<string, GitWriteStep>> = {
+  clone: "clone",
+  fetch: "fetch",
+  commit: "commit",
+  push: "push",
+};
 
 function classify(stderr: string): ErrorCode {
   if (AUTH.some((pattern) => pattern.test(stderr))) return "GIT_AUTH";
@@ -67,10 +86,17 @@ function classify(stderr: string): ErrorCode {
   return "GIT_FAILED";
 }
 
+/**
+ * The last three lines of git's stderr, but first the line that says what went wrong when there is one
+ * (`Host key verification failed.`, `Permission denied (publickey).`): ssh prints it before git's generic
+ * "Could not read from remote repository" lines, which would push it out.
+ */
 function lastLines(stderr: string): string {
   const lines = stderr
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line.length > 0 && !/^(?:hint|To |remote: *$)/.test(line));
-  return lines.slice(-3).join(" | ") || "git failed without a message";
+  const telling = lines.filter((line) => [...AUTH, ...SIGNING].some((pattern) => pattern.test(line)));
+  const tail = lines.slice(-3).filter((line) => !telling.includes(line));
+  return [...telling.slice(0, 2), ...tail].slice(0, 4).join(" | ") || "git failed without a message";
 }

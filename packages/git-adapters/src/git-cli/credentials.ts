@@ -1,8 +1,8 @@
-import { rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type GitRepository, GitWriteError } from "@image-updater/core";
+import { privateDir } from "./private-dir.js";
 import type { ParsedRemoteUrl } from "./remote-url.js";
 
 /** Environment and scrub list for the git processes of one operation; {@link dispose} removes temp files. */
@@ -23,17 +23,21 @@ const CREDENTIAL_HELPER = `!f() { test "$1" = get || exit 0; printf 'username=%s
 
 /**
  * Prepares credentials for `repository`: https username/password through a credential helper fed from the
- * child's environment; an ssh private key through a 0600 temp file outside any repository and
- * `GIT_SSH_COMMAND`, with host keys checked unless the caller opted out.
+ * child's environment; an ssh private key through the child's environment into a private `ssh-agent` per
+ * connection (never a file), with host keys checked unless the caller opted out.
  */
-export async function openAuthSession(repository: GitRepository, remote: ParsedRemoteUrl): Promise<AuthSession> {
+export async function openAuthSession(
+  repository: GitRepository,
+  remote: ParsedRemoteUrl,
+  connectTimeoutMs = 30_000,
+): Promise<AuthSession> {
   const credentials = repository.credentials;
   const isHttp = remote.scheme === "http" || remote.scheme === "https";
   const isSsh = remote.scheme === "ssh" || remote.scheme === "scp";
 
   if (credentials?.kind === "ssh" || (isSsh && credentials === undefined)) {
     if (!isSsh) throw mismatch(remote.url, "an ssh private key needs an ssh:// or user@host:path URL");
-    return credentials ? sshSession(credentials) : emptySession();
+    return credentials ? sshSession(credentials, connectTimeoutMs) : plainSshSession(connectTimeoutMs);
   }
   const basic = credentials ?? remote.userinfo;
   if (basic === undefined) return emptySession();
@@ -52,56 +56,73 @@ export async function openAuthSession(repository: GitRepository, remote: ParsedR
   };
 }
 
-// Key files of sessions still open, removed synchronously if the process exits before their dispose() runs.
-const liveKeyDirs = new Set<string>();
-let exitHookInstalled = false;
+const SSH_KEY_VARIABLE = "IMAGE_UPDATER_SSH_KEY";
 
-function trackKeyDir(dir: string): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", () => {
-      for (const live of liveKeyDirs) rmSync(live, { recursive: true, force: true });
-    });
-  }
-  liveKeyDirs.add(dir);
+// Loads the key from the environment into an agent that lives exactly as long as this one ssh connection
+// (`ssh-agent command` exits with its command), then clears the variable so ssh and the remote never see it.
+// The key is never written to disk: a process killed mid-push leaves nothing behind to find.
+function sshWithPrivateAgent(socketDir: string): string {
+  // `$$` is the shell git starts for this connection: one socket per connection, inside the private dir.
+  return `ssh-agent -a ${shellQuote(socketDir)}/agent-$$ sh -c 'printf "%s\\n" "$${SSH_KEY_VARIABLE}" | ssh-add -q - >/dev/null 2>&1 || { echo "ssh-add could not load the private key" >&2; exit 255; }; unset ${SSH_KEY_VARIABLE}; exec ssh "$@"' image-updater-ssh`;
 }
 
-async function removeKeyDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  liveKeyDirs.delete(dir);
+/** Options every ssh connection gets: no prompt, and a dead or silent server is given up on. */
+export function sshTimeoutOptions(connectTimeoutMs: number): string[] {
+  const seconds = String(Math.max(1, Math.ceil(connectTimeoutMs / 1000)));
+  return [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    `ConnectTimeout=${seconds}`,
+    "-o",
+    "ServerAliveInterval=5",
+    "-o",
+    `ServerAliveCountMax=${Math.max(1, Math.ceil(Number(seconds) / 5))}`,
+  ];
 }
 
-async function sshSession(credentials: {
-  readonly privateKey: string;
-  readonly knownHosts?: string;
-  readonly insecureIgnoreHostKey?: boolean;
-}): Promise<AuthSession> {
-  const dir = await mkdtemp(join(tmpdir(), "image-updater-ssh-"));
-  trackKeyDir(dir);
-  try {
-    const keyPath = join(dir, "identity");
-    const key = credentials.privateKey.endsWith("\n") ? credentials.privateKey : `${credentials.privateKey}\n`;
-    await writeFile(keyPath, key, { mode: 0o600 });
-    const options = ["-i", keyPath, "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes"];
-    if (credentials.insecureIgnoreHostKey === true) {
-      options.push("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR");
-    } else {
-      options.push("-o", "StrictHostKeyChecking=yes", "-o", "UpdateHostKeys=no");
-      if (credentials.knownHosts !== undefined) {
-        const knownHostsPath = join(dir, "known_hosts");
-        await writeFile(knownHostsPath, `${credentials.knownHosts.trim()}\n`, { mode: 0o600 });
-        options.push("-o", `UserKnownHostsFile=${knownHostsPath}`, "-o", "GlobalKnownHostsFile=/dev/null");
-      }
+async function sshSession(
+  credentials: {
+    readonly privateKey: string;
+    readonly knownHosts?: string;
+    readonly insecureIgnoreHostKey?: boolean;
+  },
+  connectTimeoutMs: number,
+): Promise<AuthSession> {
+  const key = credentials.privateKey.endsWith("\n") ? credentials.privateKey : `${credentials.privateKey}\n`;
+  const options = ["-o", "IdentityAgent=SSH_AUTH_SOCK", ...sshTimeoutOptions(connectTimeoutMs)];
+  const dir = await privateDir();
+  let knownHostsPath: string | undefined;
+  if (credentials.insecureIgnoreHostKey === true) {
+    options.push("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR");
+  } else {
+    options.push("-o", "StrictHostKeyChecking=yes", "-o", "UpdateHostKeys=no");
+    if (credentials.knownHosts !== undefined) {
+      // Public host keys only: nothing secret is written here.
+      knownHostsPath = join(dir, `known_hosts-${randomUUID()}`);
+      await writeFile(knownHostsPath, `${credentials.knownHosts.trim()}\n`, { mode: 0o600 });
+      options.push("-o", `UserKnownHostsFile=${knownHostsPath}`, "-o", "GlobalKnownHostsFile=/dev/null");
     }
-    return {
-      env: { GIT_SSH_COMMAND: ["ssh", ...options].map(shellQuote).join(" "), GIT_SSH_VARIANT: "ssh" },
-      secrets: [credentials.privateKey],
-      dispose: () => removeKeyDir(dir),
-    };
-  } catch (error) {
-    await removeKeyDir(dir);
-    throw error;
   }
+  return {
+    env: {
+      GIT_SSH_COMMAND: `${sshWithPrivateAgent(dir)} ${options.map(shellQuote).join(" ")}`,
+      GIT_SSH_VARIANT: "ssh",
+      [SSH_KEY_VARIABLE]: key,
+    },
+    secrets: [credentials.privateKey],
+    dispose: () => (knownHostsPath === undefined ? Promise.resolve() : rm(knownHostsPath, { force: true })),
+  };
+}
+
+/** An ssh remote without a key of ours: the user's ssh setup, with the same timeouts. */
+function plainSshSession(connectTimeoutMs: number): AuthSession {
+  if (process.env.GIT_SSH_COMMAND !== undefined) return emptySession();
+  return {
+    env: { GIT_SSH_COMMAND: ["ssh", ...sshTimeoutOptions(connectTimeoutMs)].join(" "), GIT_SSH_VARIANT: "ssh" },
+    secrets: [],
+    async dispose() {},
+  };
 }
 
 /** Config for the child passed through `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: not argv, not a file. */

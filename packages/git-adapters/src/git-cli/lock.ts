@@ -1,7 +1,7 @@
-import { open, readFile, rm, stat } from "node:fs/promises";
-import { hostname } from "node:os";
+import { open, readFile, rm, stat, utimes } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImageUpdaterError } from "@image-updater/core";
+import { isProcessGone, ownIdentity, type ProcessIdentity } from "./process-identity.js";
 
 /** Serialises work per key inside this process; callers queue in arrival order. */
 export interface KeyedMutex {
@@ -31,22 +31,33 @@ export interface LockFileOptions {
   readonly signal?: AbortSignal;
   /** Give up after this long. */
   readonly timeoutMs: number;
+  /** What the lock guards, for the message when waiting gives up. */
+  readonly what?: string;
 }
 
+// The holder touches its lock this often; a lock nobody touched for LOCK_STALE_MS is abandoned, whoever wrote
+// it (a holder on another host sharing the cache volume cannot be checked by PID).
+const HEARTBEAT_MS = 10_000;
+const LOCK_STALE_MS = 60_000;
+// A lock file without an owner is being written right now, unless it has been like that for this long.
+const UNOWNED_LOCK_STALE_MS = 30_000;
+
 /**
- * Holds `path` (created exclusively, containing `pid@host`) while `task` runs, against other processes that
- * share the cache directory. A lock left by a dead process on this host is taken over.
+ * Holds `path` (created exclusively, naming this process by PID, start time and boot id) while `task` runs,
+ * against other processes that share the cache directory. A lock whose holder is gone (dead, or its PID
+ * reused after a container restart) or that nobody refreshed for a minute is taken over.
  */
 export async function withLockFile<T>(path: string, options: LockFileOptions, task: () => Promise<T>): Promise<T> {
-  const owner = `${process.pid}@${hostname()}`;
+  const owner = `${JSON.stringify(ownIdentity())}\n`;
   const deadline = Date.now() + options.timeoutMs;
   let delay = 20;
+  let holder: LockHolder | undefined;
   for (;;) {
     if (options.signal?.aborted) throw new ImageUpdaterError("ABORTED", "[git-cli] aborted while waiting for a lock");
     try {
       const handle = await open(path, "wx", 0o600);
       try {
-        await handle.writeFile(`${owner}\n`);
+        await handle.writeFile(owner);
       } finally {
         await handle.close();
       }
@@ -54,45 +65,75 @@ export async function withLockFile<T>(path: string, options: LockFileOptions, ta
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    if (await isStale(path)) {
+    holder = await readHolder(path);
+    if (holder !== undefined && isAbandoned(holder)) {
       await rm(path, { force: true });
       continue;
     }
-    if (Date.now() > deadline) {
-      throw new ImageUpdaterError("GIT_UNAVAILABLE", "[git-cli] the repository cache is locked by another process", {
-        retryable: true,
-      });
-    }
+    if (Date.now() > deadline) throw lockTimeout(path, options, holder);
     await sleep(delay);
     delay = Math.min(delay * 2, 250);
   }
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     return await task();
   } finally {
+    clearInterval(heartbeat);
     await rm(path, { force: true });
   }
 }
 
-// A lock file without an owner is being written right now, unless it has been like that for this long.
-const UNOWNED_LOCK_STALE_MS = 30_000;
+interface LockHolder {
+  readonly identity?: ProcessIdentity;
+  readonly modifiedAt: number;
+}
 
-async function isStale(path: string): Promise<boolean> {
-  let text: string;
-  let modifiedAt: number;
+async function readHolder(path: string): Promise<LockHolder | undefined> {
   try {
-    [text, modifiedAt] = await Promise.all([readFile(path, "utf8"), stat(path).then((s) => s.mtimeMs)]);
+    const [text, modifiedAt] = await Promise.all([readFile(path, "utf8"), stat(path).then((s) => s.mtimeMs)]);
+    const identity = parseIdentity(text.trim());
+    return identity === undefined ? { modifiedAt } : { identity, modifiedAt };
   } catch {
-    return false;
+    // Gone between our open and our read: the next open will tell.
+    return undefined;
   }
-  const match = /^(?<pid>\d+)@(?<host>.*)$/.exec(text.trim());
-  if (!match?.groups) return Date.now() - modifiedAt > UNOWNED_LOCK_STALE_MS;
-  if (match.groups.host !== hostname()) return false;
-  const pid = Number(match.groups.pid);
-  if (pid === process.pid) return false;
+}
+
+function parseIdentity(text: string): ProcessIdentity | undefined {
+  if (text === "") return undefined;
   try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
+    const value = JSON.parse(text) as Partial<ProcessIdentity>;
+    if (typeof value.pid !== "number" || typeof value.host !== "string") return undefined;
+    return {
+      pid: value.pid,
+      host: value.host,
+      ...(typeof value.bootId === "string" ? { bootId: value.bootId } : {}),
+      ...(typeof value.startTime === "string" ? { startTime: value.startTime } : {}),
+    };
+  } catch {
+    // The format before start times were recorded: `pid@host`.
+    const match = /^(?<pid>\d+)@(?<host>.*)$/.exec(text);
+    return match?.groups ? { pid: Number(match.groups.pid), host: match.groups.host ?? "" } : undefined;
   }
+}
+
+function isAbandoned(holder: LockHolder): boolean {
+  const age = Date.now() - holder.modifiedAt;
+  if (holder.identity === undefined) return age > UNOWNED_LOCK_STALE_MS;
+  const gone = isProcessGone(holder.identity);
+  return gone === true || (gone === undefined && age > LOCK_STALE_MS);
+}
+
+function lockTimeout(path: string, options: LockFileOptions, holder: LockHolder | undefined): ImageUpdaterError {
+  const who = holder?.identity ? `process ${holder.identity.pid} on ${holder.identity.host}` : "another process";
+  const what = options.what ?? "the repository cache";
+  return new ImageUpdaterError(
+    "GIT_UNAVAILABLE",
+    `[git-cli] ${what} is still in use by ${who} after ${options.timeoutMs} ms (lock file ${path}); it is taken over by itself once that process exits or stops refreshing it for ${LOCK_STALE_MS / 1000} s`,
+    { retryable: true },
+  );
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { redactUrlUserinfo } from "@image-updater/core";
 
 /** A remote URL split into what may be stored and what must stay secret. */
 export interface ParsedRemoteUrl {
@@ -55,5 +56,5 @@ export function mirrorKey(url: string): string {
 
 /** Replaces the userinfo of every URL in `text` with `***`. */
 export function redactUrls(text: string): string {
-  return text.replace(/(?<scheme>[a-z][a-z0-9+.-]*:\/\/)[^/\s@'"]+@/gi, "$<scheme>***@");
+  return redactUrlUserinfo(text, "***@");
 }

@@ -1,6 +1,9 @@
-import type { RepositoryFiles } from "@image-updater/core";
+import { ImageUpdaterError, type RepositoryFiles } from "@image-updater/core";
 import { normalizeRepoPath } from "./paths.js";
 import { isRegularFile, listTree, readBlobs, type TreeEntry } from "./tree-entries.js";
+
+/** Files the editors read are manifests and values files; anything larger is refused. */
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 interface PendingBlob {
   readonly resolve: (text: string) => void;
@@ -13,14 +16,19 @@ interface PendingBlob {
  * `cat-file --batch`. An engine checking a hundred applications of one repository spawns a handful of git
  * processes instead of several per file.
  */
-export function createRepositoryFiles(gitDir: string, revision: string): RepositoryFiles {
+export function createRepositoryFiles(
+  gitDir: string,
+  revision: string,
+  options: { readonly maxFileBytes?: number } = {},
+): RepositoryFiles {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let tree: Promise<Map<string, TreeEntry>> | undefined;
   let sortedFiles: string[] | undefined;
   const texts = new Map<string, Promise<string>>();
   let queue: Map<string, PendingBlob[]> | undefined;
 
   function entries(): Promise<Map<string, TreeEntry>> {
-    tree ??= listTree(gitDir, revision, [], { recursive: true }).then(
+    tree ??= listTree(gitDir, revision, [], { recursive: true, withSizes: true }).then(
       (list) => new Map(list.map((entry) => [entry.path, entry])),
       (error: unknown) => {
         tree = undefined;
@@ -75,7 +83,15 @@ export function createRepositoryFiles(gitDir: string, revision: string): Reposit
     revision,
     async readFile(path) {
       const found = await entry(path);
-      return found && isRegularFile(found.mode) ? blobText(found.sha) : null;
+      if (!found || !isRegularFile(found.mode)) return null;
+      if (found.size !== undefined && found.size > maxFileBytes) {
+        // Refused before it is read: a 50 MB file would cost its size several times over once parsed.
+        throw new ImageUpdaterError(
+          "LIMIT_EXCEEDED",
+          `[git-cli] ${found.path} at ${revision.slice(0, 12)} is ${found.size} bytes, over the ${maxFileBytes}-byte limit for files the editors read; keep image references in a smaller file`,
+        );
+      }
+      return blobText(found.sha);
     },
     async readLink(path) {
       const found = await entry(path);

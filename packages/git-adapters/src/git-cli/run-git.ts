@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
 import { ImageUpdaterError } from "@image-updater/core";
+import { baseGitEnv } from "./child-env.js";
 import { scrubSecrets } from "./scrub.js";
+
+export { baseGitEnv } from "./child-env.js";
 
 /** How to run one git process. */
 export interface GitProcessOptions {
@@ -13,6 +16,11 @@ export interface GitProcessOptions {
   readonly signal?: AbortSignal;
   /** Kills the process after this many milliseconds and rejects with `TIMEOUT`. */
   readonly timeoutMs?: number;
+  /**
+   * An HTTP transfer that moves no byte for this long is cut by git itself (`http.lowSpeedTime`), so a remote
+   * that accepts the connection and never answers fails fast instead of waiting for `timeoutMs`.
+   */
+  readonly stallTimeoutMs?: number;
   /** Strings removed from any text that leaves this module. */
   readonly secrets?: readonly string[];
 }
@@ -41,28 +49,6 @@ export class GitCommandError extends Error {
   }
 }
 
-// Inherited git variables could point commands at another repository or config; only these pass through.
-const INHERITED_GIT_VARIABLES = /^GIT_(?:SSL_|PROXY|TRACE$|TRACE_PACKET$|TRACE_PERFORMANCE$|EXEC_PATH$|SSH_COMMAND$)/;
-
-/** The environment every git child starts from: the parent's, minus git state, plus non-interactive defaults. */
-export function baseGitEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined) continue;
-    if (key.startsWith("GIT_") && !INHERITED_GIT_VARIABLES.test(key)) continue;
-    env[key] = value;
-  }
-  // Stable English messages: errors are classified from stderr.
-  env.LC_ALL = "C";
-  env.LANGUAGE = "C";
-  env.GIT_TERMINAL_PROMPT = "0";
-  // Paths are data: `*` or `:(glob)` in a file name must not be read as a pattern.
-  env.GIT_LITERAL_PATHSPECS = "1";
-  // No prompt program may be asked for a password: a missing credential must fail, not hang.
-  delete env.SSH_ASKPASS;
-  return env;
-}
-
 /** Runs `git args…` without a shell and resolves its output, or rejects with {@link GitCommandError}. */
 export function runGit(args: readonly string[], options: GitProcessOptions = {}): Promise<GitProcessResult> {
   const argv = options.gitDir === undefined ? [...args] : [`--git-dir=${options.gitDir}`, ...args];
@@ -77,7 +63,7 @@ export function runGit(args: readonly string[], options: GitProcessOptions = {})
     // Its own process group, so that abort and timeout reach the helpers it starts (`git remote-http`,
     // `ssh`), which outlive the direct child and would keep the process alive.
     const child = spawn("git", argv, {
-      env: { ...baseGitEnv(), ...options.env },
+      env: { ...baseGitEnv(), ...stallEnv(options.stallTimeoutMs), ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });
@@ -125,6 +111,14 @@ export function runGit(args: readonly string[], options: GitProcessOptions = {})
     child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
+}
+
+function stallEnv(stallTimeoutMs: number | undefined): Record<string, string> {
+  if (stallTimeoutMs === undefined || stallTimeoutMs <= 0) return {};
+  return {
+    GIT_HTTP_LOW_SPEED_LIMIT: "1",
+    GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil(stallTimeoutMs / 1000))),
+  };
 }
 
 function abortedError(command: string): ImageUpdaterError {

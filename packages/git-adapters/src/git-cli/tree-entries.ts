@@ -7,6 +7,8 @@ export interface TreeEntry {
   readonly type: string;
   readonly sha: string;
   readonly path: string;
+  /** Blob size in bytes, when listed with `withSizes`. */
+  readonly size?: number;
 }
 
 /** True for the modes git uses for regular files. */
@@ -19,17 +21,31 @@ export async function listTree(
   gitDir: string,
   revision: string,
   paths: readonly string[],
-  options: { readonly recursive?: boolean; readonly signal?: AbortSignal } = {},
+  options: { readonly recursive?: boolean; readonly withSizes?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<TreeEntry[]> {
-  const args = ["ls-tree", "-z", "--full-tree", ...(options.recursive ? ["-r"] : []), revision];
+  const args = [
+    "ls-tree",
+    "-z",
+    "--full-tree",
+    ...(options.recursive ? ["-r"] : []),
+    ...(options.withSizes ? ["-l"] : []),
+    revision,
+  ];
   if (paths.length > 0) args.push("--", ...paths);
   const { stdout } = await runGit(args, { gitDir, ...(options.signal ? { signal: options.signal } : {}) });
   const entries: TreeEntry[] = [];
   for (const record of stdout.toString("utf8").split("\0")) {
-    const match = /^(?<mode>\d+) (?<type>\w+) (?<sha>[0-9a-f]+)\t(?<path>.*)$/s.exec(record);
+    const match = /^(?<mode>\d+) (?<type>\w+) (?<sha>[0-9a-f]+)(?: +(?<size>\d+|-))?\t(?<path>.*)$/s.exec(record);
     if (match?.groups) {
-      const { mode, type, sha, path } = match.groups as { mode: string; type: string; sha: string; path: string };
-      entries.push({ mode, type, sha, path });
+      const { mode, type, sha, path, size } = match.groups as Record<string, string>;
+      const bytes = size === undefined || size === "-" ? undefined : Number(size);
+      entries.push({
+        mode: mode ?? "",
+        type: type ?? "",
+        sha: sha ?? "",
+        path: path ?? "",
+        ...(bytes === undefined ? {} : { size: bytes }),
+      });
     }
   }
   return entries;

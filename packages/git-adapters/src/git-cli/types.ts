@@ -33,10 +33,25 @@ export interface CliGitWriterOptions {
   readonly cacheDir?: string;
   /** Push attempts (each after a fresh fetch and rebuild) before rejecting with `GIT_CONFLICT`. @default 5 */
   readonly maxAttempts?: number;
+  /**
+   * Before push attempt n (n ≥ 2), wait a random time up to `retryDelayMs × 2^(n-2)` (at most 5 s), so racing
+   * writers spread out instead of colliding again. @default 100
+   */
+  readonly retryDelayMs?: number;
+  /** Source of the jitter, in [0, 1). @default Math.random */
+  readonly random?: () => number;
   /** Skip the fetch before a commit when this writer fetched the mirror less than this long ago. @default 0 */
   readonly fetchReuseMs?: number;
   /** Kills a network git command (fetch, push, ls-remote) after this long, rejecting with `TIMEOUT`. @default 300000 */
   readonly timeoutMs?: number;
+  /**
+   * A network git command whose transfer moves no byte for this long is cut (HTTP: `http.lowSpeedTime`; ssh:
+   * `ConnectTimeout` and server keep-alives), so a remote that accepts and never answers fails in seconds.
+   * @default 30000
+   */
+  readonly stallTimeoutMs?: number;
+  /** Files larger than this are refused by `RepositoryFiles.readFile` with `LIMIT_EXCEEDED`. @default 8 MiB */
+  readonly maxFileBytes?: number;
   /** How long to wait for another process holding the mirror's lock before `GIT_UNAVAILABLE`. @default 600000 */
   readonly lockTimeoutMs?: number;
   /** Extra environment for every git process, e.g. `GNUPGHOME` for signing or `GIT_SSL_CAINFO`. Not for secrets. */

@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type CommitParent,
   type CommitRequest,
@@ -22,9 +23,11 @@ import { isPushRace, toGitWriteError } from "./classify.js";
 import { type AuthSession, openAuthSession } from "./credentials.js";
 import { createKeyedMutex, withLockFile } from "./lock.js";
 import { ensureMirror, isMirrorWarm, type MirrorLocation, mirrorLocation } from "./mirror.js";
+import { sweepAbandonedPrivateDirs } from "./private-dir.js";
 import { mirrorKey, type ParsedRemoteUrl, parseRemoteUrl } from "./remote-url.js";
 import { createRepositoryFiles } from "./repository-files.js";
 import { runGit } from "./run-git.js";
+import { createSigningKeyring } from "./signing-key.js";
 import type { CliGitWriterOptions, GitOperation } from "./types.js";
 
 interface MirrorSession {
@@ -38,10 +41,16 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const timeoutMs = options.timeoutMs ?? 300_000;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const random = options.random ?? Math.random;
   const extraEnv = options.env ?? {};
   const mutex = createKeyedMutex();
+  // What a process killed with kill -9 left behind (agent sockets, known_hosts files) goes at start-up.
+  void sweepAbandonedPrivateDirs();
   const lastFetch = new Map<string, number>();
   const pending = new Set<Promise<unknown>>();
+  const keyring = createSigningKeyring();
 
   function track<T>(promise: Promise<T>): Promise<T> {
     pending.add(promise);
@@ -81,6 +90,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       env: { ...extraEnv, ...session.auth.env },
       secrets: session.auth.secrets,
       timeoutMs,
+      stallTimeoutMs,
       ...(signal ? { signal } : {}),
     };
   }
@@ -102,7 +112,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           location.lockPath,
           { timeoutMs: options.lockTimeoutMs ?? 600_000, ...(signal ? { signal } : {}) },
           async () => {
-            const auth = await openAuthSession(repository, remote);
+            const auth = await openAuthSession(repository, remote, stallTimeoutMs);
             try {
               await ensureMirror(location, remote.url);
               return await task({ location, auth, remote });
@@ -144,13 +154,14 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     const signal = requestOptions?.signal;
     let auth: AuthSession | undefined;
     try {
-      auth = await openAuthSession(repository, remote);
+      auth = await openAuthSession(repository, remote, stallTimeoutMs);
       const session = auth;
       const { stdout } = await measure("ls-remote", remote.url, undefined, () =>
         runGit(["ls-remote", "--symref", remote.url, "HEAD"], {
           env: { ...extraEnv, ...session.env },
           secrets: session.secrets,
           timeoutMs,
+          stallTimeoutMs,
           ...(signal ? { signal } : {}),
         }),
       );
@@ -178,7 +189,13 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     return withMirror(repository, "open", name, signal, async (session) => {
       await fetchMirror(session, signal);
       const sha = await tip(session, name);
-      return sha === null ? null : createRepositoryFiles(session.location.gitDir, sha);
+      return sha === null
+        ? null
+        : createRepositoryFiles(
+            session.location.gitDir,
+            sha,
+            options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes },
+          );
     });
   }
 
@@ -199,7 +216,11 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
         await fetchMirror(session, signal);
       }
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        if (attempt > 1) await fetchMirror(session, signal);
+        if (attempt > 1) {
+          // Racing writers that all retry at once collide again: wait a random, growing share first.
+          await sleep(pushRetryDelay(attempt, retryDelayMs, random), undefined, signal ? { signal } : undefined);
+          await fetchMirror(session, signal);
+        }
         const branchTip = await tip(session, branch);
         const baseTip = writeBranch ? await tip(session, base) : null;
         const plan = await planParent(session, {
@@ -210,6 +231,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           author: request.author.email,
         });
 
+        const prepared = request.signing ? await keyring.prepare(request.signing) : undefined;
         const buildStarted = performance.now();
         const sha = await buildCommit({
           gitDir,
@@ -218,8 +240,8 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           message: request.message,
           author: request.author,
           signOff: request.signOff ?? false,
-          ...(request.signing ? { signing: request.signing } : {}),
-          env: extraEnv,
+          ...(prepared ? { signing: prepared.signing } : {}),
+          env: { ...extraEnv, ...prepared?.env },
           ...(signal ? { signal } : {}),
         }).catch((error: unknown) => {
           throw toGitWriteError(error, { operation: "commit", repoUrl, branch });
@@ -244,7 +266,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
           );
           return { sha, branch, branchCreated: branchTip === null, attempts: attempt };
         } catch (error) {
-          if (!isPushRace(error)) throw error;
+          if (!isPushRace(error)) throw toGitWriteError(error, { operation: "push", repoUrl, branch });
         }
       }
       throw new GitWriteError(
@@ -298,8 +320,15 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     commit: (request, requestOptions) => track(commit(request, requestOptions)),
     async dispose() {
       await Promise.allSettled([...pending]);
+      await keyring.dispose();
     },
   };
+}
+
+/** Full jitter: uniform in [0, base × 2^(attempt-2)], capped at 5 s. */
+export function pushRetryDelay(attempt: number, baseMs: number, random: () => number): number {
+  const ceiling = Math.min(5_000, baseMs * 2 ** Math.max(0, attempt - 2));
+  return Math.floor(random() * ceiling);
 }
 
 function defaultCacheDir(): string {
@@ -313,6 +342,7 @@ function validBranch(branch: string, repoUrl: string): string {
     throw new GitWriteError("GIT_FAILED", `[git-cli] ${JSON.stringify(branch)} is not a valid branch name`, {
       repoUrl,
       branch,
+      operation: "branch",
     });
   }
   return branch;

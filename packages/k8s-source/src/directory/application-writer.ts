@@ -5,8 +5,11 @@ import {
   type ApplicationRef,
   type ApplicationSourceSpec,
   type ApplicationWriter,
+  kustomizeImageKey,
+  type ListItem,
   type RequestOptions,
   SourceError,
+  setListInPlace,
 } from "@image-updater/core";
 import { isRecord } from "../application-object.js";
 import { listManifestFiles, parseManifestText } from "./manifest-files.js";
@@ -104,25 +107,28 @@ export function applySourceChanges(text: string, index: number, source: Applicat
       isRecord(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined,
     document.data,
   );
-  const fields: [readonly string[], unknown][] = [];
-  if (source.kustomize?.images) fields.push([["kustomize", "images"], [...source.kustomize.images]]);
+  const byName = (item: unknown): string => (isRecord(item) && typeof item.name === "string" ? item.name : "");
+  const byImage = (item: unknown): string => (typeof item === "string" ? kustomizeImageKey(item) : "");
+  const fields: [readonly string[], readonly ListItem[], (item: unknown) => string][] = [];
+  if (source.kustomize?.images) fields.push([["kustomize", "images"], [...source.kustomize.images], byImage]);
   if (source.helm?.parameters) {
-    fields.push([
-      ["helm", "parameters"],
-      source.helm.parameters.map((p) => ({
-        name: p.name,
-        value: p.value,
-        ...(p.forceString === undefined ? {} : { forceString: p.forceString }),
-      })),
-    ]);
+    const parameters = source.helm.parameters.map((p) => ({
+      name: p.name,
+      value: p.value,
+      ...(p.forceString === undefined ? {} : { forceString: p.forceString }),
+    }));
+    fields.push([["helm", "parameters"], parameters, byName]);
   }
-  if (source.plugin?.env)
-    fields.push([["plugin", "env"], source.plugin.env.map((e) => ({ name: e.name, value: e.value }))]);
+  if (source.plugin?.env) {
+    fields.push([["plugin", "env"], source.plugin.env.map((e) => ({ name: e.name, value: e.value })), byName]);
+  }
   let result = text;
-  for (const [field, value] of fields) {
+  for (const [field, value, keyOf] of fields) {
     const existing = field.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), current);
     if (JSON.stringify(existing) === JSON.stringify(value)) continue;
-    const next = spliceYamlValue(result, index, [...base, ...field], value);
+    const path = [...base, ...field];
+    // Item by item keeps the list's comments and quotes; a list that is not there yet is written whole.
+    const next = setListInPlace(result, index, path, value, keyOf) ?? spliceYamlValue(result, index, path, value);
     if (next === null) return null;
     result = next;
   }

@@ -1,6 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { Composer, type Document, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser } from "yaml";
 import type { DirectoryWarning } from "./warnings.js";
 
 /** One YAML document of a manifest file, parsed to plain data. */
@@ -30,7 +30,20 @@ export interface ScanOptions {
    * that hold Secrets, whose parser messages could quote a value.
    */
   readonly redactMessages?: boolean;
+  /** Files larger than this are reported and skipped, unread. @default {@link MAX_MANIFEST_FILE_BYTES} */
+  readonly maxFileBytes?: number;
 }
+
+/** An Application or Secret manifest is a few KiB; a file this large is not one. */
+export const MAX_MANIFEST_FILE_BYTES = 4 * 1024 * 1024;
+/** Nesting deeper than this is refused: no manifest nests that far, and walking it costs the stack. */
+export const MAX_YAML_DEPTH = 64;
+/** Longest mapping key, as YAML allows for implicit keys. */
+export const MAX_YAML_KEY_LENGTH = 1024;
+/** Documents read per file; the rest is reported and ignored (the parser slows down superlinearly past that). */
+export const MAX_DOCUMENTS_PER_FILE = 1000;
+/** Aliases expanded per document (a "billion laughs" file expands to gigabytes). */
+export const MAX_YAML_ALIASES = 100;
 
 const MANIFEST_EXTENSIONS = [".yaml", ".yml"];
 
@@ -77,6 +90,15 @@ export async function scanManifests(dir: string, options: ScanOptions = {}): Pro
     const file = relativeManifestPath(dir, path);
     let text: string;
     try {
+      const size = (await stat(path)).size;
+      const limit = options.maxFileBytes ?? MAX_MANIFEST_FILE_BYTES;
+      if (size > limit) {
+        warnings.push({
+          file,
+          message: `the file is ${size} bytes, over the ${limit}-byte limit for manifests; it is skipped (split it, or move what is not a manifest out of the folder)`,
+        });
+        continue;
+      }
       text = await readFile(path, "utf8");
     } catch (error) {
       warnings.push({ file, message: `cannot read the file (${errorCode(error)}); check its permissions` });
@@ -98,8 +120,23 @@ export function parseManifestText(
   const documents: ManifestDocument[] = [];
   const warnings: DirectoryWarning[] = [];
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const docs = Array.isArray(parsed) ? parsed : [];
+  const depth = flowDepth(text);
+  if (depth > MAX_YAML_DEPTH) {
+    warnings.push({ file, message: `nesting deeper than ${MAX_YAML_DEPTH} levels; the file is ignored` });
+    return { documents, warnings };
+  }
+  const docs: Document.Parsed[] = [];
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
+    if (docs.length === MAX_DOCUMENTS_PER_FILE) {
+      warnings.push({
+        file,
+        message: `more than ${MAX_DOCUMENTS_PER_FILE} documents; the ones after document ${MAX_DOCUMENTS_PER_FILE - 1} are ignored (split the file)`,
+      });
+      break;
+    }
+    docs.push(doc);
+  }
   for (const [index, doc] of docs.entries()) {
     const line = lineCounter.linePos(doc.range[0]).line;
     const [firstError] = doc.errors;
@@ -114,8 +151,13 @@ export function parseManifestText(
       });
       continue;
     }
+    const problem = structureProblem(doc);
+    if (problem !== undefined) {
+      warnings.push({ file, document: index, line, message: `${problem}; this document is ignored` });
+      continue;
+    }
     try {
-      documents.push({ file, index, line, data: doc.toJS({ maxAliasCount: 100 }) });
+      documents.push({ file, index, line, data: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) });
     } catch (error) {
       warnings.push({
         file,
@@ -126,6 +168,50 @@ export function parseManifestText(
     }
   }
   return { documents, warnings };
+}
+
+/**
+ * Deepest nesting of flow collections (`[`, `{`), counted on the lexer's tokens so brackets inside quoted
+ * strings do not count. The composer needs time superlinear in this depth; checking it first keeps a file of
+ * ten thousand `[` from blocking the process.
+ */
+function flowDepth(text: string): number {
+  // Most files hold fewer brackets than the limit: no need to lex them twice.
+  let brackets = 0;
+  for (let i = 0; i < text.length && brackets <= MAX_YAML_DEPTH; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5b || code === 0x7b) brackets++;
+  }
+  if (brackets <= MAX_YAML_DEPTH) return brackets;
+  let depth = 0;
+  let deepest = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === "[" || token === "{") deepest = Math.max(deepest, ++depth);
+    else if (token === "]" || token === "}") depth = Math.max(0, depth - 1);
+    if (deepest > MAX_YAML_DEPTH) break;
+  }
+  return deepest;
+}
+
+/** Nesting or a key beyond the limits, found without recursion (a deep document cannot blow the stack). */
+function structureProblem(doc: Document): string | undefined {
+  const stack: [Node | null | undefined, number][] = [[doc.contents as Node | null, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_YAML_DEPTH) return `nesting deeper than ${MAX_YAML_DEPTH} levels`;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && String(key.value).length > MAX_YAML_KEY_LENGTH) {
+          return `a mapping key of ${String(key.value).length} characters, over the limit of ${MAX_YAML_KEY_LENGTH}`;
+        }
+        stack.push([pair.value as Node | null, depth + 1]);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push([item as Node | null, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 function errorCode(error: unknown): string {

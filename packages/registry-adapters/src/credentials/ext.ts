@@ -15,15 +15,34 @@ export interface ExtCredentialsOptions {
   /** `credsexpire`: how long the output is reused, in ms. 0 or absent: until the registry refuses it. */
   readonly expireMs?: number;
   readonly now?: () => number;
+  /**
+   * Names of variables the script must not see: other credentials (`env:` references, tokens). Everything
+   * else of the process environment passes, as cloud CLIs need their own variables.
+   */
+  readonly hiddenVariables?: readonly string[];
 }
 
-function run(id: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<RegistryCredentials> {
+/** The script's environment: the process's, without the variables that hold other secrets. */
+export function scriptEnvironment(hidden: readonly string[]): Record<string, string> {
+  const drop = new Set(hidden);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !drop.has(key)) env[key] = value;
+  return env;
+}
+
+function run(
+  id: string,
+  path: string,
+  timeoutMs: number,
+  env: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<RegistryCredentials> {
   return new Promise((resolve, reject) => {
     // No shell and no arguments: the path is executed as is. stderr is dropped: scripts may echo secrets there.
     execFile(
       path,
       [],
-      { timeout: timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true, ...(signal ? { signal } : {}) },
+      { timeout: timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true, env, ...(signal ? { signal } : {}) },
       (error, stdout) => {
         if (error !== null) {
           const killed = error.killed || (error as { code?: unknown }).code === "ABORT_ERR";
@@ -53,7 +72,7 @@ export function createExtCredentials(options: ExtCredentialsOptions): Credential
     ...(options.now === undefined ? {} : { now: options.now }),
     async fetch(requestOptions) {
       if (!isAbsolute(options.path)) throw credentialsError(id, "the script path must be absolute");
-      return run(id, options.path, timeoutMs, requestOptions?.signal);
+      return run(id, options.path, timeoutMs, scriptEnvironment(options.hiddenVariables ?? []), requestOptions?.signal);
     },
   });
 }

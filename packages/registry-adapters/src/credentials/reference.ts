@@ -14,6 +14,8 @@ export interface CredentialSourceOptions {
   /** `credsexpire` in ms. */
   readonly expireMs?: number;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Variables `ext:` scripts must not see (other credentials). */
+  readonly hiddenVariables?: readonly string[];
   /** Timeout of `ext:` scripts. @default 10_000 */
   readonly extTimeoutMs?: number;
   readonly now?: () => number;
@@ -59,6 +61,7 @@ export function createCredentialSource(
         path: reference.path,
         ...timing,
         ...(options.extTimeoutMs === undefined ? {} : { timeoutMs: options.extTimeoutMs }),
+        ...(options.hiddenVariables === undefined ? {} : { hiddenVariables: options.hiddenVariables }),
       });
     case "secret":
       if (options.secrets === undefined) return unresolvable(reference);

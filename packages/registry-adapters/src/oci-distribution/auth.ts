@@ -21,6 +21,8 @@ export interface AuthContext {
   readonly source: string;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
+  /** Most bytes read from one response. @default 32 MiB */
+  readonly maxBodyBytes?: number;
 }
 
 /** A registry request before authentication. */
@@ -106,6 +108,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
       registry: context.registry,
       dispatcher: context.dispatcher,
       timeoutMs: context.timeoutMs,
+      ...(context.maxBodyBytes === undefined ? {} : { maxBodyBytes: context.maxBodyBytes }),
       source: context.source,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
@@ -192,6 +195,7 @@ export function createAuthenticator(context: AuthContext, now: () => number = Da
           registry: context.registry,
           dispatcher: context.dispatcher,
           timeoutMs: context.timeoutMs,
+          ...(context.maxBodyBytes === undefined ? {} : { maxBodyBytes: context.maxBodyBytes }),
           source: context.source,
           ...(request.signal ? { signal: request.signal } : {}),
           ...(request.onRequest ? { onRequest: request.onRequest } : {}),

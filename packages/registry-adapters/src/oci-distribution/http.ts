@@ -28,6 +28,8 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
+  /** Most bytes read from the body, counted as they arrive (after decompression). @default 32 MiB */
+  readonly maxBodyBytes?: number;
   /** Message prefix. */
   readonly source: string;
   /** Told after the request ends, whatever the outcome. */
@@ -35,7 +37,22 @@ export interface HttpRequest {
 }
 
 /** Bodies we read are manifests, configs and tag lists; anything larger is not one of those. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Connection-level deadlines for every registry agent: connecting, waiting for the headers, and the longest
+ * silence between two body chunks (a registry that trickles or stops sending is cut after `stallMs`).
+ */
+export function agentTimeouts(stallMs: number): {
+  headersTimeout: number;
+  bodyTimeout: number;
+  connectTimeout: number;
+} {
+  return { headersTimeout: stallMs, bodyTimeout: stallMs, connectTimeout: stallMs };
+}
+
+/** How long a registry may stay silent (connecting, before the headers, between body chunks). */
+export const DEFAULT_STALL_TIMEOUT_MS = 15_000;
 
 /** `GET /v2/…` with the query string dropped: paths name repositories and tags, never secrets. */
 export function describe(method: string, url: URL): string {
@@ -119,6 +136,34 @@ function networkReason(cause: unknown): string {
   return "network error";
 }
 
+/**
+ * Reads a body, counting bytes as they arrive (decompressed, so a gzip bomb is cut at `limit` too), whatever
+ * `Content-Length` said or whether it was sent. `null` when the body passes `limit`; the rest is not read.
+ */
+async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> {
+  if (stream === null) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 /** Sends `request` and buffers the answer. Rejects only for network failures, timeouts and aborts. */
 export async function send(request: HttpRequest): Promise<HttpResponse> {
   if (request.signal?.aborted) throw networkError(request, request.signal.reason, false);
@@ -148,16 +193,20 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
       signal: controller.signal,
       dispatcher: request.dispatcher,
     });
-    const length = Number(response.headers.get("content-length") ?? "0");
-    if (length > MAX_BODY_BYTES) {
-      await response.body?.cancel();
-      throw new RegistryError(
-        "REGISTRY_PROTOCOL",
-        `[${request.source}] ${describe(request.method, request.url)} on ${request.registry}: body of ${length} bytes is too large`,
+    const limit = request.maxBodyBytes ?? MAX_BODY_BYTES;
+    const tooLarge = (what: string): RegistryError =>
+      new RegistryError(
+        "LIMIT_EXCEEDED",
+        `[${request.source}] ${describe(request.method, request.url)} on ${request.registry}: ${what}, over the ${limit}-byte limit for registry responses`,
         { registry: request.registry, status: response.status },
       );
+    const length = Number(response.headers.get("content-length") ?? "0");
+    if (length > limit) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge(`body of ${length} bytes`);
     }
-    const body = new Uint8Array(await response.arrayBuffer());
+    const body = await readLimited(response.body, limit);
+    if (body === null) throw tooLarge("body");
     report(response.status);
     return { status: response.status, headers: response.headers as unknown as Headers, body, url: request.url };
   } catch (cause) {

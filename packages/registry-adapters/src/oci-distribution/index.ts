@@ -26,7 +26,15 @@ import { isDigest, sha256Digest } from "../manifest/parse.js";
 import { type ContentStore, type FetchedManifest, resolveMetadata } from "../manifest/resolve.js";
 import { type Authenticator, createAuthenticator } from "./auth.js";
 import { scopeActions } from "./endpoints.js";
-import { describe, type HttpResponse, registryErrorCode, send, statusError } from "./http.js";
+import {
+  agentTimeouts,
+  DEFAULT_STALL_TIMEOUT_MS,
+  describe,
+  type HttpResponse,
+  registryErrorCode,
+  send,
+  statusError,
+} from "./http.js";
 import { nextLink } from "./link.js";
 import { createEndpointAgent, needsOwnAgent } from "./tls.js";
 
@@ -53,10 +61,22 @@ export interface OciRegistryClientOptions {
   readonly credentialSource?: (reference: CredentialReference, endpoint: RegistryEndpoint) => CredentialSource;
   /** `n` of `/tags/list` requests. @default 1000 (ECR's maximum) */
   readonly pageSize?: number;
-  /** Tags kept per repository; the rest are dropped with a warning. @default 50_000 */
+  /**
+   * Most tags read per repository. A longer list fails the lookup with `LIMIT_EXCEEDED` (a decision on a cut
+   * list could pick the wrong tag); a `registries.conf` entry's `maxtags` wins. @default 100_000
+   */
   readonly maxTags?: number;
-  /** Per HTTP request, headers and body included. @default 30_000 */
+  /** Per HTTP request, headers and body included; a `registries.conf` entry's `timeout` wins. @default 30_000 */
   readonly timeoutMs?: number;
+  /** Longest silence of a registry: connecting, before the headers, between body chunks. @default 15_000 */
+  readonly stallTimeoutMs?: number;
+  /** Most bytes read from one response (tag list page, manifest, config), counted as received. @default 32 MiB */
+  readonly maxBodyBytes?: number;
+  /**
+   * Variables `ext:` credential scripts must not see, beside every `env:` variable the endpoints name (which
+   * are always hidden), e.g. a pull-request token.
+   */
+  readonly hiddenVariables?: readonly string[];
   /** Something worth a log line happened (a truncated tag list, a foreign pagination link). */
   readonly onWarning?: (message: string) => void;
   /** Called after every HTTP request, for counting (each call's `onHttpRequest` is told as well). */
@@ -85,14 +105,25 @@ const MAX_REDIRECTS = 5;
 export function createOciRegistryClient(options: OciRegistryClientOptions = {}): OciRegistryClient {
   const endpoints = options.endpoints ?? [];
   const pageSize = Math.max(1, Math.floor(options.pageSize ?? 1000));
-  const maxTags = Math.max(1, Math.floor(options.maxTags ?? 50_000));
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const defaultMaxTags = Math.max(1, Math.floor(options.maxTags ?? 100_000));
+  const defaultTimeoutMs = options.timeoutMs ?? 30_000;
+  const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const warn = options.onWarning ?? (() => {});
-  const sharedAgent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  const { connectTimeout, ...agentLimits } = agentTimeouts(stallMs);
+  const sharedAgent = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 16,
+    ...agentLimits,
+    connect: { timeout: connectTimeout },
+  });
   let disposed: Promise<void> | undefined;
   const ownAgents: Promise<Agent>[] = [];
   const states = new Map<string, EndpointState>();
   const sources = new Map<string, CredentialSource>();
+  const hiddenVariables = [
+    ...(options.hiddenVariables ?? []),
+    ...endpoints.flatMap((e) => (e.credentials?.kind === "env" ? [e.credentials.variable] : [])),
+  ];
 
   function stateFor(endpoint: RegistryEndpoint, registry: string): EndpointState {
     const key = `${registry}\n${endpoint.apiUrl}\n${endpoint.insecure}\n${endpoint.caFile ?? ""}\n${endpoint.caData ?? ""}`;
@@ -100,13 +131,21 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
     if (state === undefined) {
       let dispatcher: Promise<Dispatcher> = Promise.resolve(sharedAgent);
       if (needsOwnAgent(endpoint)) {
-        const agent = createEndpointAgent(endpoint);
+        const agent = createEndpointAgent(endpoint, stallMs);
         agent.catch(() => {});
         ownAgents.push(agent);
         dispatcher = agent;
       }
       // Pacing at `limit` is core's policies' job (the call's `pace`), not this client's.
-      const auth = dispatcher.then((d) => createAuthenticator({ registry, source: SOURCE, dispatcher: d, timeoutMs }));
+      const auth = dispatcher.then((d) =>
+        createAuthenticator({
+          registry,
+          source: SOURCE,
+          dispatcher: d,
+          timeoutMs: endpoint.timeoutMs ?? defaultTimeoutMs,
+          ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+        }),
+      );
       auth.catch(() => {});
       state = { endpoint, auth, dispatcher };
       states.set(key, state);
@@ -139,6 +178,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
         : createCredentialSource(ref, {
             ...(options.secrets ? { secrets: options.secrets } : {}),
             registries: [repo.registry, endpoint.apiUrl],
+            hiddenVariables,
             ...(endpoint.credentialsExpireMs === undefined ? {} : { expireMs: endpoint.credentialsExpireMs }),
           });
       sources.set(key, source);
@@ -243,7 +283,8 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
               kind: "blob",
               registry: repo.registry,
               dispatcher,
-              timeoutMs,
+              timeoutMs: t.endpoint.timeoutMs ?? defaultTimeoutMs,
+              ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
               source: SOURCE,
               onRequest: t.onRequest,
               ...(t.signal ? { signal: t.signal } : {}),
@@ -273,6 +314,7 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
       const seen = new Set<string>();
       const visited = new Set<string>();
       const tags: string[] = [];
+      const maxTags = t.endpoint.maxTags ?? defaultMaxTags;
       while (url !== undefined) {
         abortIfNeeded(t.signal, describe("GET", url), repo.registry);
         visited.add(url.href);
@@ -291,10 +333,12 @@ export function createOciRegistryClient(options: OciRegistryClientOptions = {}):
         for (const tag of page as string[]) {
           if (seen.has(tag)) continue;
           if (tags.length >= maxTags) {
-            warn(
-              `[${SOURCE}] ${repo.registry}/${t.path} has more than ${maxTags} tags; only the first ${maxTags} are used (raise maxTags to see more)`,
+            // A cut list can hide the newest tag: no decision is made on one.
+            throw new RegistryError(
+              "LIMIT_EXCEEDED",
+              `[${SOURCE}] ${repo.registry}/${t.path} has more than ${maxTags} tags; raise \`maxtags\` of its registries.conf entry, or the client's maxTags`,
+              { registry: repo.registry },
             );
-            return tags;
           }
           seen.add(tag);
           tags.push(tag);

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { rootCertificates } from "node:tls";
 import { ImageUpdaterError, type RegistryEndpoint } from "@image-updater/core";
 import { Agent } from "undici";
+import { agentTimeouts } from "./http.js";
 
 /** True when the endpoint needs its own TLS settings. */
 export function needsOwnAgent(endpoint: RegistryEndpoint): boolean {
@@ -13,7 +14,7 @@ export function needsOwnAgent(endpoint: RegistryEndpoint): boolean {
  * An agent for `endpoint`: `insecure` skips certificate checks; `ca_file`/`ca_data` are trusted in addition to
  * the system roots (a private CA should not make public registries untrusted).
  */
-export async function createEndpointAgent(endpoint: RegistryEndpoint): Promise<Agent> {
+export async function createEndpointAgent(endpoint: RegistryEndpoint, stallMs: number): Promise<Agent> {
   let ca: string | undefined = endpoint.caData;
   if (ca === undefined && endpoint.caFile !== undefined) {
     try {
@@ -26,8 +27,11 @@ export async function createEndpointAgent(endpoint: RegistryEndpoint): Promise<A
       );
     }
   }
+  const { connectTimeout, ...timeouts } = agentTimeouts(stallMs);
   return new Agent({
+    ...timeouts,
     connect: {
+      timeout: connectTimeout,
       ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }),
       ...(endpoint.insecure ? { rejectUnauthorized: false } : {}),
     },
