@@ -3,7 +3,7 @@
  * its pieces in-process: the CLI, the option resolution, the logger and metrics fed by engine events, the
  * HTTP server, and the wiring of the SDK's adapters.
  */
-export { type CliDependencies, runCli, TEMPLATE_FLAGS, TEST_FLAGS } from "./cli/cli.js";
+export { type CliDependencies, runCli, TEMPLATE_FLAGS, TEST_FLAGS, WEBHOOK_FLAGS } from "./cli/cli.js";
 export { type CliIo, EXIT } from "./cli/io.js";
 export { type FlagSpec, type ParsedFlags, parseBoolean, parseFlags } from "./cli/parse-flags.js";
 export { loadDaemonConfig, type RunDependencies, type RunResult, runDaemon } from "./commands/run.js";
@@ -27,4 +27,20 @@ export { HINTS, logUpdaterEvents } from "./logging/event-log.js";
 export { createLogger, type LogFields, type Logger, type LoggerOptions, redactUrls } from "./logging/logger.js";
 export { createDaemonMetrics, type DaemonMetrics, type DaemonMetricsOptions } from "./metrics/metrics.js";
 export { daemonVersion } from "./version.js";
+export {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookTrigger,
+  type WebhookTriggerTarget,
+} from "./webhook/dispatch.js";
+export { type DaemonWebhook, startDaemonWebhook } from "./webhook/start.js";
+export { runWebhookCommand } from "./webhook/webhook-command.js";
+export { createWebhookMetrics, type WebhookMetrics } from "./webhook/webhook-metrics.js";
+export {
+  resolveWebhookOptions,
+  WEBHOOK_SECRET_SETTINGS,
+  type WebhookOptions,
+  webhookSecretKey,
+  webhookSecretsFromSecretData,
+} from "./webhook/webhook-options.js";
 export { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "./wiring.js";

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import {
   type CycleCounters,
   createUpdater,
+  type ImageTrigger,
   type RunOptions,
   type TypedEmitter,
   type UpdaterEvents,
@@ -79,6 +80,11 @@ export interface DaemonUpdater {
   start(): void;
   /** Runs one cycle over every matching application. Resolves with argocd-image-updater's counters. */
   runOnce(options?: RunOptions): Promise<CycleCounters>;
+  /**
+   * Checks only the applications watching these images now (`registry/repository`), each with the tag a
+   * webhook announced as a hint; the registry is asked as usual. Coalesced with other triggers.
+   */
+  trigger?(images: readonly ImageTrigger[]): Promise<CycleCounters>;
   /** Aborts in-flight work and releases sockets, caches (saved to disk) and git locks. Idempotent. */
   dispose(): Promise<void>;
   /** Starts the leader election, in Kubernetes mode with `--leader-election`. */
@@ -119,6 +125,9 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
       cacheDir: join(config.cacheDir, "git"),
       ...(config.deadlines?.gitTimeoutMs ? { timeoutMs: config.deadlines.gitTimeoutMs } : {}),
       ...(config.deadlines?.gitStallTimeoutMs ? { stallTimeoutMs: config.deadlines.gitStallTimeoutMs } : {}),
+      // The cycle fetched the mirror moments ago to read the live images; a remote that moved since is
+      // caught by the push (rejected, then fetched and rebuilt), so a second fetch only adds latency.
+      fetchReuseMs: 5_000,
       ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
     }),
     applicationWriter: adapters.applicationWriter,
@@ -155,6 +164,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     events: updater,
     start: () => updater.start(),
     runOnce: (options) => updater.runOnce(options ?? {}),
+    trigger: (images) => updater.trigger(images),
     dispose: () => updater.dispose(),
     ...(kubernetes ? { elect: kubernetes.elect } : {}),
   };

@@ -76,7 +76,8 @@ describe("runCli()", () => {
     expect(active).toContain("--interval DURATION");
     expect(active).toContain("[IMAGE_UPDATER_INTERVAL]");
     expect(inert).toMatch(/--argocd-grpc-web +use gRPC-web for the Argo CD API/);
-    expect(inert).toMatch(/--webhook-port PORT +port of the webhook server/);
+    expect(active).toMatch(/--webhook-port PORT/);
+    expect(inert).not.toContain("--webhook-port");
     expect(active).not.toContain("--argocd-grpc-web");
   });
 

@@ -244,7 +244,7 @@ describe("resolveRunOptions()", () => {
     const { errors, warnings } = resolve(
       ["--argocd-grpc-web", "--warmup-cache=false"],
       { MAX_CONCURRENT_RECONCILES: "2" },
-      { "webhook.port": "8082\n" },
+      { "argocd.plaintext": "true\n", "webhook.port": "8082\n" },
       DEFAULT_FILES,
     );
 
@@ -254,7 +254,7 @@ describe("resolveRunOptions()", () => {
         expect.stringMatching(/^--argocd-grpc-web has no effect here: /),
         expect.stringMatching(/^--warmup-cache has no effect here: .*cache is kept on disk/),
         expect.stringMatching(/^environment variable MAX_CONCURRENT_RECONCILES has no effect here: /),
-        expect.stringMatching(/^key webhook.port of the config folder \/config has no effect here: /),
+        expect.stringMatching(/^key argocd.plaintext of the config folder \/config has no effect here: /),
       ]),
     );
     expect(warnings).toHaveLength(4);

@@ -90,6 +90,20 @@ describe("withRegistryPolicies", () => {
     expect(calls.listTags).toBe(2);
   });
 
+  it("lists afresh when asked (fresh), and shares that listing with later callers", async () => {
+    const { client, calls } = scriptedClient({
+      tags: async (_repo, call) => (call === 1 ? ["1.0.0"] : ["1.0.0", "1.1.0"]),
+    });
+    const policies = withRegistryPolicies(client);
+
+    expect(await policies.listTags(REPO)).toEqual(["1.0.0"]);
+    expect(await policies.listTags(REPO)).toEqual(["1.0.0"]);
+    expect(await policies.listTags(REPO, { fresh: true })).toEqual(["1.0.0", "1.1.0"]);
+    expect(await policies.listTags(REPO)).toEqual(["1.0.0", "1.1.0"]);
+
+    expect(calls.listTags).toBe(2);
+  });
+
   it("keeps calls with different credentials apart", async () => {
     const { client, calls } = scriptedClient({});
     const policies = withRegistryPolicies(client);

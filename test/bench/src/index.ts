@@ -21,6 +21,7 @@ export {
   type SelfSignedCertificate,
   type SelfSignedCertificateOptions,
 } from "./certificate.js";
+export { type CountingProxy, type ProxiedRequest, startCountingProxy } from "./counting-proxy.js";
 export { BenchError } from "./errors.js";
 export { BENCH_GIT_AUTHOR, benchGitEnv } from "./git-env.js";
 export {
@@ -39,6 +40,7 @@ export {
   readBranchLog,
 } from "./git-repo.js";
 export { type PushedImage, type PushImagesOptions, pushImage, pushImages } from "./image-pusher.js";
+export { freePort } from "./ports.js";
 export { type RegistryOptions, type RegistryServer, startRegistry } from "./registry.js";
 export { parseAuthChallenge, type RegistryTarget } from "./registry-http-client.js";
 export {

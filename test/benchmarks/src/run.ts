@@ -2,11 +2,13 @@
 import { main as engine } from "./engine.js";
 import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
+import { main as webhook } from "./webhook.js";
 
 const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["registry", registry],
   ["git", git],
   ["engine", engine],
+  ["webhook", webhook],
 ];
 
 for (const [name, run] of BENCHMARKS) {

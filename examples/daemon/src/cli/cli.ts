@@ -1,11 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { runDaemon } from "../commands/run.js";
+import type { WebhookSecrets } from "@image-updater/webhooks";
+import { type RunDependencies, runDaemon } from "../commands/run.js";
 import { renderSampleTemplate } from "../commands/template.js";
 import { readConfigDir } from "../config/config-dir.js";
 import { RUN_FLAGS, resolveRunOptions } from "../config/run-options.js";
 import { createLogger } from "../logging/logger.js";
 import { daemonVersion } from "../version.js";
+import { runWebhookCommand, WEBHOOK_COMMAND_EXCLUDED_FLAGS } from "../webhook/webhook-command.js";
 import { createDaemonUpdater, type DaemonConfig, type DaemonUpdater } from "../wiring.js";
 import { type ApplicationOutcomes, trackApplicationOutcomes } from "./application-outcomes.js";
 import { COMPLETION_SHELLS, type CompletionShell, completionScript } from "./completion.js";
@@ -18,6 +20,11 @@ export { TEST_FLAGS } from "./test-command.js";
 
 export const TEMPLATE_FLAGS: Readonly<Record<string, FlagSpec>> = {};
 
+/** `webhook` takes `run`'s flags, less those about polling. */
+export const WEBHOOK_FLAGS: Readonly<Record<string, FlagSpec>> = Object.fromEntries(
+  Object.entries(RUN_FLAGS).filter(([name]) => !WEBHOOK_COMMAND_EXCLUDED_FLAGS.includes(name)),
+);
+
 const VERSION_FLAGS: Readonly<Record<string, FlagSpec>> = {
   short: { type: "boolean", help: "print only the version number" },
 };
@@ -28,6 +35,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: "Runs the updater: checks every annotated Application each interval and writes new images back.",
     args: "",
     flags: RUN_FLAGS,
+  },
+  webhook: {
+    summary:
+      "Receives registry webhooks only (no polling): each push checks the Applications watching its image (POST /webhook?type=TYPE).",
+    args: "",
+    flags: WEBHOOK_FLAGS,
   },
   test: {
     summary: "Checks which tag an image would be updated to, with the given strategy and filters, and says why.",
@@ -52,6 +65,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
 export interface CliDependencies {
   readonly createUpdater?: (config: DaemonConfig) => Promise<DaemonUpdater>;
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
+  readonly onWebhookListening?: (port: number) => void;
+  /** Webhook secrets from a Kubernetes Secret (see `RunDependencies.webhookSecrets`). */
+  readonly webhookSecrets?: () => WebhookSecrets;
 }
 
 /** True when `args` ask for help (`--help`, `-h`) before any `--`. */
@@ -87,6 +103,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDepend
       return version(rest, io, usageError);
     case "run":
       return run(rest, io, deps, usageError);
+    case "webhook":
+      return run(rest, io, deps, usageError, "webhook");
     case "test":
       return testCommand(rest, io, usageError);
     case "template":
@@ -132,11 +150,12 @@ async function run(
   io: CliIo,
   deps: CliDependencies,
   usageError: (message: string, command?: string) => number,
+  command: "run" | "webhook" = "run",
 ): Promise<number> {
-  const parsed = parseFlags(args, RUN_FLAGS);
-  if ("error" in parsed) return usageError(parsed.error, "run");
+  const parsed = parseFlags(args, command === "run" ? RUN_FLAGS : WEBHOOK_FLAGS);
+  if ("error" in parsed) return usageError(parsed.error, command);
   if (parsed.flags.positionals.length > 0) {
-    return usageError(`run takes no arguments, got "${parsed.flags.positionals.join(" ")}"`, "run");
+    return usageError(`${command} takes no arguments, got "${parsed.flags.positionals.join(" ")}"`, command);
   }
   const configDirFlag = parsed.flags.values["config-dir"];
   const configDirPath =
@@ -156,8 +175,9 @@ async function run(
     configDir,
     configDirPath,
     fileExists: existsSync,
+    ...(command === "webhook" ? { webhookDefaults: { enabled: true, port: 8080 } } : {}),
   });
-  if (errors.length > 0) return usageError(errors.join("\n"), "run");
+  if (errors.length > 0) return usageError(errors.join("\n"), command);
   const logger = createLogger({ level: options.logLevel, format: options.logFormat, write: io.stderr });
   for (const warning of warnings) logger.warn(warning);
   if (options.applicationsDir !== null && !isDirectory(options.applicationsDir)) {
@@ -171,7 +191,7 @@ async function run(
   try {
     const create = deps.createUpdater ?? createDaemonUpdater;
     let outcomes: ApplicationOutcomes | undefined;
-    const result = await runDaemon(options, {
+    const runDeps: RunDependencies = {
       logger,
       async createUpdater(config) {
         const updater = await create(config);
@@ -181,7 +201,10 @@ async function run(
       version: daemonVersion(),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(deps.onListening ? { onListening: deps.onListening } : {}),
-    });
+      ...(deps.onWebhookListening ? { onWebhookListening: deps.onWebhookListening } : {}),
+      ...(deps.webhookSecrets ? { webhookSecrets: deps.webhookSecrets } : {}),
+    };
+    const result = command === "run" ? await runDaemon(options, runDeps) : await runWebhookCommand(options, runDeps);
     if (options.once && result.exitCode === EXIT.ok && outcomes?.allFailed()) {
       logger.error("every application failed; see the errors above");
       return EXIT.allApplicationsFailed;

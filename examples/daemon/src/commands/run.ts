@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { CycleCounters } from "@image-updater/core";
 import { formatGoDuration } from "@image-updater/core";
 import type { LeaderElector } from "@image-updater/k8s-source";
+import type { WebhookSecrets } from "@image-updater/webhooks";
 import type { RunCommandOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
 import { startHttpServer } from "../http/http-server.js";
@@ -9,6 +10,7 @@ import { acquireLeadership, type Leadership } from "../kubernetes/leadership.js"
 import { logUpdaterEvents } from "../logging/event-log.js";
 import type { Logger } from "../logging/logger.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../metrics/metrics.js";
+import { type DaemonWebhook, startDaemonWebhook } from "../webhook/start.js";
 import type { DaemonConfig, DaemonUpdater } from "../wiring.js";
 
 /** Collaborators of {@link runDaemon}; tests replace `createUpdater`. */
@@ -20,6 +22,13 @@ export interface RunDependencies {
   readonly signal?: AbortSignal;
   /** Called once the HTTP servers listen (tests read the chosen ports). */
   readonly onListening?: (ports: { health: number | null; metrics: number | null }) => void;
+  /** Called once the webhook receiver listens (`--enable-webhook`). */
+  readonly onWebhookListening?: (port: number) => void;
+  /**
+   * Webhook secrets from elsewhere, read per delivery: in Kubernetes mode, the Secret
+   * `argocd-image-updater-secret` through `webhookSecretsFromSecretData`. Flags and environment win.
+   */
+  readonly webhookSecrets?: () => WebhookSecrets;
   readonly metrics?: DaemonMetrics;
 }
 
@@ -59,17 +68,17 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
   const servers: HttpServer[] = [];
   let updater: DaemonUpdater | undefined;
   let elector: LeaderElector | null = null;
+  let webhook: DaemonWebhook | undefined;
   try {
     const ports = await startServers(options, metrics, () => ready && leading, servers, logger);
     deps.onListening?.(ports);
-    try {
-      updater = await deps.createUpdater(config);
-    } catch (error) {
-      logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
-      return { exitCode: 1, lastCycle: null };
+    updater = await startObservedUpdater(deps, config, metrics);
+    if (!updater) return { exitCode: 1, lastCycle: null };
+    if (options.webhook.enabled && !options.once) {
+      webhook = await startWebhook(options, updater, deps, metrics);
+      if (!webhook) return { exitCode: 1, lastCycle: null };
+      deps.onWebhookListening?.(webhook.server.port);
     }
-    logUpdaterEvents(updater.events, logger, { dryRun: options.dryRun });
-    metrics.observe(updater.events);
     let lastCycle: CycleCounters | null = null;
     updater.events.on("cycle:finished", ({ runId: _runId, durationMs: _durationMs, ...counters }) => {
       lastCycle = counters;
@@ -108,6 +117,7 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
     if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle };
   } finally {
+    await webhook?.close().catch(() => undefined);
     // Aborts the cycle in flight: a registry that never answers cannot hold the process past a pod's grace.
     await updater?.dispose().catch(() => undefined);
     // The Lease is released only after the last cycle stopped, so a standby never overlaps with it.
@@ -117,11 +127,60 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
 }
 
 /** Resolves when `signal` aborts; never without one. */
-function aborted(signal: AbortSignal | undefined): Promise<void> {
+export function aborted(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     signal?.addEventListener("abort", () => resolve(), { once: true });
   });
+}
+
+/** Creates the engine with logs and metrics subscribed; logs and returns undefined when it cannot start. */
+export async function startObservedUpdater(
+  deps: RunDependencies,
+  config: DaemonConfig,
+  metrics: DaemonMetrics,
+): Promise<DaemonUpdater | undefined> {
+  try {
+    const updater = await deps.createUpdater(config);
+    logUpdaterEvents(updater.events, deps.logger, { dryRun: config.dryRun });
+    metrics.observe(updater.events);
+    return updater;
+  } catch (error) {
+    deps.logger.error("Could not start the updater", { error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
+/** Starts the receiver over `updater` (plus `routes` on its port); logs and returns undefined when it cannot. */
+export async function startWebhook(
+  options: RunCommandOptions,
+  updater: DaemonUpdater,
+  deps: RunDependencies,
+  metrics: DaemonMetrics,
+  routes?: Readonly<Record<string, RouteHandler>>,
+): Promise<DaemonWebhook | undefined> {
+  const { logger } = deps;
+  const trigger = updater.trigger?.bind(updater);
+  if (trigger === undefined) {
+    logger.error("This engine cannot run targeted checks, so webhooks cannot be received");
+    return undefined;
+  }
+  try {
+    return await startDaemonWebhook({
+      options: options.webhook,
+      target: { events: updater.events, trigger },
+      logger,
+      metrics,
+      ...(deps.webhookSecrets ? { extraSecrets: deps.webhookSecrets } : {}),
+      ...(routes ? { routes } : {}),
+    });
+  } catch (error) {
+    logger.error("Could not start the webhook server", {
+      port: options.webhook.port,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
 }
 
 /** Reads the files the options point at. Logs and returns `null` when one that was asked for is unreadable. */

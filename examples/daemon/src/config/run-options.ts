@@ -8,6 +8,7 @@ import {
   type KubernetesRunOptions,
   resolveKubernetesOptions,
 } from "../kubernetes/kubernetes-options.js";
+import { RUN_WEBHOOK_FLAGS, resolveWebhookOptions, type WebhookOptions } from "../webhook/webhook-options.js";
 import { compatibilityWarnings } from "./compat-warnings.js";
 import { PEER_CONFIG_FILES, PEER_ENV_ONLY, PEER_RUN_FLAGS } from "./peer-flags.js";
 import { type SettingOrigin as Origin, type SettingSources, settingOrigin } from "./setting-origin.js";
@@ -80,6 +81,8 @@ export interface RunCommandOptions {
   readonly pullRequests: PullRequestOptions | null;
   /** Flags accepted for compatibility that change nothing here. */
   readonly ignoredFlags: readonly string[];
+  /** The registry webhook receiver (`--enable-webhook`). */
+  readonly webhook: WebhookOptions;
 }
 
 /** Pull-request settings. The token is read from `PULL_REQUEST_TOKEN` only, never from a flag. */
@@ -310,7 +313,18 @@ const OWN_RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     noEffect: "the metadata cache is kept on disk, so there is nothing to warm",
   },
   ...KUBERNETES_FLAGS,
+  ...actingOnPeerFlags(RUN_WEBHOOK_FLAGS),
 };
+
+/** Flags this daemon acts on that argocd-image-updater has too: the peer's env names and config keys stay. */
+function actingOnPeerFlags(specs: Readonly<Record<string, FlagSpec>>): Record<string, FlagSpec> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => {
+      const { noEffect: _noEffect, ...peer } = PEER_RUN_FLAGS[name] ?? {};
+      return [name, { ...peer, ...spec }];
+    }),
+  );
+}
 
 /**
  * Every `run` flag: this daemon's, then argocd-image-updater's that change nothing here (see
@@ -326,6 +340,8 @@ const DEFAULT_SSH_KNOWN_HOSTS = "/app/config/ssh/ssh_known_hosts";
 export interface RunOptionInputs extends SettingSources {
   /** Whether a default file exists (injected for tests). */
   readonly fileExists: (path: string) => boolean;
+  /** Receiver defaults: off on 8082 for `run`, on 8080 for the `webhook` command. */
+  readonly webhookDefaults?: { readonly enabled: boolean; readonly port: number };
 }
 
 /** Config-folder keys read as whole files rather than through a flag. */
@@ -591,6 +607,12 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     sshKnownHostsExplicit: knownHostsFlag !== null,
     pullRequests: pullRequestOptions(),
     ignoredFlags: Object.keys(RUN_FLAGS).filter((f) => RUN_FLAGS[f]?.noEffect && flags.values[f] !== undefined),
+    webhook: resolveWebhookOptions(
+      lookup,
+      parseBoolean,
+      errors,
+      inputs.webhookDefaults ?? { enabled: false, port: 8082 },
+    ),
   };
   if (options.applicationsDir === null && options.kubernetes === null) {
     errors.push(

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A route's answer. */
@@ -44,6 +44,8 @@ export async function startHttpServer(options: {
   readonly host?: string;
   readonly routes: Readonly<Record<string, RouteHandler>>;
   readonly limits?: HttpServerLimits;
+  /** Paths handed to a Node listener whatever the method (the webhook receiver reads POST bodies). */
+  readonly listeners?: Readonly<Record<string, RequestListener>>;
 }): Promise<HttpServer> {
   const limits = options.limits ?? {};
   // Node looks for requests past their header or request deadline on this timer (30 s by default).
@@ -52,6 +54,11 @@ export async function startHttpServer(options: {
     { connectionsCheckingInterval: checkEveryMs },
     (request: IncomingMessage, response: ServerResponse) => {
       const path = (request.url ?? "/").split("?")[0] ?? "/";
+      const listener = options.listeners?.[path];
+      if (listener) {
+        listener(request, response);
+        return;
+      }
       const handler = options.routes[path];
       if (!handler) {
         response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");

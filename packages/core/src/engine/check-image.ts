@@ -13,6 +13,7 @@ import type { ImageRepository, Platform, RegistryClient, RegistryEndpoint } from
 import { decideUpdate } from "../strategy/decide.js";
 import { findLiveImage, type LiveImage, needsUpdate, resolveCurrentImage } from "../strategy/needs-update.js";
 import type { Decision, StrategyRegistry } from "../strategy/types.js";
+import { listAwaitingHints, type TagHints } from "./tag-hints.js";
 import type { ImageResult } from "./types.js";
 
 /** What the cycle shares between all image checks. */
@@ -22,6 +23,10 @@ export interface ImageCheckContext {
   readonly strategies: StrategyRegistry | undefined;
   readonly defaultPlatforms: readonly Platform[];
   readonly signal: AbortSignal | undefined;
+  /** Tags webhooks announced, by `registry/repository`: their listing waits for them (see `tag-hints.ts`). */
+  readonly tagHints?: TagHints;
+  /** This cycle's listings of hinted repositories, by client, repository and credentials. */
+  readonly hintedListings?: Map<string, Promise<readonly string[]>>;
 }
 
 /** The outcome of checking one image. */
@@ -41,10 +46,22 @@ function listTags(
   config: ImageUpdateConfig,
 ) {
   const credentials = config.pullSecret;
-  return client.listTags(repo, {
-    ...(credentials === undefined ? {} : { credentials }),
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-  });
+  const list = (fresh: boolean) =>
+    client.listTags(repo, {
+      ...(credentials === undefined ? {} : { credentials }),
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
+      ...(fresh ? { fresh } : {}),
+    });
+  const hints = context.tagHints?.get(`${config.image.registry}/${config.image.repository}`);
+  if (hints === undefined || context.hintedListings === undefined) return list(false);
+  // Applications sharing the repository share its look-agains too: one wait, not one per application.
+  const key = JSON.stringify([client.id, repo.registry, repo.repository, credentials ?? null]);
+  let tags = context.hintedListings.get(key);
+  if (tags === undefined) {
+    tags = listAwaitingHints(list, hints, context.signal === undefined ? {} : { signal: context.signal });
+    context.hintedListings.set(key, tags);
+  }
+  return tags;
 }
 
 function asError(error: unknown): ImageUpdaterError {

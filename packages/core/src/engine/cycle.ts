@@ -5,7 +5,7 @@
  */
 import pLimit from "p-limit";
 import { parseApplicationAnnotations } from "../config/annotations.js";
-import type { ApplicationConfigResult, ApplicationUpdateConfig } from "../config/types.js";
+import type { ApplicationConfigResult, ApplicationUpdateConfig, ImageUpdateConfig } from "../config/types.js";
 import type { ImageChange } from "../editors/types.js";
 import { ImageUpdaterError, SourceError } from "../errors.js";
 import type { GitRepository } from "../git/types.js";
@@ -18,6 +18,7 @@ import { type GitWriteContext, type GitWriteItem, writeBackToGit } from "./git-w
 import { type ApplicationImages, type BranchViews, createBranchViews, readApplicationImages } from "./live-images.js";
 import type { ResolvedOptions } from "./options.js";
 import { applyChangesToSource } from "./source-spec.js";
+import { tagHintsOf } from "./tag-hints.js";
 import type { ApplicationResult, CycleResult, ImageResult, RunOptions } from "./types.js";
 
 interface ApplicationPlan {
@@ -84,6 +85,20 @@ function inScope(run: RunOptions, application: Application, config: ApplicationC
   );
 }
 
+/**
+ * The images of an in-scope application that a run checks: all of them, unless only an image trigger
+ * selected it; then the triggered images alone, so a push lists no other repository.
+ */
+function imagesInScope(run: RunOptions, application: Application, config: ApplicationUpdateConfig) {
+  if (run.image === undefined && run.images === undefined) return config.images;
+  const named = (run.applications ?? []).some(
+    (ref) => ref.namespace === application.namespace && ref.name === application.name,
+  );
+  if (named) return config.images;
+  const wanted = [...(run.image === undefined ? [] : [run.image]), ...(run.images ?? []).map((i) => i.image)];
+  return config.images.filter((image) => wanted.some((name) => sameImage(image.image, name)));
+}
+
 /** The model of the application's images; git credentials are looked up only when Git must be read. */
 function readImages(context: CycleContext, plan: ApplicationPlan, views: BranchViews | undefined) {
   const lookup = context.gitCredentials ?? context.options.gitCredentials;
@@ -110,6 +125,7 @@ async function checkApplication(
   plan: ApplicationPlan,
   images: ImageCheckContext,
   views: BranchViews | undefined,
+  scope: readonly ImageUpdateConfig[] = plan.config.images,
 ): Promise<void> {
   const { emitter, runId } = context;
   const application = refOf(plan.application);
@@ -124,7 +140,7 @@ async function checkApplication(
     emitter.emit("application:failed", { runId, application, error: typed });
     return;
   }
-  for (const image of plan.config.images) {
+  for (const image of scope) {
     const check = await checkImage(images, image, model.running, model.spec);
     plan.images.push(check.result);
     const base = { runId, application, alias: check.result.alias, image: check.result.image };
@@ -361,6 +377,12 @@ function deferPlan(plan: ApplicationPlan): void {
   delete plan.error;
 }
 
+/** The webhook hints of a run, and the per-cycle memo of their listings; nothing without hints. */
+function withTagHints(run: RunOptions): Pick<ImageCheckContext, "tagHints" | "hintedListings"> {
+  const tagHints = tagHintsOf(run.images);
+  return tagHints === undefined ? {} : { tagHints, hintedListings: new Map() };
+}
+
 /** Runs one cycle. Never throws: failures are events and counters. */
 export async function runCycle(base: CycleContext, run: RunOptions = {}): Promise<CycleResult> {
   const context: CycleContext = { ...base, gitCredentials: memoizeCredentials(base.options.gitCredentials) };
@@ -454,6 +476,7 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
     strategies: options.strategies,
     defaultPlatforms: options.defaultPlatforms,
     signal: checkSignal,
+    ...withTagHints(run),
   };
   const views = options.git === undefined ? undefined : createBranchViews(options.git, options.signal);
   const limit = pLimit(options.maxConcurrency);
@@ -465,7 +488,7 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
           // Aborted (stop, dispose, the run's signal): what was not started is not started.
           if (options.signal?.aborted) return;
           if (budget?.aborted) return deferPlan(plan);
-          await checkApplication(context, plan, imageContext, views);
+          await checkApplication(context, plan, imageContext, views, imagesInScope(run, plan.application, plan.config));
           if (budget?.aborted && !options.signal?.aborted && plan.aborted) deferPlan(plan);
         }),
       ),

@@ -321,6 +321,8 @@ export function withRegistryPolicies(
     raw: client,
 
     listTags(repo, callOptions?: RegistryRequestOptions) {
+      // A webhook announced a tag the shared listing lacks: list again, and share that listing from now on.
+      if (callOptions?.fresh) cycle.forget(keyOf("listTags", repo, "", callOptions.credentials));
       const { joined, result } = cycle.run(
         keyOf("listTags", repo, "", callOptions?.credentials),
         callOptions?.signal,

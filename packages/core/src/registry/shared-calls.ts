@@ -15,6 +15,8 @@ export interface SharedCalls {
   ): { readonly joined: boolean; readonly result: Promise<T> };
   /** Forgets kept results; operations in flight finish for their callers but are not kept. */
   clear(): void;
+  /** Forgets the kept result (or the operation in flight) of one key: the next call runs afresh. */
+  forget(key: string): void;
 }
 
 interface Entry {
@@ -91,6 +93,9 @@ export function createSharedCalls(ttlMs = Number.POSITIVE_INFINITY, now: () => n
     },
     clear() {
       entries.clear();
+    },
+    forget(key) {
+      entries.delete(key);
     },
   };
 }

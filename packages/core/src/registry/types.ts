@@ -120,6 +120,11 @@ export interface RegistryRequestOptions extends RequestOptions {
    * have no use for credentials ignore it; core's caches keep calls with different credentials apart.
    */
   readonly credentials?: CredentialReference;
+  /**
+   * `listTags` only: do not answer from this cycle's shared listing; list again (the result is then shared).
+   * The engine asks for it when a webhook announced a tag the shared listing did not have yet.
+   */
+  readonly fresh?: boolean;
 }
 
 /** Options of {@link RegistryClient.getMetadata}. */
