@@ -2,6 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["packages/*", "test/bench", "test/benchmarks", "test/api-surface", "examples/*"],
+    projects: ["packages/*", "test/bench", "test/doubles", "test/benchmarks", "test/api-surface", "examples/*"],
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The composition root: the only place that knows concrete adapters. It turns the daemon's resolved
- * configuration into core's `createUpdater` over the directory source, the registry `registries.conf`
+ * configuration into core's `createUpdater` over the Kubernetes API or the directory source, the registry `registries.conf`
  * describes (`createConfiguredRegistry`) and the git CLI writer. The loop, routing, policies and events are
  * the SDK's; an operator embedding it writes these same lines.
  */
@@ -19,14 +19,22 @@ import {
   createDirectoryGitCredentials,
   createDirectorySecretResolver,
   createDirectorySource,
+  type KubeApiRequestEvent,
+  type LeaderElector,
 } from "@image-updater/k8s-source";
 import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import { type DaemonDeadlines, PULL_REQUEST_TOKEN_ENV, type PullRequestOptions } from "./config/run-options.js";
+import { createKubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
+import type { KubernetesRunOptions } from "./kubernetes/kubernetes-options.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
-  /** Folder of Argo CD Application manifests. */
-  readonly applicationsDir: string;
+  /** Folder of Argo CD Application manifests; `null` in Kubernetes mode. */
+  readonly applicationsDir: string | null;
+  /** Kubernetes mode: Applications, Secrets and the `argocd` write-back through the API. */
+  readonly kubernetes?: KubernetesRunOptions | null;
+  /** Every Kubernetes API request, for `argocd_image_updater_k8s_api_requests_total`. */
+  readonly onKubeRequest?: (event: KubeApiRequestEvent) => void;
   /** Folder of Secret manifests for `secret:`/`pullsecret:` references, when any. */
   readonly secretsDir: string | null;
   /** Namespace of manifests that state none. */
@@ -81,6 +89,8 @@ export interface DaemonUpdater {
   trigger?(images: readonly ImageTrigger[]): Promise<CycleCounters>;
   /** Aborts in-flight work and releases sockets, caches (saved to disk) and git locks. Idempotent. */
   dispose(): Promise<void>;
+  /** Starts the leader election, in Kubernetes mode with `--leader-election`. */
+  elect?(): LeaderElector | null;
 }
 
 /**
@@ -89,14 +99,16 @@ export interface DaemonUpdater {
  */
 export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonUpdater> {
   const warn = config.onWarning ?? (() => {});
-  const where = { dir: config.applicationsDir, defaultNamespace: config.argocdNamespace };
-  const secretsAt = config.secretsDir ? { dir: config.secretsDir, defaultNamespace: config.argocdNamespace } : null;
-  const secrets = secretsAt
-    ? createDirectorySecretResolver({
-        ...secretsAt,
-        onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
+  const kubernetes = config.kubernetes
+    ? createKubernetesAdapters(config.kubernetes, {
+        matchApplicationNames: config.matchApplicationNames,
+        matchApplicationLabel: config.matchApplicationLabel,
+        onWarning: warn,
+        ...(config.onKubeRequest ? { onKubeRequest: config.onKubeRequest } : {}),
       })
     : undefined;
+  const adapters = kubernetes ?? directoryAdapters(config, warn);
+  const { secrets, gitCredentials } = adapters;
   const registry = createConfiguredRegistry({
     registriesConf: config.registriesConf,
     cacheDir: config.cacheDir,
@@ -110,12 +122,8 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(config.deadlines?.registryTimeoutMs ? { timeoutMs: config.deadlines.registryTimeoutMs } : {}),
     ...(config.deadlines?.registryStallTimeoutMs ? { stallTimeoutMs: config.deadlines.registryStallTimeoutMs } : {}),
   });
-  const gitCredentials = secretsAt ? createDirectoryGitCredentials(secretsAt) : undefined;
   const updater = createUpdater({
-    source: createDirectorySource({
-      ...where,
-      onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
-    }),
+    source: adapters.source,
     registry: registry.client,
     endpoints: registry.endpoints,
     git: createCliGitWriter({
@@ -127,7 +135,8 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
       fetchReuseMs: 5_000,
       ...(config.onGitOperation ? { onOperation: config.onGitOperation } : {}),
     }),
-    applicationWriter: createDirectoryApplicationWriter(where),
+    applicationWriter: adapters.applicationWriter,
+    ...(kubernetes ? { configResolver: kubernetes.configResolver } : {}),
     ...(secrets ? { secrets } : {}),
     ...(gitCredentials
       ? {
@@ -155,11 +164,33 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     ...(config.matchApplicationLabel === null ? {} : { matchApplicationLabel: config.matchApplicationLabel }),
     argocdNamespace: config.argocdNamespace,
   });
+  kubernetes?.observe(updater);
   return {
     events: updater,
     start: () => updater.start(),
     runOnce: (options) => updater.runOnce(options ?? {}),
     trigger: (images) => updater.trigger(images),
     dispose: () => updater.dispose(),
+    ...(kubernetes ? { elect: kubernetes.elect } : {}),
+  };
+}
+
+/** The directory mode's adapters: Applications, Secrets and the `argocd` write-back in folders of manifests. */
+function directoryAdapters(config: DaemonConfig, warn: NonNullable<DaemonConfig["onWarning"]>) {
+  const where = { dir: config.applicationsDir ?? "", defaultNamespace: config.argocdNamespace };
+  const secretsAt = config.secretsDir ? { dir: config.secretsDir, defaultNamespace: config.argocdNamespace } : null;
+  return {
+    secrets: secretsAt
+      ? createDirectorySecretResolver({
+          ...secretsAt,
+          onWarning: (w) => warn(`secrets folder: ${w.message}`, { file: w.file, line: w.line }),
+        })
+      : undefined,
+    gitCredentials: secretsAt ? createDirectoryGitCredentials(secretsAt) : undefined,
+    source: createDirectorySource({
+      ...where,
+      onWarning: (w) => warn(`applications folder: ${w.message}`, { file: w.file, line: w.line }),
+    }),
+    applicationWriter: createDirectoryApplicationWriter(where),
   };
 }

@@ -58,13 +58,23 @@ describe("--match-application-label selectors (core's parser)", () => {
 const DEFAULT_FILES = ["/app/config/registries.conf", "/app/config/commit.template"];
 
 describe("resolveRunOptions()", () => {
+  /** Directory mode (`--applications-dir /apps`) unless the test is about Kubernetes mode. */
   function resolve(
     args: string[],
     env: Record<string, string> = {},
     configDir: Record<string, string> = {},
     existing: string[] = [],
   ) {
-    const parsed = parseFlags(["--applications-dir", "/apps", ...args], RUN_FLAGS);
+    return resolveArgs(["--applications-dir", "/apps", ...args], env, configDir, existing);
+  }
+
+  function resolveArgs(
+    args: string[],
+    env: Record<string, string> = {},
+    configDir: Record<string, string> = {},
+    existing: string[] = [],
+  ) {
+    const parsed = parseFlags(args, RUN_FLAGS);
     if ("error" in parsed) throw new Error(parsed.error);
     return resolveRunOptions({
       flags: parsed.flags,
@@ -233,7 +243,7 @@ describe("resolveRunOptions()", () => {
   it("warns once for each accepted setting that has no effect here, wherever it was set", () => {
     const { errors, warnings } = resolve(
       ["--argocd-grpc-web", "--warmup-cache=false"],
-      { IMAGE_UPDATER_KUBE_EVENTS: "true" },
+      { MAX_CONCURRENT_RECONCILES: "2" },
       { "argocd.plaintext": "true\n", "webhook.port": "8082\n" },
       DEFAULT_FILES,
     );
@@ -243,11 +253,54 @@ describe("resolveRunOptions()", () => {
       expect.arrayContaining([
         expect.stringMatching(/^--argocd-grpc-web has no effect here: /),
         expect.stringMatching(/^--warmup-cache has no effect here: .*cache is kept on disk/),
-        expect.stringMatching(/^environment variable IMAGE_UPDATER_KUBE_EVENTS has no effect here: /),
+        expect.stringMatching(/^environment variable MAX_CONCURRENT_RECONCILES has no effect here: /),
         expect.stringMatching(/^key argocd.plaintext of the config folder \/config has no effect here: /),
       ]),
     );
     expect(warnings).toHaveLength(4);
+  });
+
+  describe("Kubernetes mode", () => {
+    it("reads its flags from argocd-image-updater's variables and ConfigMap keys, with no warning", () => {
+      const { options, errors, warnings } = resolveArgs(
+        ["--kubeconfig", "/kube/config", "--leader-election-namespace", "leases"],
+        { IMAGE_UPDATER_KUBE_EVENTS: "true", ARGOCD_NAMESPACE: "cd" },
+        { "watch.namespaces": "team-a,team-b\n" },
+      );
+
+      expect(errors).toEqual([]);
+      expect(warnings.filter((w) => /no effect|not read|not a setting/.test(w))).toEqual([]);
+      expect(options.kubernetes).toEqual({
+        kubeconfig: "/kube/config",
+        namespaces: ["team-a", "team-b"],
+        argocdNamespace: "cd",
+        leaderElection: false,
+        leaderElectionNamespace: "leases",
+        // As in argocd-image-updater, IMAGE_UPDATER_KUBE_EVENTS is the value of --disable-kube-events.
+        kubeEvents: false,
+      });
+    });
+
+    it("is off with --applications-dir, and names the variable of an invalid value", () => {
+      expect(
+        resolveArgs(["--applications-dir", "/apps"], { KUBECONFIG: "/kube/config" }).options.kubernetes,
+      ).toBeNull();
+
+      const { errors } = resolveArgs([], { KUBECONFIG: "/kube/config", IMAGE_UPDATER_WATCH_NAMESPACES: "Team A" });
+      expect(errors).toEqual([
+        'invalid value "Team A" for environment variable IMAGE_UPDATER_WATCH_NAMESPACES: write namespace names separated by commas, or *',
+      ]);
+    });
+
+    it("lists the flags it implements as active, not among the peer's accepted-only flags", () => {
+      for (const flag of ["kubeconfig", "application-namespace", "watch-namespaces", "disable-kube-events"]) {
+        expect(RUN_FLAGS[flag]?.noEffect, `--${flag}`).toBeUndefined();
+      }
+      for (const flag of ["leader-election", "leader-election-namespace"]) {
+        expect(RUN_FLAGS[flag]?.noEffect, `--${flag}`).toBeUndefined();
+      }
+      expect(RUN_FLAGS["max-concurrent-reconciles"]?.noEffect).toMatch(/--max-concurrency/);
+    });
   });
 
   it("warns about unknown config-folder keys and look-alike environment variables instead of dropping them", () => {

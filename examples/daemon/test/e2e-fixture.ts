@@ -127,6 +127,17 @@ export async function startTwoTagBench(): Promise<{ registry: RegistryServer; ht
   return { registry, http };
 }
 
+/** The seed's `myorg/myapp` builds, pushed in CI's order: releases, a beta, and the newest, a commit build. */
+export async function pushSeedImages(registry: RegistryServer): Promise<void> {
+  await pushImages(registry, "myorg/myapp", [
+    { tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" },
+    { tags: ["1.2.3"], created: "2026-02-01T00:00:00Z" },
+    { tags: ["1.2.4-beta"], created: "2026-03-01T00:00:00Z" },
+    { tags: ["1.3.0"], created: "2026-04-01T00:00:00Z" },
+    { tags: ["abc1234"], created: "2026-05-01T00:00:00Z" },
+  ]);
+}
+
 /** Writes `files` (relative paths) under `root`. */
 export async function writeTree(root: string, files: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(files)) {

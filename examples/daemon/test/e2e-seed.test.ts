@@ -7,7 +7,6 @@ import {
   cleanupBench,
   createBareRepo,
   type GitHttpServer,
-  pushImages,
   type RegistryServer,
   readBranchFiles,
   readBranchLog,
@@ -25,6 +24,7 @@ import {
   createE2eUpdater,
   deployment,
   PREFIX,
+  pushSeedImages,
   registryCredsSecret,
   repositorySecret,
   writeTree,
@@ -39,14 +39,7 @@ let image: string;
 beforeAll(async () => {
   registry = await startRegistry({ auth: "token" });
   image = `${registry.host}/myorg/myapp`;
-  // CI pushes in this order; the commit build is the newest image.
-  await pushImages(registry, "myorg/myapp", [
-    { tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" },
-    { tags: ["1.2.3"], created: "2026-02-01T00:00:00Z" },
-    { tags: ["1.2.4-beta"], created: "2026-03-01T00:00:00Z" },
-    { tags: ["1.3.0"], created: "2026-04-01T00:00:00Z" },
-    { tags: ["abc1234"], created: "2026-05-01T00:00:00Z" },
-  ]);
+  await pushSeedImages(registry);
 }, 60_000);
 
 afterAll(cleanupBench, 60_000);

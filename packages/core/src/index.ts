@@ -117,6 +117,12 @@ export {
 } from "./errors.js";
 export { type CommitParent, type CommitParentState, chooseCommitParent } from "./git/commit-parent.js";
 export { repositoryKey } from "./git/repository-url.js";
+export {
+  findRepositorySecret,
+  gitCredentialsFromSecret,
+  type LabelledSecret,
+  missingGitCredentialFields,
+} from "./git/secret-credentials.js";
 export type {
   CommitRequest,
   CommitResult,

@@ -105,7 +105,7 @@ describe("createDirectoryGitCredentials().resolve()", () => {
 
   it.each([
     [{ kind: "secret", namespace: "argocd", name: "missing" }, "not found"],
-    [{ kind: "secret", namespace: "argocd", name: "empty" }, "neither sshPrivateKey"],
+    [{ kind: "secret", namespace: "argocd", name: "empty" }, "neither `username` and `password`"],
   ] as const)("rejects CREDENTIALS_UNAVAILABLE for %j without quoting values", async (source, message) => {
     const resolver = createDirectoryGitCredentials({ dir: dir.path });
 

@@ -51,6 +51,7 @@ export {
   removeTempDir,
   tempDir,
 } from "./resources.js";
+export { type CommandResult, type RunCommandOptions, runCommand } from "./run-command.js";
 export {
   type ScriptedAuth,
   type ScriptedFault,
@@ -60,6 +61,7 @@ export {
   type ScriptedRequestFilter,
   startScriptedRegistry,
 } from "./scripted-registry.js";
+export { requireBinary } from "./service-process.js";
 export { type SshGitServer, type SshGitServerOptions, startSshGitServer } from "./ssh-git-server.js";
 export { generateSshKey, type SshKeyPair } from "./ssh-keys.js";
 export type { TokenAccess, TokenGrant } from "./token-server.js";

@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { CycleCounters } from "@image-updater/core";
 import { formatGoDuration } from "@image-updater/core";
+import type { LeaderElector } from "@image-updater/k8s-source";
 import type { WebhookSecrets } from "@image-updater/webhooks";
 import type { RunCommandOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
 import { startHttpServer } from "../http/http-server.js";
+import { acquireLeadership, type Leadership } from "../kubernetes/leadership.js";
 import { logUpdaterEvents } from "../logging/event-log.js";
 import type { Logger } from "../logging/logger.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../metrics/metrics.js";
@@ -55,16 +57,20 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
     });
   }
 
-  const config = await loadDaemonConfig(options, logger);
-  if (!config) return { exitCode: 1, lastCycle: null };
+  const loaded = await loadDaemonConfig(options, logger);
+  if (!loaded) return { exitCode: 1, lastCycle: null };
 
   const metrics = deps.metrics ?? createDaemonMetrics();
+  const config = { ...loaded, onKubeRequest: metrics.observeKubeRequest };
   let ready = false;
+  // Readiness follows leadership, as argocd-image-updater reports it: a standby is alive but not ready.
+  let leading = true;
   const servers: HttpServer[] = [];
   let updater: DaemonUpdater | undefined;
+  let elector: LeaderElector | null = null;
   let webhook: DaemonWebhook | undefined;
   try {
-    const ports = await startServers(options, metrics, () => ready, servers, logger);
+    const ports = await startServers(options, metrics, () => ready && leading, servers, logger);
     deps.onListening?.(ports);
     updater = await startObservedUpdater(deps, config, metrics);
     if (!updater) return { exitCode: 1, lastCycle: null };
@@ -79,11 +85,25 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
       ready = true;
     });
 
+    elector = updater.elect?.() ?? null;
+    let signal = deps.signal;
+    let leadership: Leadership | undefined;
+    if (elector) {
+      leading = false;
+      leadership = await acquireLeadership(elector, deps.signal, logger);
+      if (!leadership.signal) return { exitCode: 0, lastCycle };
+      signal = leadership.signal;
+      leading = true;
+      elector.onStoppedLeading(() => {
+        leading = false;
+      });
+    }
+
     if (options.once) {
       try {
-        lastCycle = await updater.runOnce(deps.signal ? { signal: deps.signal } : {});
+        lastCycle = await updater.runOnce(signal ? { signal } : {});
       } catch (error) {
-        if (!deps.signal?.aborted) {
+        if (!signal?.aborted) {
           logger.error("Update cycle failed", { error: error instanceof Error ? error.message : String(error) });
           return { exitCode: 1, lastCycle };
         }
@@ -91,14 +111,17 @@ export async function runDaemon(options: RunCommandOptions, deps: RunDependencie
     } else {
       // The loop is the engine's: polling, the applications folder's watch, aborting on dispose.
       updater.start();
-      await aborted(deps.signal);
+      await aborted(signal);
     }
+    if (leadership?.lost()) return { exitCode: 1, lastCycle };
     if (deps.signal?.aborted) logger.info("Received termination signal, shutting down");
     return { exitCode: 0, lastCycle };
   } finally {
     await webhook?.close().catch(() => undefined);
     // Aborts the cycle in flight: a registry that never answers cannot hold the process past a pod's grace.
     await updater?.dispose().catch(() => undefined);
+    // The Lease is released only after the last cycle stopped, so a standby never overlaps with it.
+    await elector?.stop().catch(() => undefined);
     await Promise.all(servers.map((s) => s.close()));
   }
 }
@@ -187,12 +210,13 @@ export async function loadDaemonConfig(options: RunCommandOptions, logger: Logge
     registriesConf === undefined ||
     template === undefined ||
     knownHosts === undefined ||
-    options.applicationsDir === null
+    (options.applicationsDir === null && options.kubernetes === null)
   ) {
     return null;
   }
   return {
     applicationsDir: options.applicationsDir,
+    kubernetes: options.kubernetes,
     secretsDir: options.secretsDir,
     argocdNamespace: options.argocdNamespace,
     registriesConf,

@@ -8,13 +8,11 @@
  */
 import type { FlagSpec } from "../cli/parse-flags.js";
 
-const KUBERNETES = "this build reads Applications from --applications-dir, not from the Kubernetes API";
+const RECONCILES = "every ImageUpdater resource is processed in the one engine cycle, bounded by --max-concurrency";
+const POD_NAMESPACE = "namespaces default to --argocd-namespace here; set --leader-election-namespace for the Lease";
 const WEBHOOK = "this build has no registry webhook receiver; updates are found by polling";
-const ARGOCD_API = "removed from argocd-image-updater; Applications are read from files here";
-
-function kubernetes(help: string, extra: Partial<FlagSpec> = {}): FlagSpec {
-  return { type: "string", help, noEffect: KUBERNETES, ...extra };
-}
+const ARGOCD_API =
+  "removed from argocd-image-updater; Applications are read from the Kubernetes API or from files here";
 
 function webhook(help: string, extra: Partial<FlagSpec> = {}): FlagSpec {
   return { type: "string", help, noEffect: WEBHOOK, ...extra };
@@ -34,27 +32,14 @@ function argocdApi(help: string, extra: Partial<FlagSpec> = {}): FlagSpec {
 
 /** `run` settings of argocd-image-updater that change nothing here. */
 export const PEER_RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  kubeconfig: kubernetes("kubeconfig of the cluster whose Applications are updated", { placeholder: "PATH" }),
-  "application-namespace": kubernetes("namespace whose Applications are updated (v0.18; default all)", {
-    placeholder: "NS",
-  }),
-  "watch-namespaces": kubernetes('namespaces to watch: "" own, "*" all, or a,b', {
-    placeholder: "NS",
-    env: "IMAGE_UPDATER_WATCH_NAMESPACES",
-    configKeys: ["watch.namespaces"],
-  }),
-  "disable-kube-events": kubernetes("do not send Kubernetes Events", {
-    type: "boolean",
-    env: "IMAGE_UPDATER_KUBE_EVENTS",
-    configKeys: ["kube.events"],
-  }),
-  "leader-election": kubernetes("run as one of several replicas, one active (default true)", { type: "boolean" }),
-  "leader-election-namespace": kubernetes("namespace of the leader-election Lease", { placeholder: "NS" }),
-  "max-concurrent-reconciles": kubernetes("ImageUpdater resources processed at once (controller mode)", {
+  "max-concurrent-reconciles": {
+    type: "string",
+    help: "ImageUpdater resources processed at once (controller mode)",
+    noEffect: RECONCILES,
     placeholder: "N",
     env: "MAX_CONCURRENT_RECONCILES",
     configKeys: ["max_concurrent_reconciles"],
-  }),
+  },
   "disable-kubernetes": argocdApi("do not create a Kubernetes client (v0.18, deprecated)"),
   "applications-api": argocdApi("kubernetes or argocd: where Applications are read (v0.18, deprecated)", {
     type: "string",
@@ -164,7 +149,7 @@ export const PEER_TEST_FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** Environment variables the peer's manifests set that belong to no flag. */
 export const PEER_ENV_ONLY: Readonly<Record<string, string>> = {
   ARGOCD_LOGLEVEL: "the Argo CD client library's log level; use IMAGE_UPDATER_LOGLEVEL",
-  POD_NAMESPACE: KUBERNETES,
+  POD_NAMESPACE: POD_NAMESPACE,
 };
 
 /** ConfigMap keys the peer mounts as files, read by no setting of ours. */

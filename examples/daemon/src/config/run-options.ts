@@ -3,6 +3,11 @@ import { join } from "node:path";
 import { compileGlob, formatGoDuration, parseGoDuration, parseLabelSelectorText } from "@image-updater/core";
 import type { FlagSpec } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
+import {
+  KUBERNETES_FLAGS,
+  type KubernetesRunOptions,
+  resolveKubernetesOptions,
+} from "../kubernetes/kubernetes-options.js";
 import { RUN_WEBHOOK_FLAGS, resolveWebhookOptions, type WebhookOptions } from "../webhook/webhook-options.js";
 import { compatibilityWarnings } from "./compat-warnings.js";
 import { PEER_CONFIG_FILES, PEER_ENV_ONLY, PEER_RUN_FLAGS } from "./peer-flags.js";
@@ -65,6 +70,8 @@ export interface RunCommandOptions {
   /** Label selector text, validated (`team=a,tier!=db`). */
   readonly matchApplicationLabel: string | null;
   readonly applicationsDir: string | null;
+  /** Kubernetes mode (no applications folder, an API configured); `null` in directory mode. */
+  readonly kubernetes: KubernetesRunOptions | null;
   readonly secretsDir: string | null;
   readonly configDir: string | null;
   readonly cacheDir: string;
@@ -313,6 +320,7 @@ const OWN_RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     help: "warm the metadata cache before the first cycle (default true)",
     noEffect: "the metadata cache is kept on disk, so there is nothing to warm",
   },
+  ...KUBERNETES_FLAGS,
   ...actingOnPeerFlags(RUN_WEBHOOK_FLAGS),
 };
 
@@ -562,6 +570,8 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
   const xdgCache =
     env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== "" ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), ".cache");
 
+  const argocdNamespace = text("argocd-namespace") ?? "argocd";
+
   function servers() {
     const health = bindAddress("health-probe-bind-address", {
       host: null,
@@ -606,10 +616,11 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     matchApplicationNames: Array.isArray(names) ? names : [],
     matchApplicationLabel,
     applicationsDir: text("applications-dir"),
+    kubernetes: resolveKubernetesOptions(lookup, env, argocdNamespace, errors),
     secretsDir: text("secrets-dir"),
     configDir: inputs.configDirPath,
     cacheDir: text("cache-dir") ?? join(xdgCache, "image-updater"),
-    argocdNamespace: text("argocd-namespace") ?? "argocd",
+    argocdNamespace,
     sshKnownHostsPath: knownHostsFlag ?? (inputs.fileExists(DEFAULT_SSH_KNOWN_HOSTS) ? DEFAULT_SSH_KNOWN_HOSTS : null),
     sshKnownHostsExplicit: knownHostsFlag !== null,
     pullRequests: pullRequestOptions(),
@@ -621,9 +632,9 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
       inputs.webhookDefaults ?? { enabled: false, port: 8082 },
     ),
   };
-  if (options.applicationsDir === null) {
+  if (options.applicationsDir === null && options.kubernetes === null) {
     errors.push(
-      "no applications folder: pass --applications-dir DIR (or IMAGE_UPDATER_APPLICATIONS_DIR) pointing at your Argo CD Application manifests",
+      "no applications: pass --kubeconfig FILE (or set KUBECONFIG, or run in a cluster) to read them from the Kubernetes API, or --applications-dir DIR (or IMAGE_UPDATER_APPLICATIONS_DIR) pointing at your Argo CD Application manifests",
     );
   }
   return { options, errors, warnings };

@@ -1,4 +1,5 @@
 import type { TypedEmitter, UpdaterEvents } from "@image-updater/core";
+import type { KubeApiRequestEvent } from "@image-updater/k8s-source";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** The daemon's Prometheus metrics, in a registry of their own (never prom-client's global one). */
@@ -9,6 +10,8 @@ export interface DaemonMetrics {
   readonly contentType: string;
   /** Updates the metrics from the engine's events; returns a function that unsubscribes. */
   observe(events: TypedEmitter<UpdaterEvents>): () => void;
+  /** Counts one Kubernetes API request (Kubernetes mode). */
+  readonly observeKubeRequest: (event: KubeApiRequestEvent) => void;
 }
 
 /** Options of {@link createDaemonMetrics}. */
@@ -189,10 +192,31 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     };
   }
 
+  const kubeRequests = new Counter({
+    name: "argocd_image_updater_k8s_api_requests_total",
+    help: "The total number of Kubernetes API requests",
+    labelNames: ["verb", "resource"],
+    registers,
+  });
+  const kubeErrors = new Counter({
+    name: "argocd_image_updater_k8s_api_errors_total",
+    help: "The total number of Kubernetes API requests that failed (no answer, or an HTTP error status)",
+    labelNames: ["verb", "resource"],
+    registers,
+  });
+  // A 404 is an answer (a missing Secret, no Lease yet), not an API failure.
+  const observeKubeRequest = (event: KubeApiRequestEvent) => {
+    kubeRequests.inc({ verb: event.verb, resource: event.resource });
+    if (event.status === null || (event.status >= 400 && event.status !== 404)) {
+      kubeErrors.inc({ verb: event.verb, resource: event.resource });
+    }
+  };
+
   return {
     registry,
     contentType: registry.contentType,
     text: () => registry.metrics(),
     observe,
+    observeKubeRequest,
   };
 }

@@ -1,5 +1,6 @@
 /** `createUpdater` options with every default applied, so the cycle never has to guess. */
 import { ImageUpdaterError } from "../errors.js";
+import { gitCredentialsFromSecret, missingGitCredentialFields } from "../git/secret-credentials.js";
 import type { CommitSigning, GitCredentials, GitIdentity, GitWriter, PullRequestProvider } from "../git/types.js";
 import { type PolicyRegistryClient, withRegistryPolicies } from "../registry/policies.js";
 import type { Platform, RegistryClient, RegistryEndpoint, RegistryRequestEvent } from "../registry/types.js";
@@ -70,31 +71,23 @@ function observedClient(
   };
 }
 
-/** Default git credentials: `git:secret:<ns>/<name>` Secrets with `sshPrivateKey` or `username` + `password`. */
+/** Default git credentials: `git:secret:<ns>/<name>` Secrets through `secrets`, read by the shared Secret rule. */
 function secretGitCredentials(options: UpdaterOptions) {
   return async (request: GitCredentialsRequest): Promise<GitCredentials | undefined> => {
     if (request.source.kind !== "secret" || options.secrets === undefined) return undefined;
+    const label = `${request.source.namespace}/${request.source.name}`;
     const data = await options.secrets.getSecret(request.source.namespace, request.source.name);
     if (data === null) {
       throw new ImageUpdaterError(
         "CREDENTIALS_UNAVAILABLE",
-        `Secret ${request.source.namespace}/${request.source.name} named by write-back-method does not exist`,
+        `Secret ${label} named by write-back-method does not exist`,
       );
     }
-    if (data.sshPrivateKey !== undefined) {
-      return {
-        kind: "ssh",
-        privateKey: data.sshPrivateKey,
-        ...(data.knownHosts === undefined ? {} : { knownHosts: data.knownHosts }),
-      };
+    const credentials = gitCredentialsFromSecret(data, request.repoUrl);
+    if (credentials === null) {
+      throw new ImageUpdaterError("CREDENTIALS_UNAVAILABLE", missingGitCredentialFields(label, request.repoUrl));
     }
-    if (data.username !== undefined && data.password !== undefined) {
-      return { kind: "https", username: data.username, password: data.password };
-    }
-    throw new ImageUpdaterError(
-      "CREDENTIALS_UNAVAILABLE",
-      `Secret ${request.source.namespace}/${request.source.name} has neither \`sshPrivateKey\` nor \`username\` and \`password\``,
-    );
+    return credentials;
   };
 }
 

@@ -11,7 +11,7 @@ import {
   SourceError,
   setListInPlace,
 } from "@image-updater/core";
-import { isRecord } from "./application-manifest.js";
+import { isRecord } from "../application-object.js";
 import { listManifestFiles, parseManifestText } from "./manifest-files.js";
 import { spliceYamlValue } from "./yaml-splice.js";
 

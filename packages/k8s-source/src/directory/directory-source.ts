@@ -1,6 +1,6 @@
 import type { RequestOptions } from "@image-updater/core";
 import { type Application, type ApplicationEvent, type ApplicationSource, SourceError } from "@image-updater/core";
-import { applicationFromManifest, isApplicationManifest } from "./application-manifest.js";
+import { applicationFromManifest, isApplicationManifest } from "../application-object.js";
 import { createDirectoryWatcher } from "./directory-watcher.js";
 import { scanManifests } from "./manifest-files.js";
 import type { DirectoryWarning, DirectoryWarningHandler } from "./warnings.js";

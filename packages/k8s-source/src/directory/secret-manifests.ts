@@ -1,4 +1,4 @@
-import { isRecord } from "./application-manifest.js";
+import { isRecord } from "../application-object.js";
 import { scanManifests } from "./manifest-files.js";
 import type { DirectoryWarningHandler } from "./warnings.js";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Application, ApplicationSourceSpec, ApplicationSourceType, HelmParameter } from "@image-updater/core";
-import type { ManifestDocument } from "./manifest-files.js";
-import type { DirectoryWarning } from "./warnings.js";
+import type { ManifestDocument } from "./directory/manifest-files.js";
+import type { DirectoryWarning } from "./directory/warnings.js";
 
 /** Argo CD's Application group; any version is accepted (v1alpha1 today). */
 const APPLICATION_GROUP = "argoproj.io/";
@@ -25,20 +25,39 @@ export function applicationFromManifest(
   document: ManifestDocument,
   defaultNamespace: string,
 ): { application: Application | null; warnings: DirectoryWarning[] } {
-  const warnings: DirectoryWarning[] = [];
+  const { application, problems } = applicationFromObject(document.data, defaultNamespace);
+  const warnings = problems.map((message) => ({
+    file: document.file,
+    document: document.index,
+    line: document.line,
+    message,
+  }));
+  return { application, warnings };
+}
+
+/**
+ * Converts an Argo CD `Application` object (a manifest's data, or what the API served) into core's
+ * {@link Application}. Never throws: a missing name gives `null`; a malformed optional field is left out;
+ * each problem is a message naming the field and what to write instead.
+ */
+export function applicationFromObject(
+  data: unknown,
+  defaultNamespace: string,
+): { application: Application | null; problems: string[] } {
+  const problems: string[] = [];
   function warn(message: string): void {
-    warnings.push({ file: document.file, document: document.index, line: document.line, message });
+    problems.push(message);
   }
-  const data = document.data as Record<string, unknown>;
-  const metadata = isRecord(data.metadata) ? data.metadata : {};
+  const object = isRecord(data) ? data : {};
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
   const name = metadata.name;
   if (typeof name !== "string" || name === "") {
     warn("Application without metadata.name is ignored; add `metadata: { name: <app> }`");
-    return { application: null, warnings };
+    return { application: null, problems };
   }
   const namespace =
     typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : defaultNamespace;
-  const spec = isRecord(data.spec) ? data.spec : {};
+  const spec = isRecord(object.spec) ? object.spec : {};
   const source = spec.source === undefined ? undefined : sourceSpec(spec.source, "spec.source", warn);
   const sources = Array.isArray(spec.sources)
     ? spec.sources.flatMap((s, i) => {
@@ -46,7 +65,7 @@ export function applicationFromManifest(
         return parsed ? [parsed] : [];
       })
     : undefined;
-  const status = statusOf(data.status, warn);
+  const status = statusOf(object.status, warn);
   const application: Application = {
     name,
     namespace,
@@ -58,10 +77,9 @@ export function applicationFromManifest(
       ...(sources ? { sources } : {}),
     },
     ...(status ? { status } : {}),
-    resourceVersion:
-      typeof metadata.resourceVersion === "string" ? metadata.resourceVersion : contentVersion(document.data),
+    resourceVersion: typeof metadata.resourceVersion === "string" ? metadata.resourceVersion : contentVersion(data),
   };
-  return { application, warnings };
+  return { application, problems };
 }
 
 /** A stable version string for a manifest without `resourceVersion`: changes whenever the content does. */
