@@ -1,5 +1,7 @@
 /** Every pull-request provider passes the conformance suite against its API double. */
+
 import { type BackendPull, describePullRequestProviderConformance } from "@image-updater/conformance";
+import type { PullRequestProvider } from "@image-updater/core";
 import {
   type DoublePull,
   type HttpDouble,
@@ -31,39 +33,35 @@ function closeIn(pulls: readonly DoublePull[], number: number): void {
   if (pull) pull.state = "closed";
 }
 
-describePullRequestProviderConformance("github (API double)", {
-  async create() {
-    const double = await startGitHubApiDouble();
-    running = double;
-    return {
-      provider: createGitHubPullRequestProvider({ token: "ghp_double_token", apiUrl: double.url }),
-      repository: { url: "https://github.com/org/deploy.git" },
-      openPulls: async () => openOf(double.pulls),
-      close: async (number) => closeIn(double.pulls, number),
-      refuseLabels: async () => {
-        double.failLabels = true;
-      },
-    };
-  },
-  cleanup,
-});
+/** The GitHub double behind a provider built by `build` (the factory itself, or the settings dispatch). */
+function githubHarness(build: (apiUrl: string) => PullRequestProvider) {
+  return {
+    async create() {
+      const double = await startGitHubApiDouble();
+      running = double;
+      return {
+        provider: build(double.url),
+        repository: { url: "https://github.com/org/deploy.git" },
+        openPulls: async () => openOf(double.pulls),
+        close: async (number: number) => closeIn(double.pulls, number),
+        refuseLabels: async () => {
+          double.failLabels = true;
+        },
+      };
+    },
+    cleanup,
+  };
+}
 
-describePullRequestProviderConformance("github chosen by createPullRequestProvider settings (API double)", {
-  async create() {
-    const double = await startGitHubApiDouble();
-    running = double;
-    return {
-      provider: createPullRequestProvider({ provider: "github", token: "ghp_double_token", apiUrl: double.url }),
-      repository: { url: "https://github.com/org/deploy.git" },
-      openPulls: async () => openOf(double.pulls),
-      close: async (number) => closeIn(double.pulls, number),
-      refuseLabels: async () => {
-        double.failLabels = true;
-      },
-    };
-  },
-  cleanup,
-});
+describePullRequestProviderConformance(
+  "github (API double)",
+  githubHarness((apiUrl) => createGitHubPullRequestProvider({ token: "ghp_double_token", apiUrl })),
+);
+
+describePullRequestProviderConformance(
+  "github chosen by createPullRequestProvider settings (API double)",
+  githubHarness((apiUrl) => createPullRequestProvider({ provider: "github", token: "ghp_double_token", apiUrl })),
+);
 
 describePullRequestProviderConformance(
   "gitea (API double)",
