@@ -515,7 +515,9 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
       changes: plan.changes.length,
     });
   }
-  const writable = withChanges.filter((plan) => !dryRun.includes(plan));
+  // A set: with every application changed under a dry run, a list lookup per plan grew with the square.
+  const notWritten = new Set(dryRun);
+  const writable = withChanges.filter((plan) => !notWritten.has(plan));
   await writeArgocd(
     context,
     writable.filter((plan) => plan.config.writeBack.method === "argocd"),
