@@ -18,6 +18,7 @@ import {
   type RepositoryFiles,
   type RequestOptions,
 } from "@image-updater/core";
+import { resolveMirrorCommit } from "./blob-reader.js";
 import { buildCommit } from "./build-commit.js";
 import { isPushRace, toGitWriteError } from "./classify.js";
 import { type AuthSession, openAuthSession } from "./credentials.js";
@@ -135,13 +136,8 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     lastFetch.set(session.location.gitDir, Date.now());
   }
 
-  async function tip(session: MirrorSession, branch: string): Promise<string | null> {
-    return runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], {
-      gitDir: session.location.gitDir,
-    }).then(
-      (result) => result.stdout.toString("utf8").trim(),
-      () => null,
-    );
+  function tip(session: MirrorSession, branch: string): Promise<string | null> {
+    return resolveMirrorCommit(session.location.gitDir, `refs/remotes/origin/${branch}`);
   }
 
   async function resolveBranch(repository: GitRepository, branch: string, signal?: AbortSignal): Promise<string> {
