@@ -27,6 +27,7 @@ import {
   loadKubeConfig,
 } from "@image-updater/k8s-source";
 import type { KubernetesRunOptions } from "./kubernetes-options.js";
+import { followWebhookSecret, type WebhookSecretFeed } from "./webhook-secret-feed.js";
 
 /** What the daemon hands the engine in Kubernetes mode. */
 export interface KubernetesAdapters {
@@ -44,6 +45,12 @@ export interface KubernetesAdapters {
   observe(events: TypedEmitter<UpdaterEvents>): () => void;
   /** Starts the Lease election, when enabled. */
   elect(): LeaderElector | null;
+  /**
+   * Starts reading the webhook secrets from the Secret `argocd-image-updater-secret` in the Argo CD
+   * namespace (where the install puts it), again every few seconds; resolves after the first read.
+   * `onChange` is told the types whose secret appeared, changed or went away (names only).
+   */
+  followWebhookSecrets(onChange?: (types: readonly string[]) => void): Promise<WebhookSecretFeed>;
 }
 
 /** Hooks of {@link createKubernetesAdapters}. */
@@ -52,6 +59,8 @@ export interface KubernetesAdapterHooks {
   readonly matchApplicationLabel: string | null;
   readonly onWarning: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
   readonly onKubeRequest?: (event: KubeApiRequestEvent) => void;
+  /** Time between reads of the webhook secrets. @default 5_000 */
+  readonly webhookSecretsIntervalMs?: number;
 }
 
 /** Builds the API adapters. Throws core's `CONFIG_INVALID` when no kubeconfig can be loaded. */
@@ -116,6 +125,17 @@ export function createKubernetesAdapters(
         unsubscribeStatus();
         events.off("writeback:committed", onCommitted);
       };
+    },
+    followWebhookSecrets(onChange) {
+      const intervalMs = hooks.webhookSecretsIntervalMs ?? 5_000;
+      return followWebhookSecret({
+        // Its own reader, caching no longer than the feed's interval, so a rotation is seen at the next read.
+        secrets: createKubernetesSecrets({ client, ttlMs: intervalMs / 2 }).resolver,
+        namespace: options.argocdNamespace,
+        intervalMs,
+        ...(onChange ? { onChange } : {}),
+        onWarning: (message) => hooks.onWarning(message, {}),
+      });
     },
     elect() {
       if (!options.leaderElection) return null;
