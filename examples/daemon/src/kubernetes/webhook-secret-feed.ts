@@ -25,7 +25,7 @@ export interface WebhookSecretFeedOptions {
   readonly namespace: string;
   /** Time between reads. @default 5_000 */
   readonly intervalMs?: number;
-  /** Told which types gained, lost or changed a secret: type names only, never a value. */
+  /** Told which types gained, lost or changed a secret since the first read: type names only, never a value. */
   readonly onChange?: (types: readonly string[]) => void;
   /** A read failed (the message names the Secret, never its content); told once per run of failures. */
   readonly onWarning?: (message: string) => void;
@@ -37,6 +37,7 @@ export async function followWebhookSecret(options: WebhookSecretFeedOptions): Pr
   const controller = new AbortController();
   let secrets: WebhookSecrets = {};
   let failing = false;
+  let first = true;
 
   const read = async () => {
     try {
@@ -47,7 +48,8 @@ export async function followWebhookSecret(options: WebhookSecretFeedOptions): Pr
       const changed = changedTypes(secrets, next);
       secrets = next;
       failing = false;
-      if (changed.length > 0) options.onChange?.(changed);
+      if (changed.length > 0 && !first) options.onChange?.(changed);
+      first = false;
     } catch (error) {
       if (controller.signal.aborted || failing) return;
       failing = true;
