@@ -27,7 +27,7 @@ import {
   loadKubeConfig,
 } from "@image-updater/k8s-source";
 import type { KubernetesRunOptions } from "./kubernetes-options.js";
-import { followWebhookSecret, type WebhookSecretFeed } from "./webhook-secret-feed.js";
+import { followWebhookSecret, WEBHOOK_SECRET_REREAD_MS, type WebhookSecretFeed } from "./webhook-secret-feed.js";
 
 /** What the daemon hands the engine in Kubernetes mode. */
 export interface KubernetesAdapters {
@@ -59,8 +59,6 @@ export interface KubernetesAdapterHooks {
   readonly matchApplicationLabel: string | null;
   readonly onWarning: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
   readonly onKubeRequest?: (event: KubeApiRequestEvent) => void;
-  /** Time between reads of the webhook secrets. @default 5_000 */
-  readonly webhookSecretsIntervalMs?: number;
 }
 
 /** Builds the API adapters. Throws core's `CONFIG_INVALID` when no kubeconfig can be loaded. */
@@ -127,12 +125,10 @@ export function createKubernetesAdapters(
       };
     },
     followWebhookSecrets(onChange) {
-      const intervalMs = hooks.webhookSecretsIntervalMs ?? 5_000;
       return followWebhookSecret({
-        // Its own reader, caching no longer than the feed's interval, so a rotation is seen at the next read.
-        secrets: createKubernetesSecrets({ client, ttlMs: intervalMs / 2 }).resolver,
+        // Its own reader, caching for less than the feed's interval, so a rotation is seen at the next read.
+        secrets: createKubernetesSecrets({ client, ttlMs: WEBHOOK_SECRET_REREAD_MS / 2 }).resolver,
         namespace: options.argocdNamespace,
-        intervalMs,
         ...(onChange ? { onChange } : {}),
         onWarning: (message) => hooks.onWarning(message, {}),
       });

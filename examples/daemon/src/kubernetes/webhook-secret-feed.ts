@@ -11,6 +11,9 @@ import { webhookSecretsFromSecretData } from "../webhook/webhook-options.js";
 /** argocd-image-updater's name for the Secret holding the webhook secrets. */
 export const WEBHOOK_SECRET_NAME = "argocd-image-updater-secret";
 
+/** Default time between reads: short enough that a rotation applies in seconds, one GET per 5 s. */
+export const WEBHOOK_SECRET_REREAD_MS = 5_000;
+
 /** The secrets as last read, kept fresh until {@link WebhookSecretFeed.stop}. */
 export interface WebhookSecretFeed {
   /** The secrets of the last successful read; `{}` while the Secret is missing. */
@@ -23,7 +26,7 @@ export interface WebhookSecretFeedOptions {
   /** Reads the Secret; a reader that caches must not cache longer than `intervalMs`. */
   readonly secrets: SecretResolver;
   readonly namespace: string;
-  /** Time between reads. @default 5_000 */
+  /** Time between reads. @default {@link WEBHOOK_SECRET_REREAD_MS} */
   readonly intervalMs?: number;
   /** Told which types gained, lost or changed a secret since the first read: type names only, never a value. */
   readonly onChange?: (types: readonly string[]) => void;
@@ -33,7 +36,7 @@ export interface WebhookSecretFeedOptions {
 
 /** Reads the Secret once, then keeps reading it in the background. */
 export async function followWebhookSecret(options: WebhookSecretFeedOptions): Promise<WebhookSecretFeed> {
-  const intervalMs = options.intervalMs ?? 5_000;
+  const intervalMs = options.intervalMs ?? WEBHOOK_SECRET_REREAD_MS;
   const controller = new AbortController();
   let secrets: WebhookSecrets = {};
   let failing = false;
