@@ -115,7 +115,7 @@ export {
   type RegistryErrorOptions,
   SourceError,
 } from "./errors.js";
-export { type CommitParent, type CommitParentState, chooseCommitParent } from "./git/commit-parent.js";
+export { type CommitParent, type CommitParentState, chooseCommitParent, isOwnCommit } from "./git/commit-parent.js";
 export { repositoryKey } from "./git/repository-url.js";
 export {
   findRepositorySecret,
@@ -124,6 +124,7 @@ export {
   missingGitCredentialFields,
 } from "./git/secret-credentials.js";
 export type {
+  CommitAuthorship,
   CommitRequest,
   CommitResult,
   CommitSigning,

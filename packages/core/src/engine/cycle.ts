@@ -334,7 +334,9 @@ async function writeGit(
         changes: members.reduce((n, m) => n + m.changes.length, 0),
       });
     }
-    if (outcome.pullRequest !== undefined && outcome.branch !== null) {
+    // An open pull request found and left as it was (nothing committed) is no news.
+    const pullRequestNews = outcome.pullRequest?.created === true || outcome.status === "committed";
+    if (outcome.pullRequest !== undefined && outcome.branch !== null && pullRequestNews) {
       emitter.emit("pullrequest:opened", {
         runId,
         url: outcome.pullRequest.url,

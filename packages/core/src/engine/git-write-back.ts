@@ -7,6 +7,7 @@ import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
 import { GitWriteError, ImageUpdaterError } from "../errors.js";
+import { isOwnCommit } from "../git/commit-parent.js";
 import { repositoryKey } from "../git/repository-url.js";
 import type { GitCredentials, GitRepository, GitWriter, PullRequestProvider, RepositoryFiles } from "../git/types.js";
 import type { Application, ApplicationRef } from "../source/types.js";
@@ -174,7 +175,9 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
       ? context.git.openBranch(first.repository, branch, signal)
       : context.views.open(first.repository, branch);
   try {
-    const view = (first.branch !== first.base ? await open(first.branch) : null) ?? (await open(first.base));
+    const writeBranch = first.branch !== first.base;
+    const branchView = writeBranch ? await open(first.branch) : null;
+    const view = branchView ?? (await open(first.base));
     if (view === null) {
       throw new GitWriteError(
         "GIT_FAILED",
@@ -184,36 +187,30 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
     }
     const { changes, failures } = await planGroup(context, view, targets);
     const planned = targets.filter((target) => !failures.has(target));
-    if (changes.length === 0) {
-      return targets.map((target) => {
-        const error = failures.get(target);
-        return error === undefined
-          ? outcome(target, { status: "unchanged" })
-          : outcome(target, { status: "failed", error });
-      });
-    }
     const message = renderMessage(context, planned);
-    const result = await context.git.commit(
-      {
-        repository: first.repository,
-        branch: first.branch,
-        ...(first.branch === first.base ? {} : { baseBranch: first.base }),
-        message,
-        author: context.author,
-        signOff: context.signOff,
-        ...(context.signing === undefined ? {} : { signing: context.signing }),
-        changes,
-      },
-      signal,
-    );
+    const result =
+      changes.length === 0
+        ? null
+        : await context.git.commit(
+            {
+              repository: first.repository,
+              branch: first.branch,
+              ...(writeBranch ? { baseBranch: first.base } : {}),
+              message,
+              author: context.author,
+              signOff: context.signOff,
+              ...(context.signing === undefined ? {} : { signing: context.signing }),
+              changes,
+            },
+            signal,
+          );
+    const sha = result?.sha ?? null;
+    const provider = writeBranch && planned.length > 0 ? context.pullRequests?.(first.repository.url) : undefined;
+    // Nothing committed: the branch already holds the change. Its pull request is still owed when an earlier
+    // attempt failed or the provider came later, but only on a branch whose tip we wrote.
+    const owed = provider !== undefined && (sha !== null || (await tipIsOurs(branchView, context.author.email)));
     let pullRequest: { url: string; created: boolean } | undefined;
-    const wantsPullRequest = first.item.config.writeBack.git?.pullRequest;
-    const provider = context.pullRequests?.(first.repository.url);
-    if (
-      first.branch !== first.base &&
-      provider !== undefined &&
-      (result.sha !== null || wantsPullRequest !== undefined)
-    ) {
+    if (provider !== undefined && owed) {
       const [title = "", ...body] = message.split("\n");
       const opened = await provider.openOrUpdate(
         {
@@ -222,7 +219,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
           base: first.base,
           title,
           body: body.join("\n").trim(),
-          labels: wantsPullRequest?.labels ?? [],
+          labels: first.item.config.writeBack.git?.pullRequest?.labels ?? [],
+          ...(sha === null ? { updateOpen: false } : {}),
         },
         signal,
       );
@@ -232,8 +230,8 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
       const error = failures.get(target);
       if (error !== undefined) return outcome(target, { status: "failed", error });
       return outcome(target, {
-        status: result.sha === null ? "unchanged" : "committed",
-        sha: result.sha,
+        status: sha === null ? "unchanged" : "committed",
+        sha,
         ...(pullRequest === undefined ? {} : { pullRequest }),
       });
     });
@@ -241,6 +239,12 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
     const typed = asError(error);
     return targets.map((target) => outcome(target, { status: "failed", error: typed }));
   }
+}
+
+/** The write branch's tip was authored and committed by us; a view that cannot tell counts as someone else's. */
+async function tipIsOurs(view: RepositoryFiles | null, email: string): Promise<boolean> {
+  const authorship = await view?.authorship?.();
+  return authorship !== undefined && isOwnCommit(authorship, email);
 }
 
 /**

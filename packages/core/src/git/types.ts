@@ -34,6 +34,17 @@ export interface RepositoryFiles {
   listFiles(dir: string): Promise<readonly string[]>;
   /** Target of a symbolic link at `path`, or `null` when it is not one. */
   readLink(path: string): Promise<string | null>;
+  /**
+   * Author and committer of {@link revision}, so the engine can tell a branch whose tip it wrote from one
+   * someone else moved. Absent when the view cannot tell; the engine then treats the tip as someone else's.
+   */
+  authorship?(): Promise<CommitAuthorship>;
+}
+
+/** Who wrote a commit. */
+export interface CommitAuthorship {
+  readonly author: GitIdentity;
+  readonly committer: GitIdentity;
 }
 
 /**
@@ -117,6 +128,11 @@ export interface PullRequestRequest {
   readonly title: string;
   readonly body: string;
   readonly labels?: readonly string[];
+  /**
+   * Update title, body and labels of an open pull request for `head` and `base`. `false`: an open one is
+   * answered as it is, after one lookup (nothing was committed, so there is nothing new to say). @default true
+   */
+  readonly updateOpen?: boolean;
 }
 
 /** The pull request after the call. */

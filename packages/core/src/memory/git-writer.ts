@@ -4,7 +4,7 @@
  * over someone else's commit), push races a test can inject, and a log of every operation to assert on.
  */
 import { type ErrorCode, GitWriteError } from "../errors.js";
-import { chooseCommitParent } from "../git/commit-parent.js";
+import { chooseCommitParent, isOwnCommit } from "../git/commit-parent.js";
 import type { CommitRequest, CommitResult, GitRepository, GitWriter } from "../git/types.js";
 import type { RequestOptions } from "../registry/types.js";
 import { createMemoryRemote, type MemoryCommit, type MemoryFile, type MemoryRemote } from "./git-remote.js";
@@ -198,7 +198,7 @@ function onlyOurs(target: MemoryRemote, base: string, tip: string, email: string
   for (let sha: string | null = tip; sha !== null && !target.isAncestor(sha, base); ) {
     const commit = target.get(sha);
     if (commit === undefined) break;
-    if (commit.author.email !== email || commit.committer.email !== email) return false;
+    if (!isOwnCommit(commit, email)) return false;
     count++;
     sha = commit.parent;
   }

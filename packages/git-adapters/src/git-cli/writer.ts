@@ -15,6 +15,7 @@ import {
   type GitRepository,
   GitWriteError,
   type GitWriter,
+  isOwnCommit,
   type RepositoryFiles,
   type RequestOptions,
 } from "@image-updater/core";
@@ -301,7 +302,16 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       async onlyOurs() {
         const { stdout } = await runGit(["log", "--format=%ae%x09%ce", `${baseTip}..${branchTip}`], { gitDir });
         const authors = stdout.toString("utf8").trim().split("\n").filter(Boolean);
-        return authors.length > 0 && authors.every((line) => line === `${state.author}\t${state.author}`);
+        return (
+          authors.length > 0 &&
+          authors.every((line) => {
+            const [author = "", committer = ""] = line.split("\t");
+            return isOwnCommit(
+              { author: { name: "", email: author }, committer: { name: "", email: committer } },
+              state.author,
+            );
+          })
+        );
       },
     });
     if ("missing" in plan) {
