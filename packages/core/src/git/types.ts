@@ -87,6 +87,19 @@ export interface CommitRequest {
   readonly signOff?: boolean;
   readonly signing?: CommitSigning;
   readonly changes: readonly FileChange[];
+  /**
+   * Retries shared with the other commits of one cycle: a lost race is retried only while this budget (and
+   * the writer's own attempt limit) allows. Absent: the writer's limit alone.
+   */
+  readonly retryBudget?: PushRetryBudget;
+}
+
+/** Push retries that several commits draw from, so racing remotes cannot stretch one cycle without end. */
+export interface PushRetryBudget {
+  /** Takes one retry; `false` when none is left, and the push gives up. */
+  take(): boolean;
+  /** Retries left. */
+  readonly remaining: number;
 }
 
 /** What a commit call did. */
@@ -110,7 +123,8 @@ export interface GitWriter {
   openBranch(repository: GitRepository, branch: string, options?: RequestOptions): Promise<RepositoryFiles | null>;
   /**
    * Applies `changes` as exactly one commit on `branch` and pushes it. A push that loses a race is rebased
-   * and retried a bounded number of times, then rejects with `GIT_CONFLICT`. Never force-pushes a branch it
+   * and retried a bounded number of times (and only while `request.retryBudget` allows), then rejects with a
+   * `PushGaveUpError` (`GIT_CONFLICT`). Never force-pushes a branch it
    * did not create. Resolves `sha: null` without committing when nothing changes.
    */
   commit(request: CommitRequest, options?: RequestOptions): Promise<CommitResult>;

@@ -16,6 +16,8 @@ import {
   GitWriteError,
   type GitWriter,
   isOwnCommit,
+  PushGaveUpError,
+  pushGiveUpReason,
   type RepositoryFiles,
   type RequestOptions,
 } from "@image-updater/core";
@@ -216,7 +218,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       if (!isMirrorWarm(session.location) || Date.now() - fetchedAt >= (options.fetchReuseMs ?? 0)) {
         await fetchMirror(session, signal);
       }
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         if (attempt > 1) {
           // Racing writers that all retry at once collide again: wait a random, growing share first.
           await sleep(pushRetryDelay(attempt, retryDelayMs, random), undefined, signal ? { signal } : undefined);
@@ -269,12 +271,17 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
         } catch (error) {
           if (!isPushRace(error)) throw toGitWriteError(error, { operation: "push", repoUrl, branch });
         }
+        // Lost the race: retry only while this commit's attempts and the cycle's shared budget allow.
+        const limit = attempt >= maxAttempts ? "attempts" : request.retryBudget?.take() === false ? "budget" : null;
+        if (limit !== null) {
+          throw new PushGaveUpError(`[git-cli] push ${repoUrl} (${branch}): ${pushGiveUpReason(limit, attempt)}`, {
+            repoUrl,
+            branch,
+            attempts: attempt,
+            limit,
+          });
+        }
       }
-      throw new GitWriteError(
-        "GIT_CONFLICT",
-        `[git-cli] push ${repoUrl} (${branch}): the branch kept moving; gave up after ${maxAttempts} attempts`,
-        { repoUrl, branch, retryable: true },
-      );
     });
   }
 
