@@ -235,6 +235,30 @@ const CASES = {
     expect((await remote.log("main")).map((commit) => commit.author.email)).not.toContain(AUTHOR.email);
   },
 
+  "commit() stops retrying when the shared retry budget is spent, before its own attempt limit": async (
+    state: TestState,
+  ) => {
+    const { writer, remote } = state;
+    let pushes = 0;
+    state.beforePush = async () => {
+      pushes++;
+      await remote.commit("main", { [`other-${pushes}.txt`]: "x\n" }, `theirs ${pushes}`);
+    };
+    let left = 1;
+    const retryBudget = {
+      take: () => left-- > 0,
+      get remaining() {
+        return Math.max(0, left);
+      },
+    };
+
+    const error = await writer.commit({ ...request(remote), retryBudget }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ code: "GIT_CONFLICT", attempts: 2, limit: "budget" });
+    expect(pushes).toBe(2);
+    expect((await remote.log("main")).map((commit) => commit.subject).slice(0, 2)).toEqual(["theirs 2", "theirs 1"]);
+  },
+
   "commit() signs with an OpenPGP key so that git verify-commit accepts it": async ({
     writer,
     remote,
