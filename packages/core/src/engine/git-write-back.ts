@@ -7,7 +7,6 @@ import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
 import { GitWriteError, ImageUpdaterError, PushGaveUpError, type PushGiveUpLimit } from "../errors.js";
-import { isOwnCommit } from "../git/commit-parent.js";
 import { repositoryKey } from "../git/repository-url.js";
 import type {
   GitCredentials,
@@ -22,6 +21,7 @@ import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchNam
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
 import type { BranchViews } from "./live-images.js";
+import { openOwedPullRequest } from "./pull-request-owed.js";
 import { pushPriorityOf } from "./push-priority.js";
 import { createPushRetryBudget, DEFAULT_PUSH_RETRIES_PER_GROUP } from "./push-retry-budget.js";
 import type { GitCredentialsRequest } from "./types.js";
@@ -229,27 +229,10 @@ async function writeGroup(
             signal,
           );
     const sha = result?.sha ?? null;
-    const provider = writeBranch && planned.length > 0 ? context.pullRequests?.(first.repository.url) : undefined;
-    // Nothing committed: the branch already holds the change. Its pull request is still owed when an earlier
-    // attempt failed or the provider came later, but only on a branch whose tip we wrote.
-    const owed = provider !== undefined && (sha !== null || (await tipIsOurs(branchView, context.author.email)));
-    let pullRequest: { url: string; created: boolean } | undefined;
-    if (provider !== undefined && owed) {
-      const [title = "", ...body] = message.split("\n");
-      const opened = await provider.openOrUpdate(
-        {
-          repository: first.repository,
-          head: first.branch,
-          base: first.base,
-          title,
-          body: body.join("\n").trim(),
-          labels: first.item.config.writeBack.git?.pullRequest?.labels ?? [],
-          ...(sha === null ? { updateOpen: false } : {}),
-        },
-        signal,
-      );
-      pullRequest = { url: opened.url, created: opened.created };
-    }
+    const pullRequest =
+      writeBranch && planned.length > 0
+        ? await openOwedPullRequest(context, { target: first, message, sha, branchView })
+        : undefined;
     return targets.map((target) => {
       const error = failures.get(target);
       if (error !== undefined) return outcome(target, { status: "failed", error });
@@ -269,12 +252,6 @@ async function writeGroup(
           : { attempts: null, limit: null, budgetRemaining: retryBudget.remaining };
     return targets.map((target) => outcome(target, { status: "failed", error: typed, ...(gaveUp ? { gaveUp } : {}) }));
   }
-}
-
-/** The write branch's tip was authored and committed by us; a view that cannot tell counts as someone else's. */
-async function tipIsOurs(view: RepositoryFiles | null, email: string): Promise<boolean> {
-  const authorship = await view?.authorship?.();
-  return authorship !== undefined && isOwnCommit(authorship, email);
 }
 
 /**
