@@ -70,6 +70,8 @@ export interface DaemonConfig {
   readonly intervalMs?: number;
   /** A cycle's budget for checks (`--cycle-budget`); `0` or absent: none. */
   readonly cycleBudgetMs?: number;
+  /** Push retries per (repository, branch) written, pooled over a cycle (`--git-push-retries`); absent: the engine's default. */
+  readonly pushRetriesPerGroup?: number;
   /** Problems met while reading the applications or secrets folders, or `registries.conf`. */
   readonly onWarning?: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
   /** Every git clone, fetch, ls-remote, commit and push, for trace logs. */
@@ -163,6 +165,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     maxConcurrency: config.maxConcurrency,
     intervalMs: config.intervalMs ?? 120_000,
     ...(config.cycleBudgetMs ? { cycleBudgetMs: config.cycleBudgetMs } : {}),
+    ...(config.pushRetriesPerGroup === undefined ? {} : { pushRetriesPerGroup: config.pushRetriesPerGroup }),
     matchApplicationName: config.matchApplicationNames,
     ...(config.matchApplicationLabel === null ? {} : { matchApplicationLabel: config.matchApplicationLabel }),
     argocdNamespace: config.argocdNamespace,

@@ -258,6 +258,7 @@ export async function loadDaemonConfig(options: RunCommandOptions, logger: Logge
     deadlines: options.deadlines,
     intervalMs: options.intervalMs,
     cycleBudgetMs: options.cycleBudgetMs,
+    pushRetriesPerGroup: options.pushRetriesPerGroup,
     onWarning: (message, fields) => logger.warn(message, fields),
     onGitOperation: (event) =>
       logger.trace("Git operation", {
