@@ -26,6 +26,7 @@ import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import { type DaemonDeadlines, PULL_REQUEST_TOKEN_ENV, type PullRequestOptions } from "./config/run-options.js";
 import { createKubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
 import type { KubernetesRunOptions } from "./kubernetes/kubernetes-options.js";
+import type { WebhookSecretFeed } from "./kubernetes/webhook-secret-feed.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
@@ -69,6 +70,8 @@ export interface DaemonConfig {
   readonly intervalMs?: number;
   /** A cycle's budget for checks (`--cycle-budget`); `0` or absent: none. */
   readonly cycleBudgetMs?: number;
+  /** Push retries per (repository, branch) written, pooled over a cycle (`--git-push-retries`); absent: the engine's default. */
+  readonly pushRetriesPerGroup?: number;
   /** Problems met while reading the applications or secrets folders, or `registries.conf`. */
   readonly onWarning?: (message: string, fields: Readonly<Record<string, string | number | undefined>>) => void;
   /** Every git clone, fetch, ls-remote, commit and push, for trace logs. */
@@ -91,6 +94,8 @@ export interface DaemonUpdater {
   dispose(): Promise<void>;
   /** Starts the leader election, in Kubernetes mode with `--leader-election`. */
   elect?(): LeaderElector | null;
+  /** Kubernetes mode: the webhook secrets of the Secret `argocd-image-updater-secret`, kept fresh. */
+  followWebhookSecrets?(onChange?: (types: readonly string[]) => void): Promise<WebhookSecretFeed>;
 }
 
 /**
@@ -160,6 +165,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     maxConcurrency: config.maxConcurrency,
     intervalMs: config.intervalMs ?? 120_000,
     ...(config.cycleBudgetMs ? { cycleBudgetMs: config.cycleBudgetMs } : {}),
+    ...(config.pushRetriesPerGroup === undefined ? {} : { pushRetriesPerGroup: config.pushRetriesPerGroup }),
     matchApplicationName: config.matchApplicationNames,
     ...(config.matchApplicationLabel === null ? {} : { matchApplicationLabel: config.matchApplicationLabel }),
     argocdNamespace: config.argocdNamespace,
@@ -171,7 +177,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     runOnce: (options) => updater.runOnce(options ?? {}),
     trigger: (images) => updater.trigger(images),
     dispose: () => updater.dispose(),
-    ...(kubernetes ? { elect: kubernetes.elect } : {}),
+    ...(kubernetes ? { elect: kubernetes.elect, followWebhookSecrets: kubernetes.followWebhookSecrets } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { GitWriteError, ImageUpdaterError, RegistryError } from "@image-updater/core";
+import { GitWriteError, ImageUpdaterError, PushGaveUpError, RegistryError } from "@image-updater/core";
 import { PullRequestError } from "@image-updater/git-adapters";
 import { describe, expect, it } from "vitest";
 import { HINTS, logUpdaterEvents } from "../src/logging/event-log.js";
@@ -62,6 +62,13 @@ describe("createLogger()", () => {
 
     expect(lines.join("")).not.toContain("s3cr3t");
     expect(lines.join("")).toContain("https://git.example.com/repo.git");
+  });
+
+  it("prints a secret-named setting that is only true or false", () => {
+    const { lines, logger } = capture();
+    logger.info("Starting webhook server", { require_secret: true, secret: "s3cr3t" });
+    expect(lines.join("")).toContain("require_secret=true");
+    expect(lines.join("")).not.toContain("s3cr3t");
   });
 });
 
@@ -209,6 +216,14 @@ describe("logUpdaterEvents()", () => {
       new GitWriteError("GIT_AUTH", "[git-cli] fetch ssh://h/r: git@h: Permission denied (publickey). | fatal: …"),
       "Failed to commit",
       "deploy key",
+    ],
+    [
+      new PushGaveUpError("[git-cli] push https://h/r (main): the branch kept moving; gave up after 4 attempts", {
+        attempts: 4,
+        limit: "budget",
+      }),
+      "Gave up pushing: the branch kept moving",
+      "next cycle writes this branch first",
     ],
   ])("a write-back failure says what failed: %s", (error, message, hint) => {
     const events = createEventSource();

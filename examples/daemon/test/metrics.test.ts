@@ -16,28 +16,43 @@ function expectSample(text: string, series: string, value: string): void {
 }
 
 describe("createDaemonMetrics()", () => {
-  it("counts pushes given up on a moving branch, by repository, and no other write-back failure", async () => {
+  it("counts pushes given up on a moving branch once per commit, by repository, and no other write-back failure", async () => {
     const events = createEventSource();
     const metrics = createDaemonMetrics({ processMetrics: false });
     metrics.observe(events);
-    const failed = (code: "GIT_CONFLICT" | "GIT_AUTH") =>
-      events.emit("writeback:failed", {
-        runId: "run-1",
-        repoUrl: "https://git.example/deploy.git",
-        branch: "main",
-        applications: [{ namespace: "argocd", name: "app" }],
-        error: new ImageUpdaterError(code, "push failed"),
-      });
+    const applications = [
+      { namespace: "argocd", name: "a" },
+      { namespace: "argocd", name: "b" },
+    ];
+    const repoUrl = "https://git.example/deploy.git";
+    const failed = (code: "GIT_CONFLICT" | "GIT_AUTH") => {
+      for (const application of applications) {
+        events.emit("writeback:failed", {
+          runId: "run-1",
+          repoUrl,
+          branch: "main",
+          applications: [application],
+          error: new ImageUpdaterError(code, "push failed"),
+        });
+      }
+      if (code === "GIT_CONFLICT") {
+        events.emit("writeback:gave-up", {
+          runId: "run-1",
+          repoUrl,
+          branch: "main",
+          applications,
+          attempts: 3,
+          limit: "budget",
+          budgetRemaining: 0,
+        });
+      }
+    };
 
     failed("GIT_CONFLICT");
     failed("GIT_AUTH");
     failed("GIT_CONFLICT");
 
-    expectSample(
-      await metrics.text(),
-      'argocd_image_updater_git_push_gave_up_total{repository="https://git.example/deploy.git"}',
-      "2",
-    );
+    expectSample(await metrics.text(), `argocd_image_updater_git_push_gave_up_total{repository="${repoUrl}"}`, "2");
   });
 
   it("counts every reference and seed metric from the engine's events", async () => {

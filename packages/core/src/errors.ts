@@ -98,6 +98,31 @@ export class GitWriteError extends ImageUpdaterError {
   }
 }
 
+/** Why a push stopped retrying: the writer's own limit per commit, or the cycle's shared retry budget. */
+export type PushGiveUpLimit = "attempts" | "budget";
+
+/** Options of {@link PushGaveUpError}. */
+export interface PushGaveUpErrorOptions extends GitWriteErrorOptions {
+  /** Push attempts made, from 1. */
+  readonly attempts: number;
+  readonly limit: PushGiveUpLimit;
+}
+
+/**
+ * A push kept losing races and stopped retrying (`GIT_CONFLICT`, retryable). Nothing was lost or forced; the
+ * engine writes this branch first in the next cycle.
+ */
+export class PushGaveUpError extends GitWriteError {
+  readonly attempts: number;
+  readonly limit: PushGiveUpLimit;
+
+  constructor(message: string, options: PushGaveUpErrorOptions) {
+    super("GIT_CONFLICT", message, { retryable: true, operation: "push", ...options });
+    this.attempts = options.attempts;
+    this.limit = options.limit;
+  }
+}
+
 /** An application source (Kubernetes API, a directory) could not be read. */
 export class SourceError extends ImageUpdaterError {}
 

@@ -81,6 +81,7 @@ export type {
   UpdaterEvents,
   WritebackCommittedEvent,
   WritebackFailedEvent,
+  WritebackGaveUpEvent,
   WritebackSkippedEvent,
 } from "./engine/events.js";
 export {
@@ -89,6 +90,10 @@ export {
   type BranchViews,
   readApplicationImages,
 } from "./engine/live-images.js";
+export {
+  createPushRetryBudget,
+  DEFAULT_PUSH_RETRIES_PER_GROUP,
+} from "./engine/push-retry-budget.js";
 export { kustomizeImageKey } from "./engine/source-spec.js";
 export type {
   ApplicationResult,
@@ -111,11 +116,15 @@ export {
   ImageUpdaterError,
   type ImageUpdaterErrorOptions,
   isImageUpdaterError,
+  PushGaveUpError,
+  type PushGaveUpErrorOptions,
+  type PushGiveUpLimit,
   RegistryError,
   type RegistryErrorOptions,
   SourceError,
 } from "./errors.js";
-export { type CommitParent, type CommitParentState, chooseCommitParent } from "./git/commit-parent.js";
+export { type CommitParent, type CommitParentState, chooseCommitParent, isOwnCommit } from "./git/commit-parent.js";
+export { pushGiveUpReason } from "./git/push-give-up.js";
 export { repositoryKey } from "./git/repository-url.js";
 export {
   findRepositorySecret,
@@ -124,6 +133,7 @@ export {
   missingGitCredentialFields,
 } from "./git/secret-credentials.js";
 export type {
+  CommitAuthorship,
   CommitRequest,
   CommitResult,
   CommitSigning,
@@ -135,6 +145,7 @@ export type {
   PullRequestProvider,
   PullRequestRequest,
   PullRequestResult,
+  PushRetryBudget,
   RepositoryFiles,
 } from "./git/types.js";
 export { type ImageListEntry, parseImageListEntry } from "./image/image-list.js";

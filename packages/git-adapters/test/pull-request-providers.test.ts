@@ -138,6 +138,19 @@ describe.each(Object.entries(HOSTED))("%s pull-request provider against its API 
     ).toEqual([]);
   });
 
+  it("openOrUpdate() with updateOpen false answers an open pull request after one lookup, leaving it as it was", async () => {
+    const { double, provider, open, seedOpen } = await hosted.start();
+    stops.push(double);
+    seedOpen();
+    const [[, title = ""] = []] = open();
+
+    const result = await provider.openOrUpdate(prRequest(hosted.repoUrl, { title: "unchanged", updateOpen: false }));
+
+    expect(result).toMatchObject({ number: 1, created: false });
+    expect(open()).toEqual([[1, title, []]]);
+    expect(double.requests.map((request) => request.method)).toEqual(["GET"]);
+  });
+
   it("openOrUpdate() updates the pull request another client opened between lookup and create", async () => {
     const { double, provider, open, raceOnCreate } = await hosted.start();
     stops.push(double);

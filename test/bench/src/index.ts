@@ -23,6 +23,7 @@ export {
 } from "./certificate.js";
 export { type CountingProxy, type ProxiedRequest, startCountingProxy } from "./counting-proxy.js";
 export { BenchError } from "./errors.js";
+export { type ForeignGitWriter, type ForeignGitWriterOptions, startForeignGitWriter } from "./foreign-writer.js";
 export { BENCH_GIT_AUTHOR, benchGitEnv } from "./git-env.js";
 export {
   type GitHttpRequest,

@@ -1,6 +1,12 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { compileGlob, formatGoDuration, parseGoDuration, parseLabelSelectorText } from "@image-updater/core";
+import {
+  compileGlob,
+  DEFAULT_PUSH_RETRIES_PER_GROUP,
+  formatGoDuration,
+  parseGoDuration,
+  parseLabelSelectorText,
+} from "@image-updater/core";
 import type { FlagSpec } from "../cli/parse-flags.js";
 import { parseBoolean } from "../cli/parse-flags.js";
 import {
@@ -33,6 +39,8 @@ export interface RunCommandOptions {
   readonly once: boolean;
   /** Time a cycle may spend checking applications before the rest waits for the next cycle; 0: none. */
   readonly cycleBudgetMs: number;
+  /** Push retries per (repository, branch) written, pooled over a cycle (`--git-push-retries`). */
+  readonly pushRetriesPerGroup: number;
   readonly dryRun: boolean;
   readonly maxConcurrency: number;
   /** Image metadata entries held in memory; the rest stays in the cache directory. */
@@ -203,6 +211,13 @@ const OWN_RUN_FLAGS: Readonly<Record<string, FlagSpec>> = {
     placeholder: "DURATION",
     help: "deadline of one git fetch, push or ls-remote (default 5m)",
     env: "IMAGE_UPDATER_GIT_TIMEOUT",
+  },
+  "git-push-retries": {
+    type: "string",
+    placeholder: "N",
+    help: "push retries a cycle grants per repository and branch it writes, pooled over the cycle; 0 = none (default 2)",
+    env: "IMAGE_UPDATER_GIT_PUSH_RETRIES",
+    configKeys: ["git.push-retries"],
   },
   "git-stall-timeout": {
     type: "string",
@@ -504,6 +519,14 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
     } else maxConcurrency = value;
   }
 
+  let pushRetriesPerGroup = DEFAULT_PUSH_RETRIES_PER_GROUP;
+  const retriesOrigin = lookup("git-push-retries");
+  if (retriesOrigin) {
+    if (!/^\d+$/.test(retriesOrigin.value)) {
+      invalid(retriesOrigin, `write a whole number of retries, 0 or more (default ${DEFAULT_PUSH_RETRIES_PER_GROUP})`);
+    } else pushRetriesPerGroup = Number(retriesOrigin.value);
+  }
+
   let metadataCacheEntries = 10_000;
   const entriesOrigin = lookup("metadata-cache-entries");
   if (entriesOrigin) {
@@ -587,6 +610,7 @@ export function resolveRunOptions(inputs: RunOptionInputs): {
   const options: RunCommandOptions = {
     intervalMs,
     cycleBudgetMs,
+    pushRetriesPerGroup,
     once: once || intervalMs === 0,
     dryRun: bool("dry-run"),
     maxConcurrency,

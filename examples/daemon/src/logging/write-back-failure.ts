@@ -69,6 +69,12 @@ export function describeWriteBackFailure(error: ImageUpdaterError): WriteBackFai
       hint: "the server refused the SSH key: register it as a deploy key with write access",
     };
   }
+  if (error.code === "GIT_CONFLICT") {
+    return {
+      message: "Gave up pushing: the branch kept moving",
+      hint: "other writers pushed at every attempt; nothing was lost, the next cycle writes this branch first (--git-push-retries grants more retries)",
+    };
+  }
   // An unreachable remote or a busy cache says nothing about the key's rights: no write-access advice then.
   if (error.code === "GIT_UNAVAILABLE") return { message: "Failed to commit", hint: undefined };
   return { message: "Failed to commit", hint: FAILED_TO_COMMIT_HINT };

@@ -169,8 +169,9 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
       },
       "writeback:failed": (e) => {
         for (const a of e.applications) imageErrors.inc({ application: `${a.namespace}/${a.name}` });
-        if (e.error.code === "GIT_CONFLICT") pushGaveUp.inc({ repository: e.repoUrl ?? "" });
       },
+      // Once per commit given up, however many applications it carried.
+      "writeback:gave-up": (e) => pushGaveUp.inc({ repository: e.repoUrl }),
       "writeback:committed": (e) => {
         for (const change of e.changes) {
           imagesUpdated.inc({ application: `${change.application.namespace}/${change.application.name}` });

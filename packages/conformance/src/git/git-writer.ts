@@ -55,6 +55,16 @@ function request(remote: GitRemoteFixture, overrides: Partial<CommitRequest> = {
   };
 }
 
+/** Another client commits to `main` before every push of the writer; counts the pushes it beat. */
+function raceEveryPush(state: TestState): { readonly pushes: number } {
+  const raced = { pushes: 0 };
+  state.beforePush = async () => {
+    raced.pushes++;
+    await state.remote.commit("main", { [`other-${raced.pushes}.txt`]: "x\n" }, `theirs ${raced.pushes}`);
+  };
+  return raced;
+}
+
 const SEED = {
   "README.md": "# deploy\n",
   "app/values.yaml": "image:\n  tag: 1.2.3\n",
@@ -223,16 +233,32 @@ const CASES = {
     state: TestState,
   ) => {
     const { writer, remote } = state;
-    let pushes = 0;
-    state.beforePush = async () => {
-      pushes++;
-      await remote.commit("main", { [`other-${pushes}.txt`]: "x\n" }, `theirs ${pushes}`);
-    };
+    const raced = raceEveryPush(state);
 
     await expect(writer.commit(request(remote))).rejects.toMatchObject({ code: "GIT_CONFLICT" });
-    expect(pushes).toBeGreaterThan(1);
-    expect(pushes).toBeLessThan(20);
+    expect(raced.pushes).toBeGreaterThan(1);
+    expect(raced.pushes).toBeLessThan(20);
     expect((await remote.log("main")).map((commit) => commit.author.email)).not.toContain(AUTHOR.email);
+  },
+
+  "commit() stops retrying when the shared retry budget is spent, before its own attempt limit": async (
+    state: TestState,
+  ) => {
+    const { writer, remote } = state;
+    const raced = raceEveryPush(state);
+    let left = 1;
+    const retryBudget = {
+      take: () => left-- > 0,
+      get remaining() {
+        return Math.max(0, left);
+      },
+    };
+
+    const error = await writer.commit({ ...request(remote), retryBudget }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ code: "GIT_CONFLICT", attempts: 2, limit: "budget" });
+    expect(raced.pushes).toBe(2);
+    expect((await remote.log("main")).map((commit) => commit.subject).slice(0, 2)).toEqual(["theirs 2", "theirs 1"]);
   },
 
   "commit() signs with an OpenPGP key so that git verify-commit accepts it": async ({

@@ -273,6 +273,7 @@ async function writeGit(
     pullRequests: options.pullRequests,
     argocdNamespace: options.argocdNamespace,
     signal: options.signal,
+    pushRetriesPerGroup: options.pushRetriesPerGroup,
     ...(views === undefined ? {} : { views }),
   };
   const items: GitWriteItem[] = plans.map((plan) => ({
@@ -298,6 +299,17 @@ async function writeGit(
         applications: [outcome.application],
         error: outcome.error ?? new ImageUpdaterError("GIT_FAILED", "write-back failed"),
       });
+      if (outcome.gaveUp !== undefined && outcome.repoUrl !== null && outcome.branch !== null) {
+        if (reported.has(groupKey)) continue;
+        reported.add(groupKey);
+        emitter.emit("writeback:gave-up", {
+          runId,
+          repoUrl: outcome.repoUrl,
+          branch: outcome.branch,
+          applications: outcome.group,
+          ...outcome.gaveUp,
+        });
+      }
       continue;
     }
     markWritten(plan, outcome.status === "committed" ? "committed" : "unchanged");
@@ -334,7 +346,9 @@ async function writeGit(
         changes: members.reduce((n, m) => n + m.changes.length, 0),
       });
     }
-    if (outcome.pullRequest !== undefined && outcome.branch !== null) {
+    // An open pull request found and left as it was (nothing committed) is no news.
+    const pullRequestNews = outcome.pullRequest?.created === true || outcome.status === "committed";
+    if (outcome.pullRequest !== undefined && outcome.branch !== null && pullRequestNews) {
       emitter.emit("pullrequest:opened", {
         runId,
         url: outcome.pullRequest.url,

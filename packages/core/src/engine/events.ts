@@ -3,7 +3,7 @@
  * metrics; an embedding operator subscribes to what it needs. Payloads are single readonly objects so fields
  * can be added later. The engine never emits "error": failures are `*:failed` events.
  */
-import type { ImageUpdaterError } from "../errors.js";
+import type { ImageUpdaterError, PushGiveUpLimit } from "../errors.js";
 import type { RegistryRequestEvent } from "../registry/types.js";
 import type { ApplicationRef } from "../source/types.js";
 
@@ -129,6 +129,24 @@ export interface WritebackFailedEvent {
   readonly error: ImageUpdaterError;
 }
 
+/**
+ * A push kept losing races to other writers and stopped retrying. Nothing was lost or forced; the
+ * applications also get `writeback:failed` (`GIT_CONFLICT`), and the next cycle writes this branch first.
+ */
+export interface WritebackGaveUpEvent {
+  readonly runId: string;
+  readonly repoUrl: string;
+  readonly branch: string;
+  /** The applications of the commit that was not pushed. */
+  readonly applications: readonly ApplicationRef[];
+  /** Push attempts made; `null` when the writer does not say. */
+  readonly attempts: number | null;
+  /** What ran out: the writer's attempts per commit, or the cycle's retry budget; `null` when the writer does not say. */
+  readonly limit: PushGiveUpLimit | null;
+  /** Retries left in the cycle's budget when it gave up. */
+  readonly budgetRemaining: number;
+}
+
 /** A pull request was opened or updated for a write branch. */
 export interface PullRequestOpenedEvent {
   readonly runId: string;
@@ -190,6 +208,7 @@ export type UpdaterEvents = {
   "writeback:committed": (event: WritebackCommittedEvent) => void;
   "writeback:skipped": (event: WritebackSkippedEvent) => void;
   "writeback:failed": (event: WritebackFailedEvent) => void;
+  "writeback:gave-up": (event: WritebackGaveUpEvent) => void;
   "pullrequest:opened": (event: PullRequestOpenedEvent) => void;
   "registry:request": (event: RegistryRequestEvent) => void;
   /** The source's watch reported a change; `checking`: a cycle for it is queued (upserts). */

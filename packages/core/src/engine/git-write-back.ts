@@ -6,15 +6,24 @@ import pLimit from "p-limit";
 import type { ApplicationUpdateConfig } from "../config/types.js";
 import { planWriteBack } from "../editors/plan.js";
 import type { ImageChange } from "../editors/types.js";
-import { GitWriteError, ImageUpdaterError } from "../errors.js";
+import { GitWriteError, ImageUpdaterError, PushGaveUpError, type PushGiveUpLimit } from "../errors.js";
 import { repositoryKey } from "../git/repository-url.js";
-import type { GitCredentials, GitRepository, GitWriter, PullRequestProvider, RepositoryFiles } from "../git/types.js";
+import type {
+  GitCredentials,
+  GitRepository,
+  GitWriter,
+  PullRequestProvider,
+  PushRetryBudget,
+  RepositoryFiles,
+} from "../git/types.js";
 import type { Application, ApplicationRef } from "../source/types.js";
 import { branchNameData, branchNameFromPrefix, computeTargetKey, renderBranchName } from "../template/branch-name.js";
 import { commitMessageData, fallbackCommitMessage, renderCommitMessage } from "../template/commit-message.js";
 import type { Template } from "../template/render.js";
 import type { BranchViews } from "./live-images.js";
+import { openOwedPullRequest } from "./pull-request-owed.js";
 import { pushPriorityOf } from "./push-priority.js";
+import { createPushRetryBudget, DEFAULT_PUSH_RETRIES_PER_GROUP } from "./push-retry-budget.js";
 import type { GitCredentialsRequest } from "./types.js";
 import { locateWriteBack, type WriteBackLocation } from "./write-back-location.js";
 
@@ -34,8 +43,17 @@ export interface GitWriteOutcome {
   readonly sha: string | null;
   readonly pullRequest?: { readonly url: string; readonly created: boolean };
   readonly error?: ImageUpdaterError;
+  /** The push kept losing races and gave up (`error` is `GIT_CONFLICT`). */
+  readonly gaveUp?: PushGiveUp;
   /** Applications sharing the commit (this one included). */
   readonly group: readonly ApplicationRef[];
+}
+
+/** How a push that lost every race ended: what the writer says, and what the cycle's budget had left. */
+export interface PushGiveUp {
+  readonly attempts: number | null;
+  readonly limit: PushGiveUpLimit | null;
+  readonly budgetRemaining: number;
 }
 
 /** What {@link writeBackToGit} needs from the engine. */
@@ -53,6 +71,8 @@ export interface GitWriteContext {
   readonly views?: BranchViews;
   /** Repositories written at the same time. @default 4 */
   readonly repositoryConcurrency?: number;
+  /** Push retries per group, pooled over the call (see {@link createPushRetryBudget}). @default 2 */
+  readonly pushRetriesPerGroup?: number;
 }
 
 interface Target {
@@ -149,7 +169,11 @@ async function planGroup(context: GitWriteContext, files: RepositoryFiles, targe
   return { changes, failures };
 }
 
-async function writeGroup(context: GitWriteContext, targets: readonly Target[]): Promise<GitWriteOutcome[]> {
+async function writeGroup(
+  context: GitWriteContext,
+  targets: readonly Target[],
+  retryBudget: PushRetryBudget,
+): Promise<GitWriteOutcome[]> {
   const first = targets[0];
   if (first === undefined) return [];
   const refs = targets.map((target) => ({
@@ -174,7 +198,9 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
       ? context.git.openBranch(first.repository, branch, signal)
       : context.views.open(first.repository, branch);
   try {
-    const view = (first.branch !== first.base ? await open(first.branch) : null) ?? (await open(first.base));
+    const writeBranch = first.branch !== first.base;
+    const branchView = writeBranch ? await open(first.branch) : null;
+    const view = branchView ?? (await open(first.base));
     if (view === null) {
       throw new GitWriteError(
         "GIT_FAILED",
@@ -184,62 +210,47 @@ async function writeGroup(context: GitWriteContext, targets: readonly Target[]):
     }
     const { changes, failures } = await planGroup(context, view, targets);
     const planned = targets.filter((target) => !failures.has(target));
-    if (changes.length === 0) {
-      return targets.map((target) => {
-        const error = failures.get(target);
-        return error === undefined
-          ? outcome(target, { status: "unchanged" })
-          : outcome(target, { status: "failed", error });
-      });
-    }
     const message = renderMessage(context, planned);
-    const result = await context.git.commit(
-      {
-        repository: first.repository,
-        branch: first.branch,
-        ...(first.branch === first.base ? {} : { baseBranch: first.base }),
-        message,
-        author: context.author,
-        signOff: context.signOff,
-        ...(context.signing === undefined ? {} : { signing: context.signing }),
-        changes,
-      },
-      signal,
-    );
-    let pullRequest: { url: string; created: boolean } | undefined;
-    const wantsPullRequest = first.item.config.writeBack.git?.pullRequest;
-    const provider = context.pullRequests?.(first.repository.url);
-    if (
-      first.branch !== first.base &&
-      provider !== undefined &&
-      (result.sha !== null || wantsPullRequest !== undefined)
-    ) {
-      const [title = "", ...body] = message.split("\n");
-      const opened = await provider.openOrUpdate(
-        {
-          repository: first.repository,
-          head: first.branch,
-          base: first.base,
-          title,
-          body: body.join("\n").trim(),
-          labels: wantsPullRequest?.labels ?? [],
-        },
-        signal,
-      );
-      pullRequest = { url: opened.url, created: opened.created };
-    }
+    const result =
+      changes.length === 0
+        ? null
+        : await context.git.commit(
+            {
+              repository: first.repository,
+              branch: first.branch,
+              ...(writeBranch ? { baseBranch: first.base } : {}),
+              message,
+              author: context.author,
+              signOff: context.signOff,
+              ...(context.signing === undefined ? {} : { signing: context.signing }),
+              changes,
+              retryBudget,
+            },
+            signal,
+          );
+    const sha = result?.sha ?? null;
+    const pullRequest =
+      writeBranch && planned.length > 0
+        ? await openOwedPullRequest(context, { target: first, message, sha, branchView })
+        : undefined;
     return targets.map((target) => {
       const error = failures.get(target);
       if (error !== undefined) return outcome(target, { status: "failed", error });
       return outcome(target, {
-        status: result.sha === null ? "unchanged" : "committed",
-        sha: result.sha,
+        status: sha === null ? "unchanged" : "committed",
+        sha,
         ...(pullRequest === undefined ? {} : { pullRequest }),
       });
     });
   } catch (error) {
     const typed = asError(error);
-    return targets.map((target) => outcome(target, { status: "failed", error: typed }));
+    const gaveUp: PushGiveUp | undefined =
+      typed.code !== "GIT_CONFLICT"
+        ? undefined
+        : typed instanceof PushGaveUpError
+          ? { attempts: typed.attempts, limit: typed.limit, budgetRemaining: retryBudget.remaining }
+          : { attempts: null, limit: null, budgetRemaining: retryBudget.remaining };
+    return targets.map((target) => outcome(target, { status: "failed", error: typed, ...(gaveUp ? { gaveUp } : {}) }));
   }
 }
 
@@ -282,16 +293,17 @@ export async function writeBackToGit(
     const repository = repositoryKey(group[0]?.repository.url ?? "");
     byRepository.set(repository, [...(byRepository.get(repository) ?? []), [key, group]]);
   }
+  const retryBudget = createPushRetryBudget(context.pushRetriesPerGroup ?? DEFAULT_PUSH_RETRIES_PER_GROUP, groups.size);
   const limit = pLimit(Math.max(1, context.repositoryConcurrency ?? 4));
   const written = await Promise.all(
     [...byRepository.values()].map((repositoryGroups) =>
       limit(async () => {
         const done: GitWriteOutcome[] = [];
         for (const [key, group] of repositoryGroups) {
-          const outcomesOfGroup = await writeGroup(context, group);
+          const outcomesOfGroup = await writeGroup(context, group, retryBudget);
           priority.record(
             key,
-            outcomesOfGroup.some((outcome) => outcome.status === "failed" && outcome.error?.code === "GIT_CONFLICT"),
+            outcomesOfGroup.some((outcome) => outcome.gaveUp !== undefined),
           );
           done.push(...outcomesOfGroup);
         }

@@ -9,6 +9,7 @@ import { createStrategyRegistry } from "../strategy/registry.js";
 import type { StrategyRegistry } from "../strategy/types.js";
 import { parseTemplate, type Template } from "../template/render.js";
 import { createApplicationFilter } from "./application-filter.js";
+import { DEFAULT_PUSH_RETRIES_PER_GROUP } from "./push-retry-budget.js";
 import type { ConfigResolver, GitCredentialsRequest, UpdaterOptions } from "./types.js";
 
 /** The author argocd-image-updater commits as. */
@@ -37,6 +38,7 @@ export interface ResolvedOptions {
   readonly maxConcurrency: number;
   readonly intervalMs: number;
   readonly cycleBudgetMs: number;
+  readonly pushRetriesPerGroup: number;
   readonly filter: (application: Application) => boolean;
   readonly defaultPlatforms: readonly Platform[];
   readonly argocdNamespace: string;
@@ -129,6 +131,13 @@ export function resolveOptions(
       `cycleBudgetMs must be 0 (no budget) or a positive number of milliseconds, not ${cycleBudgetMs}`,
     );
   }
+  const pushRetriesPerGroup = options.pushRetriesPerGroup ?? DEFAULT_PUSH_RETRIES_PER_GROUP;
+  if (!Number.isInteger(pushRetriesPerGroup) || pushRetriesPerGroup < 0) {
+    throw new ImageUpdaterError(
+      "CONFIG_INVALID",
+      `pushRetriesPerGroup must be a whole number of at least 0, not ${pushRetriesPerGroup}`,
+    );
+  }
   return {
     source: options.source,
     registryFor,
@@ -154,6 +163,7 @@ export function resolveOptions(
     maxConcurrency,
     intervalMs: options.intervalMs ?? 120_000,
     cycleBudgetMs,
+    pushRetriesPerGroup,
     filter: createApplicationFilter({
       ...(options.matchApplicationName === undefined ? {} : { names: options.matchApplicationName }),
       ...(options.matchApplicationLabel === undefined ? {} : { labels: options.matchApplicationLabel }),

@@ -77,6 +77,13 @@ export interface UpdaterOptions {
    * next cycle; changes already decided are still written. `0` means no budget. @default 0
    */
   readonly cycleBudgetMs?: number;
+  /**
+   * Push retries a cycle grants per (repository, branch) it writes, pooled across the cycle's write phase
+   * (plus one spare share): a push that keeps losing races to other writers gives up once the pool or the
+   * writer's own limit is spent (a `writeback:gave-up` event), and the next cycle writes that branch first.
+   * `0`: no retries. @default 2
+   */
+  readonly pushRetriesPerGroup?: number;
   /** Only applications whose name matches one of these globs (`--match-application-name`). */
   readonly matchApplicationName?: readonly string[];
   /** Only applications matching this label selector (`--match-application-label`), e.g. `team=a,tier!=db`. */

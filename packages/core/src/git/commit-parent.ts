@@ -3,6 +3,16 @@
  * work on a write branch (`git:branch` write-back) while still rebasing its own branch onto a moved base.
  */
 
+import type { CommitAuthorship } from "./types.js";
+
+/**
+ * A commit is ours when it was authored and committed under our email: every writer sets both to the
+ * configured author, and a person who amends, rebases or cherry-picks it becomes its committer.
+ */
+export function isOwnCommit(authorship: CommitAuthorship, email: string): boolean {
+  return authorship.author.email === email && authorship.committer.email === email;
+}
+
 /** What a writer knows about the two branches at one push attempt. */
 export interface CommitParentState {
   readonly branch: string;

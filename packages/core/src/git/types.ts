@@ -34,6 +34,17 @@ export interface RepositoryFiles {
   listFiles(dir: string): Promise<readonly string[]>;
   /** Target of a symbolic link at `path`, or `null` when it is not one. */
   readLink(path: string): Promise<string | null>;
+  /**
+   * Author and committer of {@link revision}, so the engine can tell a branch whose tip it wrote from one
+   * someone else moved. Absent when the view cannot tell; the engine then treats the tip as someone else's.
+   */
+  authorship?(): Promise<CommitAuthorship>;
+}
+
+/** Who wrote a commit. */
+export interface CommitAuthorship {
+  readonly author: GitIdentity;
+  readonly committer: GitIdentity;
 }
 
 /**
@@ -76,6 +87,19 @@ export interface CommitRequest {
   readonly signOff?: boolean;
   readonly signing?: CommitSigning;
   readonly changes: readonly FileChange[];
+  /**
+   * Retries shared with the other commits of one cycle: a lost race is retried only while this budget (and
+   * the writer's own attempt limit) allows. Absent: the writer's limit alone.
+   */
+  readonly retryBudget?: PushRetryBudget;
+}
+
+/** Push retries that several commits draw from, so racing remotes cannot stretch one cycle without end. */
+export interface PushRetryBudget {
+  /** Takes one retry; `false` when none is left, and the push gives up. */
+  take(): boolean;
+  /** Retries left. */
+  readonly remaining: number;
 }
 
 /** What a commit call did. */
@@ -99,7 +123,8 @@ export interface GitWriter {
   openBranch(repository: GitRepository, branch: string, options?: RequestOptions): Promise<RepositoryFiles | null>;
   /**
    * Applies `changes` as exactly one commit on `branch` and pushes it. A push that loses a race is rebased
-   * and retried a bounded number of times, then rejects with `GIT_CONFLICT`. Never force-pushes a branch it
+   * and retried a bounded number of times (and only while `request.retryBudget` allows), then rejects with a
+   * `PushGaveUpError` (`GIT_CONFLICT`). Never force-pushes a branch it
    * did not create. Resolves `sha: null` without committing when nothing changes.
    */
   commit(request: CommitRequest, options?: RequestOptions): Promise<CommitResult>;
@@ -117,6 +142,11 @@ export interface PullRequestRequest {
   readonly title: string;
   readonly body: string;
   readonly labels?: readonly string[];
+  /**
+   * Update title, body and labels of an open pull request for `head` and `base`. `false`: an open one is
+   * answered as it is, after one lookup (nothing was committed, so there is nothing new to say). @default true
+   */
+  readonly updateOpen?: boolean;
 }
 
 /** The pull request after the call. */

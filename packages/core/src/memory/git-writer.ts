@@ -3,8 +3,9 @@
  * real one (one commit per call, no-op detection, rebuild-and-retry on a lost push race, never a force push
  * over someone else's commit), push races a test can inject, and a log of every operation to assert on.
  */
-import { type ErrorCode, GitWriteError } from "../errors.js";
-import { chooseCommitParent } from "../git/commit-parent.js";
+import { type ErrorCode, GitWriteError, PushGaveUpError } from "../errors.js";
+import { chooseCommitParent, isOwnCommit } from "../git/commit-parent.js";
+import { pushGiveUpReason } from "../git/push-give-up.js";
 import type { CommitRequest, CommitResult, GitRepository, GitWriter } from "../git/types.js";
 import type { RequestOptions } from "../registry/types.js";
 import { createMemoryRemote, type MemoryCommit, type MemoryFile, type MemoryRemote } from "./git-remote.js";
@@ -109,7 +110,7 @@ export function createMemoryGitWriter(options: MemoryGitWriterOptions = {}): Mem
     const message = request.signOff
       ? `${request.message.trimEnd()}\n\nSigned-off-by: ${request.author.name} <${request.author.email}>`
       : request.message;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const branchTip = target.tip(branch);
       const baseTip = base === undefined || base === branch ? null : target.tip(base);
       const plan = await chooseCommitParent({
@@ -145,8 +146,16 @@ export function createMemoryGitWriter(options: MemoryGitWriterOptions = {}): Mem
       log({ operation: "push", url: repository.url, branch, attempt, sha: built.sha, outcome }, repository);
       if (refusal === null) return { sha: built.sha, branch, branchCreated: branchTip === null, attempts: attempt };
       if (refusal !== "race") throw fail("GIT_FAILED", repository, `push refused (${refusal})`, branch);
+      const limit = attempt >= maxAttempts ? "attempts" : request.retryBudget?.take() === false ? "budget" : null;
+      if (limit !== null) {
+        throw new PushGaveUpError(`[${ID}] ${repository.url} (${branch}): ${pushGiveUpReason(limit, attempt)}`, {
+          repoUrl: repository.url,
+          branch,
+          attempts: attempt,
+          limit,
+        });
+      }
     }
-    throw fail("GIT_CONFLICT", repository, `the branch kept moving; gave up after ${maxAttempts} attempts`, branch);
   }
 
   function runRaces(url: string, branch: string): void {
@@ -198,7 +207,7 @@ function onlyOurs(target: MemoryRemote, base: string, tip: string, email: string
   for (let sha: string | null = tip; sha !== null && !target.isAncestor(sha, base); ) {
     const commit = target.get(sha);
     if (commit === undefined) break;
-    if (commit.author.email !== email || commit.committer.email !== email) return false;
+    if (!isOwnCommit(commit, email)) return false;
     count++;
     sha = commit.parent;
   }

@@ -78,7 +78,7 @@ export function createMemoryPullRequests(options: MemoryPullRequestsOptions = {}
           state: "open",
         };
         pulls.push(pull);
-      } else {
+      } else if (request.updateOpen !== false) {
         pull.title = request.title;
         pull.body = request.body;
         pull.labels = [...new Set([...pull.labels, ...labels])];

@@ -22,5 +22,8 @@ export function repositoryView(commit: MemoryCommit): RepositoryFiles {
       const file = files.get(path);
       return typeof file === "object" ? file.symlink : null;
     },
+    async authorship() {
+      return { author: commit.author, committer: commit.committer };
+    },
   };
 }

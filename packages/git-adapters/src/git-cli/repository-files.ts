@@ -1,6 +1,7 @@
 import { ImageUpdaterError, type RepositoryFiles } from "@image-updater/core";
 import { readMirrorBlob } from "./blob-reader.js";
 import { normalizeRepoPath } from "./paths.js";
+import { runGit } from "./run-git.js";
 import { isRegularFile, listTree, type TreeEntry } from "./tree-entries.js";
 
 /** Files the editors read are manifests and values files; anything larger is refused. */
@@ -68,6 +69,17 @@ export function createRepositoryFiles(
     async readLink(path) {
       const found = await entry(path);
       return found?.mode === "120000" ? blobText(found.sha) : null;
+    },
+    async authorship() {
+      const { stdout } = await runGit(["log", "-1", "--format=%an%x00%ae%x00%cn%x00%ce", revision], { gitDir });
+      const [authorName = "", authorEmail = "", committerName = "", committerEmail = ""] = stdout
+        .toString("utf8")
+        .replace(/\n$/, "")
+        .split("\0");
+      return {
+        author: { name: authorName, email: authorEmail },
+        committer: { name: committerName, email: committerEmail },
+      };
     },
     async listFiles(dir) {
       const normalized = normalizeRepoPath(dir, true);

@@ -15,6 +15,9 @@ import {
   type GitRepository,
   GitWriteError,
   type GitWriter,
+  isOwnCommit,
+  PushGaveUpError,
+  pushGiveUpReason,
   type RepositoryFiles,
   type RequestOptions,
 } from "@image-updater/core";
@@ -211,7 +214,7 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       if (!isMirrorWarm(session.location) || Date.now() - fetchedAt >= (options.fetchReuseMs ?? 0)) {
         await fetchMirror(session, signal);
       }
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         if (attempt > 1) {
           // Racing writers that all retry at once collide again: wait a random, growing share first.
           await sleep(pushRetryDelay(attempt, retryDelayMs, random), undefined, signal ? { signal } : undefined);
@@ -264,12 +267,17 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
         } catch (error) {
           if (!isPushRace(error)) throw toGitWriteError(error, { operation: "push", repoUrl, branch });
         }
+        // Lost the race: retry only while this commit's attempts and the cycle's shared budget allow.
+        const limit = attempt >= maxAttempts ? "attempts" : request.retryBudget?.take() === false ? "budget" : null;
+        if (limit !== null) {
+          throw new PushGaveUpError(`[git-cli] push ${repoUrl} (${branch}): ${pushGiveUpReason(limit, attempt)}`, {
+            repoUrl,
+            branch,
+            attempts: attempt,
+            limit,
+          });
+        }
       }
-      throw new GitWriteError(
-        "GIT_CONFLICT",
-        `[git-cli] push ${repoUrl} (${branch}): the branch kept moving; gave up after ${maxAttempts} attempts`,
-        { repoUrl, branch, retryable: true },
-      );
     });
   }
 
@@ -297,7 +305,16 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
       async onlyOurs() {
         const { stdout } = await runGit(["log", "--format=%ae%x09%ce", `${baseTip}..${branchTip}`], { gitDir });
         const authors = stdout.toString("utf8").trim().split("\n").filter(Boolean);
-        return authors.length > 0 && authors.every((line) => line === `${state.author}\t${state.author}`);
+        return (
+          authors.length > 0 &&
+          authors.every((line) => {
+            const [author = "", committer = ""] = line.split("\t");
+            return isOwnCommit(
+              { author: { name: "", email: author }, committer: { name: "", email: committer } },
+              state.author,
+            );
+          })
+        );
       },
     });
     if ("missing" in plan) {

@@ -36,11 +36,14 @@ export function createGiteaPullRequestProvider(options: GiteaPullRequestProvider
       const apiUrl = (options.apiUrl ?? `https://${host}/api/v1`).replace(/\/+$/, "");
       const repoApi = reposApiUrl(apiUrl, path);
 
-      const outcome = await openOrUpdateOnce<HeadBasePull>({
-        findOpen: () => findPullByRefs(api, `${repoApi}/pulls?state=open&limit=50`, request, signalOption),
-        update: (existing) => patchPull(api, repoApi, existing.number, request, signalOption),
-        create: () => postPull(api, repoApi, request, signalOption),
-      });
+      const outcome = await openOrUpdateOnce<HeadBasePull>(
+        {
+          findOpen: () => findPullByRefs(api, `${repoApi}/pulls?state=open&limit=50`, request, signalOption),
+          update: (existing) => patchPull(api, repoApi, existing.number, request, signalOption),
+          create: () => postPull(api, repoApi, request, signalOption),
+        },
+        request.updateOpen,
+      );
       return labelAndReport(api, repoApi, outcome, request.labels, signalOption);
     },
   };

@@ -41,19 +41,22 @@ export function createGitHubPullRequestProvider(options: GitHubPullRequestProvid
       const owner = path.split("/")[0] ?? "";
       const repoApi = reposApiUrl(apiUrl, path);
 
-      const outcome = await openOrUpdateOnce<HeadBasePull>({
-        findOpen() {
-          const query = new URLSearchParams({
-            state: "open",
-            head: `${owner}:${request.head}`,
-            base: request.base,
-            per_page: "100",
-          });
-          return findPullByRefs(api, `${repoApi}/pulls?${query}`, request, signalOption);
+      const outcome = await openOrUpdateOnce<HeadBasePull>(
+        {
+          findOpen() {
+            const query = new URLSearchParams({
+              state: "open",
+              head: `${owner}:${request.head}`,
+              base: request.base,
+              per_page: "100",
+            });
+            return findPullByRefs(api, `${repoApi}/pulls?${query}`, request, signalOption);
+          },
+          update: (existing) => patchPull(api, repoApi, existing.number, request, signalOption),
+          create: () => postPull(api, repoApi, request, signalOption),
         },
-        update: (existing) => patchPull(api, repoApi, existing.number, request, signalOption),
-        create: () => postPull(api, repoApi, request, signalOption),
-      });
+        request.updateOpen,
+      );
       return labelAndReport(api, repoApi, outcome, request.labels, signalOption);
     },
   };

@@ -56,27 +56,30 @@ export function createGitLabPullRequestProvider(options: GitLabPullRequestProvid
         return response.body as GitLabMergeRequest;
       }
 
-      const { item: mr, created } = await openOrUpdateOnce({
-        findOpen,
-        update,
-        async create() {
-          const response = await api.call(
-            {
-              method: "POST",
-              url: `${projectApi}/merge_requests`,
-              body: {
-                source_branch: request.head,
-                target_branch: request.base,
-                title: request.title,
-                description: request.body,
-                ...(labels ? { labels } : {}),
+      const { item: mr, created } = await openOrUpdateOnce(
+        {
+          findOpen,
+          update,
+          async create() {
+            const response = await api.call(
+              {
+                method: "POST",
+                url: `${projectApi}/merge_requests`,
+                body: {
+                  source_branch: request.head,
+                  target_branch: request.base,
+                  title: request.title,
+                  description: request.body,
+                  ...(labels ? { labels } : {}),
+                },
               },
-            },
-            signalOption,
-          );
-          return response.body as GitLabMergeRequest;
+              signalOption,
+            );
+            return response.body as GitLabMergeRequest;
+          },
         },
-      });
+        request.updateOpen,
+      );
       return { url: mr.web_url, number: mr.iid, created };
     },
   };

@@ -13,20 +13,34 @@ export interface OpenOrUpdateSteps<T> {
 }
 
 /**
- * Updates the open pull request or creates one. When the create loses a race to another writer (the provider
+ * Updates the open pull request (or, `updateOpen` false, leaves it as found) or creates one. When the create loses a race to another writer (the provider
  * says it "already exists"), the winner's pull request is looked up again and updated instead.
  */
-export async function openOrUpdateOnce<T>(steps: OpenOrUpdateSteps<T>): Promise<{ item: T; created: boolean }> {
+export async function openOrUpdateOnce<T>(
+  steps: OpenOrUpdateSteps<T>,
+  updateOpen = true,
+): Promise<OpenOrUpdateOutcome<T>> {
   const existing = await steps.findOpen();
-  if (existing) return { item: await steps.update(existing), created: false };
+  if (existing) return updateOpen ? { item: await steps.update(existing), created: false } : found(existing);
   try {
     return { item: await steps.create(), created: true };
   } catch (error) {
     if (!/already exists/i.test(errorText(error))) throw error;
     const raced = await steps.findOpen();
     if (!raced) throw error;
-    return { item: await steps.update(raced), created: false };
+    return updateOpen ? { item: await steps.update(raced), created: false } : found(raced);
   }
+}
+
+/** What {@link openOrUpdateOnce} did; `untouched` when an open one was found and left as it was. */
+export interface OpenOrUpdateOutcome<T> {
+  readonly item: T;
+  readonly created: boolean;
+  readonly untouched?: boolean;
+}
+
+function found<T>(item: T): OpenOrUpdateOutcome<T> {
+  return { item, created: false, untouched: true };
 }
 
 /** Pull request shape GitHub and Gitea share for the fields the providers read. */
@@ -90,13 +104,13 @@ export async function postPull(
 export async function labelAndReport(
   api: ApiClient,
   repoApi: string,
-  outcome: { readonly item: HeadBasePull; readonly created: boolean },
+  outcome: OpenOrUpdateOutcome<HeadBasePull>,
   labels: readonly string[] | undefined,
   signalOption: { readonly signal?: AbortSignal },
 ): Promise<PullRequestResult> {
   const pull = outcome.item;
   const warnings: string[] = [];
-  if (labels && labels.length > 0) {
+  if (labels && labels.length > 0 && !outcome.untouched) {
     try {
       await api.call(
         { method: "POST", url: `${repoApi}/issues/${pull.number}/labels`, body: { labels } },
