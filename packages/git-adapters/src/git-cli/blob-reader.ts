@@ -6,19 +6,16 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { ImageUpdaterError } from "@image-updater/core";
 import { baseGitEnv } from "./child-env.js";
-import { runGit } from "./run-git.js";
 import { readBlobs } from "./tree-entries.js";
 
-/** Reads objects by name. */
+/** Reads blobs by object name. */
 export interface BlobReader {
-  /** The contents of the object `sha`; rejects when the mirror has no such object. */
   read(sha: string): Promise<Buffer>;
-  /** The object `name` (any revision, e.g. `refs/remotes/origin/main^{commit}`) and its contents; `null` when missing. */
-  lookup(name: string): Promise<{ readonly sha: string; readonly bytes: Buffer } | null>;
 }
 
 interface Waiting {
-  readonly resolve: (found: { readonly sha: string; readonly bytes: Buffer } | null) => void;
+  readonly sha: string;
+  readonly resolve: (bytes: Buffer) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -47,27 +44,9 @@ export function readMirrorBlob(gitDir: string, sha: string): Promise<Buffer> {
     .catch(async () => (await readBlobs(gitDir, [sha])).get(sha) ?? Buffer.alloc(0));
 }
 
-/**
- * The commit `ref` (e.g. `refs/remotes/origin/main`) points at in the mirror at `gitDir`, through its shared
- * reader (git reads refs afresh for every name asked); `null` when there is none. A miss is confirmed by a
- * `rev-parse` of its own, since a reader started before the mirror was cloned again may not see its objects.
- */
-export async function resolveMirrorCommit(gitDir: string, ref: string): Promise<string | null> {
-  const found = await blobReaderOf(gitDir)
-    .lookup(`${ref}^{commit}`)
-    .catch(() => null);
-  if (found !== null) return found.sha;
-  return runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { gitDir }).then(
-    (result) => result.stdout.toString("utf8").trim(),
-    () => null,
-  );
-}
-
 function createBlobReader(gitDir: string): BlobReader {
   let child: ChildProcessWithoutNullStreams | undefined;
-  // Requests in the order they were written; `head` is the oldest unanswered (no O(n) shift per answer).
   let waiting: Waiting[] = [];
-  let head = 0;
   let buffered: Buffer = Buffer.alloc(0);
   let idle: NodeJS.Timeout | undefined;
   // Object names asked for since the last write to the process: sent as one write, not one syscall each.
@@ -82,45 +61,32 @@ function createBlobReader(gitDir: string): BlobReader {
   }
 
   function failAll(error: unknown): void {
-    const pending = waiting.slice(head);
+    const pending = waiting;
     waiting = [];
-    head = 0;
     outgoing = [];
     for (const entry of pending) entry.reject(error);
   }
 
-  function answered(): Waiting {
-    const next = waiting[head] as Waiting;
-    head++;
-    if (head === waiting.length) {
-      waiting = [];
-      head = 0;
-    } else if (head >= 1024 && head * 2 >= waiting.length) {
-      waiting = waiting.slice(head);
-      head = 0;
-    }
-    return next;
-  }
-
   function drain(): void {
-    while (head < waiting.length) {
+    while (waiting.length > 0) {
       const headerEnd = buffered.indexOf(0x0a);
       if (headerEnd < 0) return;
       const header = buffered.subarray(0, headerEnd).toString("utf8");
+      const next = waiting[0] as Waiting;
       const match = /^(?<sha>[0-9a-f]+) (?<type>\w+) (?<size>\d+)$/.exec(header);
       if (!match?.groups) {
-        // `<name> missing` (or anything unexpected) answers this request only.
+        // `<sha> missing` (or anything unexpected) answers this request only.
         buffered = buffered.subarray(headerEnd + 1);
-        const next = answered();
-        if (header.endsWith(" missing")) next.resolve(null);
-        else next.reject(new ImageUpdaterError("GIT_FAILED", `[git-cli] cat-file: ${header}`));
+        waiting.shift();
+        next.reject(new ImageUpdaterError("GIT_FAILED", `[git-cli] cat-file: ${header}`));
         continue;
       }
       const size = Number(match.groups.size);
       if (buffered.length < headerEnd + 1 + size + 1) return;
       const bytes = Buffer.from(buffered.subarray(headerEnd + 1, headerEnd + 1 + size));
       buffered = buffered.subarray(headerEnd + 1 + size + 1);
-      answered().resolve({ sha: match.groups.sha as string, bytes });
+      waiting.shift();
+      next.resolve(bytes);
     }
     if (waiting.length === 0) {
       holdNodeAlive(false);
@@ -166,26 +132,19 @@ function createBlobReader(gitDir: string): BlobReader {
     return started;
   }
 
-  function lookup(name: string): Promise<{ readonly sha: string; readonly bytes: Buffer } | null> {
-    if (idle !== undefined) {
-      clearTimeout(idle);
-      idle = undefined;
-    }
-    child ??= start();
-    holdNodeAlive(true);
-    return new Promise((resolve, reject) => {
-      waiting.push({ resolve, reject });
-      outgoing.push(name);
-      if (outgoing.length === 1) process.nextTick(flush);
-    });
-  }
-
   return {
-    lookup,
-    async read(sha) {
-      const found = await lookup(sha);
-      if (found === null) throw new ImageUpdaterError("GIT_FAILED", `[git-cli] cat-file: ${sha} missing`);
-      return found.bytes;
+    read(sha) {
+      if (idle !== undefined) {
+        clearTimeout(idle);
+        idle = undefined;
+      }
+      child ??= start();
+      holdNodeAlive(true);
+      return new Promise<Buffer>((resolve, reject) => {
+        waiting.push({ sha, resolve, reject });
+        outgoing.push(sha);
+        if (outgoing.length === 1) process.nextTick(flush);
+      });
     },
   };
 }

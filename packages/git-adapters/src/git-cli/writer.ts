@@ -21,7 +21,6 @@ import {
   type RepositoryFiles,
   type RequestOptions,
 } from "@image-updater/core";
-import { resolveMirrorCommit } from "./blob-reader.js";
 import { buildCommit } from "./build-commit.js";
 import { isPushRace, toGitWriteError } from "./classify.js";
 import { type AuthSession, openAuthSession } from "./credentials.js";
@@ -139,8 +138,13 @@ export function createCliGitWriter(options: CliGitWriterOptions = {}): GitWriter
     lastFetch.set(session.location.gitDir, Date.now());
   }
 
-  function tip(session: MirrorSession, branch: string): Promise<string | null> {
-    return resolveMirrorCommit(session.location.gitDir, `refs/remotes/origin/${branch}`);
+  async function tip(session: MirrorSession, branch: string): Promise<string | null> {
+    return runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], {
+      gitDir: session.location.gitDir,
+    }).then(
+      (result) => result.stdout.toString("utf8").trim(),
+      () => null,
+    );
   }
 
   async function resolveBranch(repository: GitRepository, branch: string, signal?: AbortSignal): Promise<string> {
