@@ -34,6 +34,7 @@ import { createCliGitWriter } from "@image-updater/git-adapters";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
 import { measureCost } from "./cost.js";
 import { profiled } from "./cpu-profile.js";
+import { deployment, gitApplication } from "./fixtures.js";
 import {
   countGitProcesses,
   finishedChildrenCpuMs,
@@ -42,7 +43,6 @@ import {
   processesBetween,
 } from "./git-processes.js";
 
-const PREFIX = "argocd-image-updater.argoproj.io";
 const REPOSITORIES = Number(process.env.FLEET_GIT_REPOSITORIES ?? 1_000);
 const APPLICATIONS = Number(process.env.FLEET_GIT_APPLICATIONS ?? 10_000);
 const MONOREPO_SIZES = (process.env.FLEET_GIT_MONOREPO ?? "10000,20000").split(",").map(Number);
@@ -67,29 +67,17 @@ export interface FleetGitBenchRow {
   readonly wallMs: number;
 }
 
-function deployment(name: string, image: string): string {
-  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}:1.0.0\n`;
-}
-
 function application(name: string, repoURL: string, path: string, image: string): Application {
-  return {
-    namespace: "argocd",
-    name,
-    labels: {},
-    annotations: {
-      [`${PREFIX}/image-list`]: `app=${image}`,
-      [`${PREFIX}/app.update-strategy`]: "semver",
-      [`${PREFIX}/write-back-method`]: "git",
-      [`${PREFIX}/git-branch`]: "main",
-    },
-    spec: { source: { repoURL, path, targetRevision: "main" } },
-  };
+  return gitApplication({ name, repoURL, path, image, strategy: "semver" });
 }
 
 /** `count` applications under `apps/`, watching the images in turn: path → manifest. */
 function gitopsFiles(count: number, imageOf: (index: number) => string): Record<string, string> {
   return Object.fromEntries(
-    Array.from({ length: count }, (_, i) => [`apps/app-${i}/deployment.yaml`, deployment(`app-${i}`, imageOf(i))]),
+    Array.from({ length: count }, (_, i) => [
+      `apps/app-${i}/deployment.yaml`,
+      deployment(`app-${i}`, `${imageOf(i)}:1.0.0`),
+    ]),
   );
 }
 
