@@ -27,6 +27,7 @@ export {
   type ManifestDocument,
   type ManifestScan,
   parseManifestText,
+  parseManifestTextAsync,
   type ScanOptions,
   scanManifests,
 } from "./directory/manifest-files.js";

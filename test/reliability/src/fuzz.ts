@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseApplicationAnnotations, parseRegistriesConf } from "@image-updater/core";
 import { redactUrls } from "@image-updater/example-daemon";
-import { parseManifestText, scanManifests } from "@image-updater/k8s-source";
+import { parseManifestTextAsync, scanManifests } from "@image-updater/k8s-source";
 import fc from "fast-check";
 import type { Trial, TrialResult } from "./family.js";
 import { PLANTED_SECRETS } from "./family.js";
@@ -116,7 +116,7 @@ export function fileTrials(): Trial[] {
     name: `files: ${name}`,
     deadlineMs: 5_000,
     async run() {
-      const parsed = parseManifestText(`${text}\n---\n${HEALTHY}`, "odd.yaml", { redactMessages: true });
+      const parsed = await parseManifestTextAsync(`${text}\n---\n${HEALTHY}`, "odd.yaml", { redactMessages: true });
       const healthy = parsed.documents.some(
         (d) => (d.data as { metadata?: { name?: string } } | null)?.metadata?.name === "healthy",
       );
