@@ -26,6 +26,7 @@ export {
   MAX_YAML_KEY_LENGTH,
   type ManifestDocument,
   type ManifestScan,
+  type ParsedManifest,
   parseManifestText,
   parseManifestTextAsync,
   type ScanOptions,

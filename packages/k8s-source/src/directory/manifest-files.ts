@@ -111,7 +111,11 @@ export async function scanManifests(dir: string, options: ScanOptions = {}): Pro
   return { documents, warnings, directories };
 }
 
-type ParsedManifest = { documents: ManifestDocument[]; warnings: DirectoryWarning[] };
+/** The documents of one manifest file, and the warnings met reading it. */
+export interface ParsedManifest {
+  readonly documents: ManifestDocument[];
+  readonly warnings: DirectoryWarning[];
+}
 
 /** Parses a multi-document YAML text. Never throws. Blocks until done: prefer {@link parseManifestTextAsync}. */
 export function parseManifestText(text: string, file: string, options: ScanOptions = {}): ParsedManifest {
