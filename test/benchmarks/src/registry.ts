@@ -153,9 +153,9 @@ export async function runRegistryBench(): Promise<RegistryBenchRow[]> {
       cycle(restarted, scriptedServer.host, "newest-build"),
     );
     // The newest tag of each repository pushed again as another image: noticed by the winner's HEAD.
-    for (const repository of REPOSITORIES) {
+    for (const [n, repository] of REPOSITORIES.entries()) {
       scriptedServer.addImages(repository, [
-        { tags: [`1.0.${TAGS_PER_REPOSITORY - 1}`], created: new Date(Date.UTC(2024, 1, 1)).toISOString() },
+        { tags: [`1.0.${TAGS_PER_REPOSITORY - 1}`], created: new Date(Date.UTC(2024, 1, 1 + n)).toISOString() },
       ]);
     }
     await measure(rows, `${prefix}, newest-build, newest tag pushed again`, events, () =>
