@@ -421,9 +421,8 @@ export function withRegistryPolicies(
             cache?.set(name, reference, platforms, metadata);
             // Read by tag just now: as fresh as a HEAD, so asking where the tag points costs nothing this cycle.
             if (!reference.includes(":")) {
-              cycle.run(keyOf("getDigest", repo, reference, callOptions?.credentials), undefined, true, async () =>
-                Promise.resolve(metadata.digest),
-              );
+              const key = keyOf("getDigest", repo, reference, callOptions?.credentials);
+              cycle.run(key, undefined, true, async () => metadata.digest);
             }
           }
           return metadata;
