@@ -6,6 +6,7 @@
 import { ImageUpdaterError } from "../errors.js";
 import { formatPlatform, matchesPlatform } from "../image/platform.js";
 import type { Platform } from "../registry/types.js";
+import { confirmContenders } from "./confirm-contenders.js";
 import { compileExtraction } from "./extract.js";
 import { type FetchedTag, fetchTags } from "./metadata.js";
 import { isSameImage } from "./needs-update.js";
@@ -110,6 +111,26 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
 
   ranked = [...ranked].sort((a, b) => safeCompare(ranker, a, b));
   const current = input.current ?? null;
+  const guarded = input.allowDowngrade !== true && strategy.downgradeGuard !== false;
+  const getDigest = input.metadata?.getDigest;
+  if (fetched !== undefined && input.metadata !== undefined && getDigest !== undefined) {
+    // A cache may remember where a tag pointed before it was pushed again: ask the tags that can decide.
+    const checked = await confirmContenders({
+      ranked,
+      bases: new Map(survivors.map((candidate) => [candidate.tag, candidate])),
+      provider: { get: input.metadata.get.bind(input.metadata), getDigest: getDigest.bind(input.metadata) },
+      judge: (base, read) => applyMetadata(base, read, input.platforms ?? []),
+      compare: (a, b) => safeCompare(ranker, a, b),
+      ...(guarded && current?.tag ? { running: current.tag } : {}),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    if (checked instanceof ImageUpdaterError) {
+      return failure(name, base, considered(tags, verdicts, ranked), warnings, checked);
+    }
+    ranked = [...checked.ranked];
+    for (const [tag, verdict] of checked.dropped) verdicts.set(tag, verdict);
+    for (const [tag, read] of checked.reads) fetched.set(tag, read);
+  }
   const vanished =
     current?.tag && tags.unique.length > 0 && !tags.unique.includes(current.tag) ? current.tag : undefined;
   const vanishedField = vanished === undefined ? {} : { vanished };
@@ -119,7 +140,6 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
       message: `the running tag \`${vanished}\` is no longer listed by the registry; it was deleted or moved`,
     });
   }
-  const guarded = input.allowDowngrade !== true && strategy.downgradeGuard !== false;
   const top = ranked.at(-1);
   if (top !== undefined && guarded && current?.tag) {
     const running = await runningCandidate({
