@@ -1,9 +1,9 @@
 /**
  * Fleet scale: one dry-run cycle of the real engine over 10 000 Applications watching 1 000 image repositories
- * (100 tags each, ten with 2 000), semver, against the scripted registry over HTTP. Prints requests by class,
- * CPU, peak RSS and wall for a cold and a warm cycle. `FLEET_APPLICATIONS` / `FLEET_REPOSITORIES` shrink it.
+ * (100 tags each, ten with 2 000), semver, against the scripted registry over HTTP in its own process. Prints
+ * requests by class and this (the updater's) process's CPU, peak RSS and wall for a cold and a warm cycle.
+ * `FLEET_APPLICATIONS` / `FLEET_REPOSITORIES` shrink it.
  */
-import { type ImageSpec, startScriptedRegistry } from "@image-updater/bench";
 import {
   type Application,
   createUpdater,
@@ -13,6 +13,7 @@ import {
 } from "@image-updater/core";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
 import { measureCost } from "./cost.js";
+import { startFleetRegistry } from "./fleet-registry.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 const APPLICATIONS = Number(process.env.FLEET_APPLICATIONS ?? 10_000);
@@ -32,13 +33,6 @@ export interface FleetBenchRow {
   readonly wallMs: number;
 }
 
-function tags(count: number): ImageSpec[] {
-  return Array.from({ length: count }, (_, i) => ({
-    tags: [`${Math.floor(i / 100)}.${i % 100}.0`],
-    created: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
-  }));
-}
-
 function application(name: string, image: string): Application {
   return {
     namespace: "argocd",
@@ -52,10 +46,13 @@ function application(name: string, image: string): Application {
 
 /** Runs the cold and the warm cycle and prints the table. */
 export async function main(): Promise<FleetBenchRow[]> {
-  const repositories = Array.from({ length: REPOSITORIES }, (_, i) => `fleet/image-${i}`);
-  const registry = await startScriptedRegistry({
-    repositories: Object.fromEntries(repositories.map((name, i) => [name, tags(i < 10 ? 2_000 : 100)])),
+  const registry = await startFleetRegistry({
+    repositories: REPOSITORIES,
+    longRepositories: 10,
+    longTags: 2_000,
+    tags: 100,
   });
+  const { repositories } = registry;
   const rows: FleetBenchRow[] = [];
   try {
     const { endpoints } = parseRegistriesConf(
@@ -94,7 +91,7 @@ export async function main(): Promise<FleetBenchRow[]> {
   } finally {
     await registry.stop();
   }
-  console.log("fleet: one dry-run cycle of the engine (CPU and RSS of this process, registry included)");
+  console.log("fleet: one dry-run cycle of the engine (CPU and RSS of the updater process; the registry runs apart)");
   console.table(rows);
   return rows;
 }
