@@ -81,40 +81,40 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
   // Judge every tag without any request first, so only survivors cost metadata. `verdicts` holds what this
   // decision alone drops (filters, metadata, the downgrade guard); the strategy's drops are the screening's.
   const verdicts = new Map<string, ConsideredTag>();
-  const survivors: TagCandidate[] = [];
   function screen(tag: string, position: number): TagCandidate | ConsideredTag {
     const filtered = filters.check(tag);
     if (!filtered.kept) return { tag, kept: false, reason: filtered.reason, detail: filtered.detail };
     const listed = tags.unique[position] === tag ? screening.screened[position] : undefined;
     return listed ?? screening.screen(tag, position);
   }
-  for (const [position, tag] of tags.unique.entries()) {
-    const filtered = filters.check(tag);
-    if (!filtered.kept) {
-      verdicts.set(tag, { tag, kept: false, reason: filtered.reason, detail: filtered.detail });
-      continue;
+  if (!filters.keepsAll) {
+    for (const tag of tags.unique) {
+      const filtered = filters.check(tag);
+      if (!filtered.kept) verdicts.set(tag, { tag, kept: false, reason: filtered.reason, detail: filtered.detail });
     }
-    const entry = screening.screened[position];
-    if (entry !== undefined && "value" in entry) survivors.push(entry);
   }
+  const unfiltered = (candidate: TagCandidate) => !verdicts.has(candidate.tag);
 
-  let ranked: readonly TagCandidate[] = survivors;
-  const fetched = await readMetadata(strategy, survivors, input, warnings);
-  if (fetched instanceof ImageUpdaterError) {
-    return failure(name, base, considered(tags, screening, verdicts, survivors), warnings, fetched);
-  }
-  if (fetched !== undefined) {
+  let ranked: readonly TagCandidate[];
+  let fetched: ReadonlyMap<string, FetchedTag | TagCandidate> | undefined;
+  if (strategy.needsMetadata === false) {
+    // Nothing is read per tag: the listing's ranking, less what this decision's filters dropped.
+    const shared = screening.ranked();
+    ranked = verdicts.size === 0 ? shared : shared.filter(unfiltered);
+  } else {
+    const survivors = verdicts.size === 0 ? screening.kept() : screening.kept().filter(unfiltered);
+    const read = await readMetadata(strategy, survivors, input, warnings);
+    if (read instanceof ImageUpdaterError) {
+      return failure(name, base, considered(screening, verdicts), warnings, read);
+    }
+    fetched = read;
     const judgedAll: TagCandidate[] = [];
-    for (const candidate of survivors) {
-      const judged = applyMetadata(candidate, fetched.get(candidate.tag), input.platforms ?? []);
+    for (const candidate of read === undefined ? [] : survivors) {
+      const judged = applyMetadata(candidate, read?.get(candidate.tag), input.platforms ?? []);
       if ("value" in judged) judgedAll.push(judged);
       else verdicts.set(candidate.tag, judged);
     }
     ranked = judgedAll.sort((a, b) => safeCompare(ranker, a, b));
-  } else if (survivors.length > 0) {
-    // Nothing was read per tag: the listing's ranking, less what this decision's filters dropped.
-    const shared = screening.ranked();
-    ranked = verdicts.size === 0 ? shared : shared.filter((candidate) => !verdicts.has(candidate.tag));
   }
   const current = input.current ?? null;
   const vanished = current?.tag && tags.unique.length > 0 && !tags.positions.has(current.tag) ? current.tag : undefined;
@@ -137,7 +137,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
       input,
     });
     if (running instanceof ImageUpdaterError) {
-      return failure(name, base, considered(tags, screening, verdicts, ranked), warnings, running);
+      return failure(name, base, considered(screening, verdicts), warnings, running);
     }
     if (
       running === undefined &&
@@ -146,7 +146,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
       "value" in screen(vanished, tags.unique.length)
     ) {
       // The build time of a deleted tag cannot be read, so no candidate can be shown to be newer.
-      const list = considered(tags, screening, verdicts, ranked);
+      const list = considered(screening, verdicts);
       return {
         kind: "none",
         strategy: name,
@@ -172,7 +172,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     }
   }
 
-  const list = considered(tags, screening, verdicts, ranked);
+  const list = considered(screening, verdicts);
   const best = ranked.at(-1);
   if (best === undefined) {
     return {
@@ -333,31 +333,15 @@ async function runningCandidate(context: RunningContext): Promise<TagCandidate |
   return "value" in applied && applied.createdAt !== undefined ? applied : undefined;
 }
 
-function considered(
-  tags: ScreenedListing,
-  screening: ScreenedTags,
-  verdicts: ReadonlyMap<string, ConsideredTag>,
-  kept: readonly TagCandidate[],
-): ConsideredTag[] {
-  const { unique } = tags;
-  const keptAt = new Uint8Array(unique.length);
-  for (const candidate of kept) {
-    const position =
-      unique[candidate.position] === candidate.tag ? candidate.position : tags.positions.get(candidate.tag);
-    if (position !== undefined) keptAt[position] = 1;
-  }
-  const list: ConsideredTag[] = new Array(unique.length);
-  for (let position = 0; position < unique.length; position++) {
-    const tag = unique[position] as string;
-    const screened = screening.screened[position];
-    list[position] =
-      verdicts.get(tag) ??
-      (screened !== undefined && !("value" in screened) ? screened : undefined) ??
-      (keptAt[position] === 1
-        ? (screening.allowed[position] ?? { tag, kept: true, reason: "allowed" })
-        : { tag, kept: false, reason: "no-metadata", detail: "not examined" });
-  }
-  return list;
+/**
+ * Every listed tag with its fate: what this decision dropped (`verdicts`: filters, metadata, the downgrade
+ * guard), else the strategy's judgement. A tag neither dropped is kept, since every survivor is either ranked
+ * or given a verdict.
+ */
+function considered(screening: ScreenedTags, verdicts: ReadonlyMap<string, ConsideredTag>): readonly ConsideredTag[] {
+  const shared = screening.considered();
+  if (verdicts.size === 0) return shared;
+  return shared.map((entry) => verdicts.get(entry.tag) ?? entry);
 }
 
 function noCandidateMessage(found: number, list: readonly ConsideredTag[], constraint: string | undefined): string {

@@ -41,10 +41,12 @@ export interface ScreenedTags {
   readonly screen: (tag: string, position: number) => TagCandidate | ConsideredTag;
   /** By position in the listing: the candidate the strategy keeps, or why it drops the tag. */
   readonly screened: readonly (TagCandidate | ConsideredTag)[];
-  /** By position: the "allowed" entry of the explanation, for tags the strategy keeps. */
-  readonly allowed: readonly (ConsideredTag | undefined)[];
+  /** The candidates the strategy keeps, in listing order. Never modify. */
+  kept(): readonly TagCandidate[];
   /** The kept candidates ranked ascending (the best last); ranked on first use. Never modify. */
   ranked(): readonly TagCandidate[];
+  /** Every listed tag as the strategy judged it (kept ones as "allowed"); frozen, shared by decisions. */
+  considered(): readonly ConsideredTag[];
 }
 
 interface Memo {
@@ -137,20 +139,29 @@ function screen(
     return candidate;
   }
   const screened = unique.map(screenTag);
-  const allowed = screened.map((entry) =>
-    "value" in entry ? Object.freeze<ConsideredTag>({ tag: entry.tag, kept: true, reason: "allowed" }) : undefined,
-  );
+  let kept: readonly TagCandidate[] | undefined;
   let ranked: readonly TagCandidate[] | undefined;
+  let considered: readonly ConsideredTag[] | undefined;
+  const keptOf = () => {
+    kept ??= screened.filter((entry): entry is TagCandidate => "value" in entry);
+    return kept;
+  };
   return {
     ranker,
     screen: screenTag,
     screened,
-    allowed,
+    kept: keptOf,
     ranked() {
-      ranked ??= screened
-        .filter((entry): entry is TagCandidate => "value" in entry)
-        .sort((a, b) => safeCompare(ranker, a, b));
+      ranked ??= [...keptOf()].sort((a, b) => safeCompare(ranker, a, b));
       return ranked;
+    },
+    considered() {
+      considered ??= Object.freeze(
+        screened.map((entry) =>
+          "value" in entry ? Object.freeze<ConsideredTag>({ tag: entry.tag, kept: true, reason: "allowed" }) : entry,
+        ),
+      );
+      return considered;
     },
   };
 }
