@@ -3,10 +3,8 @@
  * alone. Started by `startFleetRegistry`; the child builds the scripted fixture, answers `{ url, host }` over
  * IPC, and stops when the parent sends "stop" or goes away.
  */
-import { fork } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { type ImageSpec, startScriptedRegistry } from "@image-updater/bench";
+import { benchScriptArgument, forkBenchScript } from "./bench-child.js";
 
 /** The fleet fixture: how many repositories, and which of them hold a long tag list. */
 export interface FleetRegistryShape {
@@ -44,22 +42,9 @@ function fleetTags(count: number): ImageSpec[] {
   }));
 }
 
-// Profiling flags are for the measured (parent) process only.
-const PARENT_ONLY_FLAG = /^--(cpu-prof|heap-prof|inspect)/;
-
 /** Forks the registry process and waits until it listens. */
 export async function startFleetRegistry(shape: FleetRegistryShape): Promise<FleetRegistry> {
-  const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(shape)], {
-    execArgv: process.execArgv.filter((flag) => !PARENT_ONLY_FLAG.test(flag)),
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const exited = once(child, "exit");
-  const ready = await Promise.race([
-    once(child, "message").then(([message]) => message as ReadyMessage),
-    exited.then(([code]) => {
-      throw new Error(`the fleet registry process exited (code ${String(code)}) before listening`);
-    }),
-  ]);
+  const { child, first: ready, exited } = await forkBenchScript<ReadyMessage>(import.meta.url, shape);
   return {
     url: ready.url,
     host: ready.host,
@@ -88,6 +73,5 @@ async function serve(shape: FleetRegistryShape): Promise<void> {
   process.send?.({ url: registry.url, host: registry.host } satisfies ReadyMessage);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.send !== undefined) {
-  await serve(JSON.parse(process.argv[2] ?? "{}") as FleetRegistryShape);
-}
+const shape = benchScriptArgument<FleetRegistryShape>(import.meta.url);
+if (shape !== undefined) await serve(shape);

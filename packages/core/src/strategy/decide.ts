@@ -117,7 +117,8 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     ranked = judgedAll.sort((a, b) => safeCompare(ranker, a, b));
   }
   const current = input.current ?? null;
-  const vanished = current?.tag && tags.unique.length > 0 && !tags.positions.has(current.tag) ? current.tag : undefined;
+  const vanished =
+    current?.tag && tags.unique.length > 0 && !tags.unique.includes(current.tag) ? current.tag : undefined;
   const vanishedField = vanished === undefined ? {} : { vanished };
   if (vanished !== undefined) {
     warnings.push({
@@ -310,7 +311,8 @@ interface RunningContext {
 
 async function runningCandidate(context: RunningContext): Promise<TagCandidate | ImageUpdaterError | undefined> {
   const { tag, listed, fetched, input } = context;
-  const screened = context.screen(tag, listed.positions.get(tag) ?? listed.unique.length);
+  const position = listed.unique.indexOf(tag);
+  const screened = context.screen(tag, position === -1 ? listed.unique.length : position);
   if (!("value" in screened)) return undefined;
   if (context.needs !== "full") return screened;
   let read = fetched?.get(tag);

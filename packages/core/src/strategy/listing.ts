@@ -21,8 +21,6 @@ import type {
 export interface ScreenedListing {
   /** Tags in listing order, each once (the first listing counts). */
   readonly unique: readonly string[];
-  /** The position of each tag in {@link unique}. */
-  readonly positions: ReadonlyMap<string, number>;
   /** The screening of every tag by `strategy` under these settings, made on first use. */
   screening(strategy: UpdateStrategy, context: StrategyContext, extract: TagExtraction | undefined): Screening;
 }
@@ -75,17 +73,12 @@ function sameTags(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function createListing(tags: readonly string[]): ScreenedListing {
-  const positions = new Map<string, number>();
-  const unique: string[] = [];
-  for (const tag of tags) {
-    if (positions.has(tag)) continue;
-    positions.set(tag, unique.length);
-    unique.push(tag);
-  }
+  // Registries list each tag once: then the snapshot is the distinct list, held once.
+  const distinct = new Set(tags);
+  const unique = distinct.size === tags.length ? tags : [...distinct];
   const byStrategy = new Map<UpdateStrategy, Map<string, Screening>>();
   return {
     unique,
-    positions,
     screening(strategy, context, extract) {
       let screenings = byStrategy.get(strategy);
       if (screenings === undefined) {

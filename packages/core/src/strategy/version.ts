@@ -49,7 +49,7 @@ export function parseVersion(text: string): Version | null {
   const identifiers = semverOf(prerelease, build);
   if (identifiers === null) return null;
   const version: Version = { major, minor, patch, prerelease, build, original: text };
-  parsedIdentifiers.set(version, identifiers);
+  if (identifiers !== NO_IDENTIFIERS) parsedIdentifiers.set(version, identifiers);
   return version;
 }
 
