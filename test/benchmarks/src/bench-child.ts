@@ -17,10 +17,17 @@ export interface BenchChild<T> {
 
 const PARENT_ONLY_FLAG = /^--(cpu-prof|heap-prof|inspect)/;
 
-/** Forks the script at `moduleUrl` with `argument` (JSON) and waits for its first IPC message. */
-export async function forkBenchScript<T>(moduleUrl: string, argument: unknown): Promise<BenchChild<T>> {
+/**
+ * Forks the script at `moduleUrl` with `argument` (JSON) and waits for its first IPC message. `flags` are
+ * extra Node flags for the child (`--cpu-prof` to profile it).
+ */
+export async function forkBenchScript<T>(
+  moduleUrl: string,
+  argument: unknown,
+  flags: readonly string[] = [],
+): Promise<BenchChild<T>> {
   const child = fork(fileURLToPath(moduleUrl), [JSON.stringify(argument)], {
-    execArgv: process.execArgv.filter((flag) => !PARENT_ONLY_FLAG.test(flag)),
+    execArgv: [...process.execArgv.filter((flag) => !PARENT_ONLY_FLAG.test(flag)), ...flags],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = once(child, "exit");

@@ -51,9 +51,13 @@ function application(name: string, image: string): Application {
   };
 }
 
-/** Runs the cold and the warm cycle in a fresh updater process; resolves with its rows. */
+/**
+ * Runs the cold and the warm cycle in a fresh updater process; resolves with its rows. `FLEET_UPDATER_FLAGS`
+ * adds Node flags to that process (`--cpu-prof --cpu-prof-dir=<dir>` profiles the cycles alone).
+ */
 export async function runFleetUpdater(task: FleetUpdaterTask): Promise<FleetBenchRow[]> {
-  const { first, exited } = await forkBenchScript<FleetBenchRow[]>(import.meta.url, task);
+  const flags = (process.env.FLEET_UPDATER_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+  const { first, exited } = await forkBenchScript<FleetBenchRow[]>(import.meta.url, task, flags);
   await exited;
   return first;
 }
