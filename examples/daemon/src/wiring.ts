@@ -26,6 +26,7 @@ import { createConfiguredRegistry } from "@image-updater/registry-adapters";
 import { type DaemonDeadlines, PULL_REQUEST_TOKEN_ENV, type PullRequestOptions } from "./config/run-options.js";
 import { createKubernetesAdapters } from "./kubernetes/kubernetes-adapters.js";
 import type { KubernetesRunOptions } from "./kubernetes/kubernetes-options.js";
+import type { WebhookSecretFeed } from "./kubernetes/webhook-secret-feed.js";
 
 /** Everything the engine needs, already read from files and validated. */
 export interface DaemonConfig {
@@ -91,6 +92,8 @@ export interface DaemonUpdater {
   dispose(): Promise<void>;
   /** Starts the leader election, in Kubernetes mode with `--leader-election`. */
   elect?(): LeaderElector | null;
+  /** Kubernetes mode: the webhook secrets of the Secret `argocd-image-updater-secret`, kept fresh. */
+  followWebhookSecrets?(onChange?: (types: readonly string[]) => void): Promise<WebhookSecretFeed>;
 }
 
 /**
@@ -171,7 +174,7 @@ export async function createDaemonUpdater(config: DaemonConfig): Promise<DaemonU
     runOnce: (options) => updater.runOnce(options ?? {}),
     trigger: (images) => updater.trigger(images),
     dispose: () => updater.dispose(),
-    ...(kubernetes ? { elect: kubernetes.elect } : {}),
+    ...(kubernetes ? { elect: kubernetes.elect, followWebhookSecrets: kubernetes.followWebhookSecrets } : {}),
   };
 }
 

@@ -10,8 +10,10 @@ import {
   rulesAllow,
   startKubeApiDouble,
 } from "@image-updater/doubles";
+import type { WebhookType } from "@image-updater/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { WEBHOOK_SECRET_SETTINGS, webhookSecretKey } from "../src/webhook/webhook-options.js";
 
 const DEPLOY = fileURLToPath(new URL("../../../deploy", import.meta.url));
 
@@ -63,7 +65,10 @@ describe("deploy/: the kustomize install", { timeout: 60_000 }, () => {
     const configVolume = pod.volumes.find((v: Manifest) => v.name === configMount.name);
     expect(configVolume.configMap.name).toBe("argocd-image-updater-config");
     const secret = base.find((m) => m.kind === "Secret") as Manifest;
-    expect(Object.keys(secret.stringData)).toContain("webhook.docker-secret");
+    // Every key the receiver reads (webhookSecretKey), so the Secret documents them all.
+    expect(Object.keys(secret.stringData).sort()).toEqual(
+      (Object.keys(WEBHOOK_SECRET_SETTINGS) as WebhookType[]).map(webhookSecretKey).sort(),
+    );
     expect(base.every((m) => m.kind === "CustomResourceDefinition" || m.metadata.namespace === "argocd")).toBe(true);
   });
 

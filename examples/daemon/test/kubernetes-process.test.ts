@@ -1,7 +1,9 @@
 /**
  * `image-updater run --kubeconfig K` as real processes against one Kubernetes API double: a new Application
  * is picked up through the watch, SIGTERM ends the process promptly, and with `--leader-election` exactly one
- * of two replicas works, the standby taking over when the leader dies without committing anything twice.
+ * of two replicas works, the standby taking over when the leader dies without committing anything twice;
+ * with `--enable-webhook`, the webhook secrets come from the Secret `argocd-image-updater-secret` and a
+ * rotation takes effect without a restart.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -10,8 +12,10 @@ import {
   cleanupBench,
   createBareRepo,
   type GitHttpServer,
+  pushImage,
   pushImages,
   type RegistryServer,
+  readBranchFiles,
   readBranchLog,
   startGitHttpServer,
   startRegistry,
@@ -20,7 +24,14 @@ import {
 import { type KubeApiDouble, type KubeObject, startKubeApiDouble } from "@image-updater/doubles";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { benchRegistriesConf, deployment, registryCredsSecret, repositorySecret, semverGitApp } from "./e2e-fixture.js";
+import {
+  benchRegistriesConf,
+  deployment,
+  registryCredsSecret,
+  repositorySecret,
+  secretManifest,
+  semverGitApp,
+} from "./e2e-fixture.js";
 
 const DAEMON_DIR = join(import.meta.dirname, "..");
 
@@ -180,5 +191,90 @@ describe("image-updater run --kubeconfig, as processes", () => {
     expect((lease.spec as { holderIdentity: string }).holderIdentity).toBe("replica-b");
     b.child.kill("SIGTERM");
     expect(await b.exited).toBe(0);
+  }, 120_000);
+
+  it("with --enable-webhook, takes the secrets from the Secret argocd-image-updater-secret and follows its rotation without a restart", async () => {
+    const applications = double.type("argoproj.io/applications");
+    for (const old of double.store.list(applications, "argocd"))
+      double.store.delete(applications, "argocd", old.metadata.name);
+    const putWebhookSecret = (value: string) =>
+      double.put(
+        "secrets",
+        parse(secretManifest("argocd-image-updater-secret", { "webhook.distribution-secret": value })) as KubeObject,
+      );
+    putWebhookSecret("first-secret");
+    await pushImages(registry, "myorg/hooked", [{ tags: ["1.0.0"], created: "2026-01-01T00:00:00Z" }]);
+    const hookedImage = `${registry.host}/myorg/hooked`;
+    const bare = await createBareRepo(http.root, "hooked", {
+      "hooked/deployment.yaml": deployment("hooked", `${hookedImage}:1.0.0`),
+    });
+    const repoUrl = http.repoUrl("hooked");
+    double.put(
+      "secrets",
+      parse(repositorySecret("repo-hooked", repoUrl, { username: "a", password: "a" })) as KubeObject,
+    );
+    double.put("argoproj.io/applications", parse(semverGitApp("hooked", repoUrl, "hooked", hookedImage)) as KubeObject);
+
+    const daemon = await startDaemon("webhook", ["--enable-webhook", "--webhook-port", "0"]);
+    await daemon.waitFor(/msg="Starting webhook server" port=\d+/);
+    await daemon.waitFor(/msg="Processing results: applications=1/);
+    const port = /msg="Starting webhook server" port=(\d+)/.exec(daemon.output())?.[1];
+    expect(daemon.output()).toContain("secured_types=distribution");
+    const deliver = (secret: string | null, repository = "myorg/hooked", tag = "") =>
+      fetch(`http://127.0.0.1:${port}/webhook?type=distribution`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/vnd.docker.distribution.events.v1+json",
+          ...(secret === null ? {} : { authorization: `Bearer ${secret}` }),
+        },
+        body: JSON.stringify({
+          events: [{ action: "push", target: { repository, tag }, request: { host: registry.host } }],
+        }),
+      }).then((response) => response.status);
+    const mainHas = async (tag: string) => {
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const files = await readBranchFiles(bare, "main");
+        if (files["hooked/deployment.yaml"]?.includes(`${hookedImage}:${tag}`)) return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return false;
+    };
+
+    // Delivers a push for a repository nobody watches until the answer is `expected`; returns the last answer.
+    const statusWithin = async (secret: string, expected: number) => {
+      const deadline = Date.now() + 15_000;
+      let status = await deliver(secret, "myorg/unwatched");
+      while (status !== expected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        status = await deliver(secret, "myorg/unwatched");
+      }
+      return status;
+    };
+
+    // Nothing newer yet: the first cycle found 1.0.0 current. Only a push can move it (interval 1h).
+    await pushImage(registry, "myorg/hooked", { tags: ["1.1.0"], created: "2026-02-01T00:00:00Z" });
+    expect(await deliver("wrong-secret", "myorg/hooked", "1.1.0")).toBe(403);
+    expect(await deliver(null, "myorg/hooked", "1.1.0")).toBe(401);
+    expect(await deliver("first-secret", "myorg/hooked", "1.1.0")).toBe(200);
+    expect(await mainHas("1.1.0")).toBe(true);
+    await daemon.waitFor(/msg="Webhook push written back" image="[^"]+\/myorg\/hooked" tag=1\.1\.0/);
+
+    // Rotated in the API: the new secret is accepted within the re-read interval, and the old one refused.
+    putWebhookSecret("second-secret");
+    expect(await statusWithin("second-secret", 200)).toBe(200);
+    expect(await deliver("first-secret", "myorg/hooked", "1.2.0")).toBe(403);
+    await daemon.waitFor(/msg="Webhook secrets changed in the Secret argocd-image-updater-secret" types=distribution/);
+
+    await pushImage(registry, "myorg/hooked", { tags: ["1.2.0"], created: "2026-03-01T00:00:00Z" });
+    expect(await deliver("second-secret", "myorg/hooked", "1.2.0")).toBe(200);
+    expect(await mainHas("1.2.0")).toBe(true);
+
+    // The Secret gone: the type has no secret, so --webhook-require-secret (the default) refuses it.
+    double.store.delete(double.type("secrets"), "argocd", "argocd-image-updater-secret");
+    expect(await statusWithin("second-secret", 403)).toBe(403);
+    expect(daemon.output()).not.toMatch(/first-secret|second-secret/);
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
   }, 120_000);
 });

@@ -63,6 +63,13 @@ describe("createLogger()", () => {
     expect(lines.join("")).not.toContain("s3cr3t");
     expect(lines.join("")).toContain("https://git.example.com/repo.git");
   });
+
+  it("prints a secret-named setting that is only true or false", () => {
+    const { lines, logger } = capture();
+    logger.info("Starting webhook server", { require_secret: true, secret: "s3cr3t" });
+    expect(lines.join("")).toContain("require_secret=true");
+    expect(lines.join("")).not.toContain("s3cr3t");
+  });
 });
 
 describe("logUpdaterEvents()", () => {

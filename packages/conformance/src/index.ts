@@ -3,7 +3,7 @@
  * adapter, plus the engine's behaviour suite over a set of adapters. Cases are contract sentences; opt-outs
  * are typed by case name and carry a reason.
  */
-export type { Skips } from "./cases.js";
+export type { Skips, SuiteOptions } from "./cases.js";
 export {
   describeEngineBehaviour,
   ENGINE_SEED,

@@ -39,9 +39,11 @@ export {
   type ImageUpdaterResourcesOptions,
 } from "./kubernetes/image-updater-resources.js";
 export {
+  type CallOptions,
   createKubeClient,
   KubeApiError,
   type KubeApiRequestEvent,
+  type KubeCallTarget,
   type KubeClient,
   type KubeClientOptions,
 } from "./kubernetes/kube-client.js";

@@ -2,10 +2,10 @@
  * A double of GitHub's REST API for pull requests: no hosted API can run in tests. It keeps GitHub's paths,
  * status codes, `Link` pagination (`per_page` default 30, max 100) and error bodies (401 "Bad credentials",
  * 422 "Validation Failed" with "A pull request already exists for OWNER:BRANCH."), per docs.github.com/rest.
- * It serves one repository; branches are not modelled.
+ * It serves one repository, or several (each numbering its own pull requests); branches are not modelled.
  */
 import { type DoubleResponse, listPage, type RecordedRequest, startOriginDouble } from "./http-double.js";
-import { createPullStore, type DoublePull, type PullApiDouble } from "./pull-store.js";
+import { createPullStore, type DoublePull, type PullApiDouble, type PullStore } from "./pull-store.js";
 
 export type { DoublePull } from "./pull-store.js";
 
@@ -13,6 +13,8 @@ export type { DoublePull } from "./pull-store.js";
 export interface GitHubApiDoubleOptions {
   /** `owner/name` served. @default `org/deploy` */
   readonly repository?: string;
+  /** More `owner/name`s served beside `repository`, as one GitHub serves many. */
+  readonly moreRepositories?: readonly string[];
   /** Token accepted as `Bearer` or `token`. @default `ghp_double_token` */
   readonly token?: string;
   /** Largest page the double serves, to force pagination. @default 100 */
@@ -23,21 +25,35 @@ export interface GitHubApiDoubleOptions {
 export interface GitHubApiDouble extends PullApiDouble {
   /** Answers label calls with 403, as a token without issues scope gets. */
   failLabels: boolean;
+  /** The pull requests of one served repository (`pulls` are `repository`'s). */
+  pullsOf(repository: string): DoublePull[];
 }
 
 const DOCS = "https://docs.github.com/rest";
 
 /** Starts a {@link GitHubApiDouble} on 127.0.0.1 with an ephemeral port. */
 export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {}): Promise<GitHubApiDouble> {
-  const repository = options.repository ?? "org/deploy";
-  const owner = repository.split("/")[0] ?? "";
   const token = options.token ?? "ghp_double_token";
-  const store = createPullStore();
-  const { pulls, seedPull } = store;
+  const stores = new Map<string, PullStore>(
+    [options.repository ?? "org/deploy", ...(options.moreRepositories ?? [])].map((name) => [name, createPullStore()]),
+  );
+  const firstStore = [...stores.values()][0] as PullStore;
   let origin = "";
 
-  function toJson(pull: DoublePull) {
-    return {
+  function handle(request: RecordedRequest): DoubleResponse {
+    const auth = request.headers.authorization ?? "";
+    if (auth !== `Bearer ${token}` && auth !== `token ${token}`) {
+      return { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } };
+    }
+    const served = /^\/repos\/(?<repository>[^/]+\/[^/]+)\//.exec(request.path)?.groups?.repository ?? "";
+    const store = stores.get(served);
+    return store === undefined ? notFound() : handleRepository(request, served, store);
+  }
+
+  function handleRepository(request: RecordedRequest, repository: string, store: PullStore): DoubleResponse {
+    const owner = repository.split("/")[0] ?? "";
+    const { pulls, seedPull } = store;
+    const toJson = (pull: DoublePull) => ({
       url: `${origin}/repos/${repository}/pulls/${pull.number}`,
       id: 1000 + pull.number,
       number: pull.number,
@@ -48,17 +64,8 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
       labels: pull.labels.map((name, index) => ({ id: index + 1, name, color: "ededed", default: false })),
       head: { label: `${owner}:${pull.head}`, ref: pull.head, repo: { full_name: repository } },
       base: { label: `${owner}:${pull.base}`, ref: pull.base, repo: { full_name: repository } },
-    };
-  }
-
-  function handle(request: RecordedRequest): DoubleResponse {
-    const auth = request.headers.authorization ?? "";
-    if (auth !== `Bearer ${token}` && auth !== `token ${token}`) {
-      return { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } };
-    }
-    const prefix = `/repos/${repository}`;
-    if (!request.path.startsWith(`${prefix}/`)) return notFound();
-    const rest = request.path.slice(prefix.length);
+    });
+    const rest = request.path.slice(`/repos/${repository}`.length);
     const body = (request.body ?? {}) as Record<string, unknown>;
 
     if (rest === "/pulls" && request.method === "GET") {
@@ -84,7 +91,11 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
       }
       const pull = seedPull({ head, base: String(body.base), title: String(body.title) });
       pull.body = typeof body.body === "string" ? body.body : "";
-      return { status: 201, body: toJson(pull), headers: { location: `${origin}${prefix}/pulls/${pull.number}` } };
+      return {
+        status: 201,
+        body: toJson(pull),
+        headers: { location: `${origin}/repos/${repository}/pulls/${pull.number}` },
+      };
     }
     const pullMatch = /^\/pulls\/(?<number>\d+)$/.exec(rest);
     if (pullMatch && request.method === "PATCH") {
@@ -116,8 +127,9 @@ export async function startGitHubApiDouble(options: GitHubApiDoubleOptions = {})
   const double: GitHubApiDouble = {
     ...http,
     url: http.origin,
-    pulls,
-    seedPull,
+    pulls: firstStore.pulls,
+    seedPull: firstStore.seedPull,
+    pullsOf: (repository) => stores.get(repository)?.pulls ?? [],
     failLabels: false,
     beforeCreate: undefined,
   };

@@ -7,6 +7,7 @@ import type { RunCommandOptions } from "../config/run-options.js";
 import type { HttpServer, RouteHandler } from "../http/http-server.js";
 import { startHttpServer } from "../http/http-server.js";
 import { acquireLeadership, type Leadership } from "../kubernetes/leadership.js";
+import type { WebhookSecretFeed } from "../kubernetes/webhook-secret-feed.js";
 import { logUpdaterEvents } from "../logging/event-log.js";
 import type { Logger } from "../logging/logger.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../metrics/metrics.js";
@@ -25,8 +26,8 @@ export interface RunDependencies {
   /** Called once the webhook receiver listens (`--enable-webhook`). */
   readonly onWebhookListening?: (port: number) => void;
   /**
-   * Webhook secrets from elsewhere, read per delivery: in Kubernetes mode, the Secret
-   * `argocd-image-updater-secret` through `webhookSecretsFromSecretData`. Flags and environment win.
+   * Webhook secrets from elsewhere, read per delivery; flags and environment win per type. Absent in
+   * Kubernetes mode: the Secret `argocd-image-updater-secret` is read (and read again every few seconds).
    */
   readonly webhookSecrets?: () => WebhookSecrets;
   readonly metrics?: DaemonMetrics;
@@ -165,16 +166,34 @@ export async function startWebhook(
     logger.error("This engine cannot run targeted checks, so webhooks cannot be received");
     return undefined;
   }
+  let feed: WebhookSecretFeed | undefined;
   try {
-    return await startDaemonWebhook({
+    // Kubernetes mode reads the Secret unless the caller supplies its own source of secrets.
+    if (deps.webhookSecrets === undefined && updater.followWebhookSecrets) {
+      feed = await updater.followWebhookSecrets((types) =>
+        logger.info("Webhook secrets changed in the Secret argocd-image-updater-secret", { types: types.join(",") }),
+      );
+    }
+    const extraSecrets = deps.webhookSecrets ?? feed?.current;
+    const webhook = await startDaemonWebhook({
       options: options.webhook,
       target: { events: updater.events, trigger },
       logger,
       metrics,
-      ...(deps.webhookSecrets ? { extraSecrets: deps.webhookSecrets } : {}),
+      ...(extraSecrets ? { extraSecrets } : {}),
       ...(routes ? { routes } : {}),
     });
+    const following = feed;
+    if (following === undefined) return webhook;
+    return {
+      ...webhook,
+      close() {
+        following.stop();
+        return webhook.close();
+      },
+    };
   } catch (error) {
+    feed?.stop();
     logger.error("Could not start the webhook server", {
       port: options.webhook.port,
       error: error instanceof Error ? error.message : String(error),

@@ -27,6 +27,7 @@ import {
   loadKubeConfig,
 } from "@image-updater/k8s-source";
 import type { KubernetesRunOptions } from "./kubernetes-options.js";
+import { followWebhookSecret, WEBHOOK_SECRET_REREAD_MS, type WebhookSecretFeed } from "./webhook-secret-feed.js";
 
 /** What the daemon hands the engine in Kubernetes mode. */
 export interface KubernetesAdapters {
@@ -44,6 +45,12 @@ export interface KubernetesAdapters {
   observe(events: TypedEmitter<UpdaterEvents>): () => void;
   /** Starts the Lease election, when enabled. */
   elect(): LeaderElector | null;
+  /**
+   * Starts reading the webhook secrets from the Secret `argocd-image-updater-secret` in the Argo CD
+   * namespace (where the install puts it), again every few seconds; resolves after the first read.
+   * `onChange` is told the types whose secret appeared, changed or went away (names only).
+   */
+  followWebhookSecrets(onChange?: (types: readonly string[]) => void): Promise<WebhookSecretFeed>;
 }
 
 /** Hooks of {@link createKubernetesAdapters}. */
@@ -116,6 +123,15 @@ export function createKubernetesAdapters(
         unsubscribeStatus();
         events.off("writeback:committed", onCommitted);
       };
+    },
+    followWebhookSecrets(onChange) {
+      return followWebhookSecret({
+        // Its own reader, caching for less than the feed's interval, so a rotation is seen at the next read.
+        secrets: createKubernetesSecrets({ client, ttlMs: WEBHOOK_SECRET_REREAD_MS / 2 }).resolver,
+        namespace: options.argocdNamespace,
+        ...(onChange ? { onChange } : {}),
+        onWarning: (message) => hooks.onWarning(message, {}),
+      });
     },
     elect() {
       if (!options.leaderElection) return null;

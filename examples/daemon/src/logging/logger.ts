@@ -57,7 +57,9 @@ export function createLogger(options: LoggerOptions): Logger {
     const safe: [string, string | number | boolean | null][] = [];
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      safe.push([key, SECRET_FIELD.test(key) ? "[redacted]" : typeof value === "string" ? redactUrls(value) : value]);
+      // A true/false names a setting, never holds a secret (`require_secret=true`).
+      const hidden = SECRET_FIELD.test(key) && typeof value !== "boolean";
+      safe.push([key, hidden ? "[redacted]" : typeof value === "string" ? redactUrls(value) : value]);
     }
     const msg = redactUrls(message);
     if (format === "json") {

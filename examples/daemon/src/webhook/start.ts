@@ -36,15 +36,19 @@ export async function startDaemonWebhook(input: {
     ...(input.extraSecrets ? { extraSecrets: input.extraSecrets } : {}),
     ...(input.routes ? { routes: input.routes } : {}),
   });
-  const types = Object.keys(options.secrets);
+  const types = Object.keys({ ...input.extraSecrets?.(), ...options.secrets }).sort();
   logger.info("Starting webhook server", {
     port: server.port,
     secured_types: types.length > 0 ? types.join(",") : "none",
     require_secret: options.requireSecret,
   });
-  if (options.requireSecret && types.length === 0 && input.extraSecrets === undefined) {
+  if (options.requireSecret && types.length === 0) {
+    const where =
+      input.extraSecrets === undefined
+        ? ""
+        : " or the key webhook.<type>-secret of the Secret argocd-image-updater-secret";
     logger.warn(
-      "No webhook secret is configured, so every delivery is refused: set --<type>-webhook-secret (e.g. --distribution-webhook-secret) or --webhook-require-secret=false",
+      `No webhook secret is configured, so every delivery is refused: set --<type>-webhook-secret (e.g. --distribution-webhook-secret)${where}, or --webhook-require-secret=false`,
     );
   }
   return {

@@ -23,7 +23,7 @@ export const INFERRED_REGISTRY_LIMIT = 20;
  *    unusable next to a host entry, so the most specific entry wins here;
  * 2. for Docker Hub images (`nginx`, `docker.io/…`): the default entry (`default: yes` or no prefix), else
  *    {@link DOCKER_HUB_ENDPOINT};
- * 3. otherwise an inferred `https://<registry>` endpoint: no credentials, limit {@link INFERRED_REGISTRY_LIMIT},
+ * 3. otherwise an inferred `https://<registry>` endpoint: no credentials, limit `INFERRED_REGISTRY_LIMIT`,
  *    never insecure (plain http needs a configured entry with `insecure: yes`).
  * Docker Hub's other names (`index.docker.io`, `registry-1.docker.io`) count as `docker.io`.
  */

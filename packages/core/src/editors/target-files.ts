@@ -10,7 +10,7 @@ export interface TargetContext {
   readonly files: RepositoryFiles;
   readonly application: Partial<Pick<Application, "spec" | "status">>;
   readonly sourceType?: ApplicationSourceType;
-  /** The source written in. @default core's write-back source rule ({@link writeBackSource}) */
+  /** The source written in. @default core's write-back source rule (`writeBackSource`) */
   readonly source?: ApplicationSourceSpec;
 }
 

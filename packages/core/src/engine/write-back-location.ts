@@ -9,7 +9,7 @@ import type { Application, ApplicationSourceSpec } from "../source/types.js";
 
 /** Where one Application's images are written. */
 export interface WriteBackLocation {
-  /** The source written in (see {@link writeBackSource}); `undefined` when the Application has none. */
+  /** The source written in (see `writeBackSource`); `undefined` when the Application has none. */
   readonly source: ApplicationSourceSpec | undefined;
   /** Repository read and written: `git-repository`, else the source's `repoURL`. */
   readonly repoUrl: string | undefined;

@@ -4,7 +4,7 @@ import type { Platform } from "../registry/types.js";
 
 const PART = /^[a-z0-9][a-z0-9._-]*$/;
 
-/** Options of {@link parsePlatform} and {@link parsePlatformList}. */
+/** Options of {@link parsePlatform} and `parsePlatformList`. */
 export interface PlatformParseOptions {
   /** Diagnostic key to report under. @default "platforms" */
   readonly key?: string;
@@ -38,7 +38,7 @@ export function parsePlatform(text: string, options: PlatformParseOptions = {}):
   return { value: { os, architecture, ...(variant === undefined ? {} : { variant }) }, diagnostics: [] };
 }
 
-/** Result of {@link parsePlatformList}. */
+/** Result of `parsePlatformList`. */
 export interface PlatformListResult {
   readonly platforms: readonly Platform[];
   /** Entries that did not parse, as written. Callers fail closed on them. */

@@ -1,6 +1,6 @@
 import { RegistryError } from "../errors.js";
 
-/** Options of {@link createCircuitBreaker}. */
+/** Options of `createCircuitBreaker`. */
 export interface CircuitBreakerOptions {
   /** Consecutive failures (after retries) that open the circuit. @default 5 */
   readonly failureThreshold?: number;

@@ -10,7 +10,7 @@ import { createDiskStore, type DiskStore } from "./disk-store.js";
 import { createLruCache } from "./lru-cache.js";
 import type { ImageMetadata, ManifestMetadata, Platform } from "./types.js";
 
-/** Options of {@link createMetadataCache}. */
+/** Options of `createMetadataCache`. */
 export interface MetadataCacheOptions {
   /** Entries per map (digests, tags) held in memory. @default 10_000 */
   readonly maxEntries?: number;

@@ -1,6 +1,6 @@
 import { ImageUpdaterError, RegistryError } from "../errors.js";
 
-/** Options of {@link withRetry}. */
+/** Options of `withRetry`. */
 export interface RetryOptions {
   /** Retries after the first attempt. @default 3 */
   readonly retries?: number;
@@ -12,7 +12,7 @@ export interface RetryOptions {
   readonly maxRetryAfterMs?: number;
 }
 
-/** What {@link withRetry} needs besides the options. */
+/** What `withRetry` needs besides the options. */
 export interface RetryContext {
   readonly signal?: AbortSignal;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -138,7 +138,7 @@ export type NeedsUpdateReason =
 
 /** Input of {@link needsUpdate}. */
 export interface NeedsUpdateInput {
-  /** What runs (from {@link resolveCurrentImage}). */
+  /** What runs (from `resolveCurrentImage`). */
   readonly current: CurrentImage | null;
   /** The tag the strategy chose, with its digest when known. */
   readonly chosen: { readonly tag: string; readonly digest?: string };

@@ -102,7 +102,7 @@ export function commitMessageData(
 /**
  * Renders a commit message. `template` is template text or a parsed {@link Template}; absent, the default.
  * Throws `TEMPLATE_INVALID` when the template does not parse or execute; callers wanting argocd-image-updater's
- * forgiving behaviour catch it and use {@link fallbackCommitMessage}.
+ * forgiving behaviour catch it and use `fallbackCommitMessage`.
  */
 export function renderCommitMessage(template: string | Template | undefined, data: CommitMessageData): string {
   const parsed =

@@ -138,7 +138,7 @@ function statusOf(error: unknown): number | null {
   return null;
 }
 
-/** Builds the client over a loaded {@link KubeConfig}. */
+/** Builds the client over a loaded `KubeConfig` (see {@link loadKubeConfig}). */
 export function createKubeClient(config: KubeConfig, options: KubeClientOptions = {}): KubeClient {
   const server = config.getCurrentCluster()?.server ?? "the API server";
   const report = (target: KubeCallTarget, status: number | null) =>

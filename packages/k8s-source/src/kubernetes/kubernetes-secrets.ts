@@ -14,7 +14,7 @@ import {
 import type { GitCredentialsResolver } from "../git-credentials-resolver.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 
-/** Options of {@link createKubernetesSecretResolver}. */
+/** Options of {@link createKubernetesSecrets}. */
 export interface KubernetesSecretsOptions {
   readonly client: KubeClient;
   /** How long a read Secret (or its absence) is reused. @default 30_000 */
