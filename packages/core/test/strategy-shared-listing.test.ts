@@ -58,6 +58,10 @@ const SETTINGS: readonly Omit<DecideUpdateInput, "tags">[] = [
   { current: { tag: "1.0.0" }, strategy: "newest-build", ignoreTags: ["build-*"], metadata: metadata() },
   { current: { tag: "latest" }, strategy: "digest", constraint: "latest", metadata: metadata() },
   { current: { tag: "1.0.0" }, strategy: "no-such-strategy" },
+  // What only an untyped caller passes: told apart from the typed settings above, never shared wrongly.
+  { current: { tag: "1.0.0" }, strategy: "semver", constraint: null as unknown as string },
+  { current: { tag: "1.0.0" }, strategy: "semver", constraint: 2 as unknown as string },
+  { current: { tag: "1.0.0" }, strategy: "semver", constraint: Number.NaN as unknown as string },
 ];
 
 describe("decisions over one shared listing", () => {

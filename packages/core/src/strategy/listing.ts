@@ -85,13 +85,8 @@ function createListing(tags: readonly string[]): ScreenedListing {
         screenings = new Map();
         byStrategy.set(strategy, screenings);
       }
-      // Everything prepare() and the extraction see; equal settings give equal judgements.
-      const key = JSON.stringify([
-        context.constraint ?? null,
-        context.options.order ?? null,
-        context.options.naturalSort ?? null,
-        extract === undefined ? null : [extract.pattern, extract.group ?? null],
-      ]);
+      const key = settingsKey(context, extract);
+      if (key === undefined) return screen(unique, strategy, context, extract);
       let screening = screenings.get(key);
       if (screening === undefined) {
         screening = screen(unique, strategy, context, extract);
@@ -100,6 +95,30 @@ function createListing(tags: readonly string[]): ScreenedListing {
       return screening;
     },
   };
+}
+
+/**
+ * Everything prepare() and the extraction see, as a key: equal settings give equal judgements. `undefined`
+ * (no sharing) for values JSON would not tell apart, which only a caller outside the types can pass.
+ */
+function settingsKey(context: StrategyContext, extract: TagExtraction | undefined): string | undefined {
+  const settings: unknown[] = [
+    context.constraint,
+    context.options.order,
+    context.options.naturalSort,
+    extract === undefined,
+    extract?.pattern,
+    extract?.group,
+  ];
+  const typed: [string, unknown][] = [];
+  for (const value of settings) {
+    const type = typeof value;
+    const plain =
+      type === "undefined" || type === "string" || type === "boolean" || (type === "number" && Number.isFinite(value));
+    if (!plain && value !== null) return undefined;
+    typed.push([value === null ? "null" : type, value ?? null]);
+  }
+  return JSON.stringify(typed);
 }
 
 function screen(
