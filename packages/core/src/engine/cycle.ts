@@ -529,7 +529,8 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
       changes: plan.changes.length,
     });
   }
-  const writable = withChanges.filter((plan) => !dryRun.includes(plan));
+  const notWritten = new Set(dryRun);
+  const writable = withChanges.filter((plan) => !notWritten.has(plan));
   await writeArgocd(
     context,
     writable.filter((plan) => plan.config.writeBack.method === "argocd"),
