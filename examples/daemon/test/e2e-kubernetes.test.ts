@@ -168,10 +168,11 @@ describe("Kubernetes mode end to end (API double, real registry and git server)"
         "ImagesUpdated myapp-staging",
       ]);
 
-      // Second run: tag lists only (one per repository), no manifest, no commit, no patch.
+      // Second run: a tag list per repository and newest-build's HEAD of its winner, no manifest, no commit,
+      // no patch.
       expect(second).toMatchObject({ applications: 3, imagesUpdated: 0, errors: 0, commits: [] });
       const sent = requests.slice(afterFirst.requests).filter((r) => r.outcome !== "cached" && r.outcome !== "shared");
-      expect(sent.map((r) => r.method)).toEqual(["listTags"]);
+      expect(sent.map((r) => r.method)).toEqual(["listTags", "getDigest"]);
       expect(double.requests.slice(afterFirst.kube).filter((r) => r.verb !== "get" && r.verb !== "list")).toEqual([]);
       expect(await readBranchLog(bare, "main")).toEqual(main);
       expect(await readBranchLog(bare, "image-update/myapp-1.3.0")).toEqual(branch);

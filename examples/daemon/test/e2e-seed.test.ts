@@ -162,9 +162,13 @@ async function expectSeedOutcome(bare: string, run: Awaited<ReturnType<typeof ru
   expect(everything).not.toContain("1.2.4-beta");
   expect(first.commits.map((commit) => commit.branch).sort()).toEqual(["image-update/myapp-1.3.0", "main"]);
 
-  // Second cycle, no new tags: tags are listed again, nothing else touches the registry, nothing is committed.
+  // Second cycle, no new tags: tags are listed again, newest-build asks its winner where it points (one HEAD,
+  // shared by the applications), no manifest is read, nothing is committed.
   expect(second).toMatchObject({ applications: 3, errors: 0, commits: [] });
-  expect(countRequests(secondRequests.filter((request) => request.kind !== "token"))).toEqual({ "GET tags": 1 });
+  expect(countRequests(secondRequests.filter((request) => request.kind !== "token"))).toEqual({
+    "GET tags": 1,
+    "HEAD manifest": 1,
+  });
   expect(countOperations(secondOperations)).not.toHaveProperty("commit");
   expect(countOperations(secondOperations)).not.toHaveProperty("push");
   expect(await readBranchLog(bare, "main")).toEqual(afterFirst.main);

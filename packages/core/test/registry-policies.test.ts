@@ -15,6 +15,8 @@ import {
 function scriptedClient(script: {
   tags?: (repo: ImageRepository, call: number, signal?: AbortSignal) => Promise<readonly string[]>;
   metadata?: (reference: string) => ManifestMetadata | null;
+  /** Where a tag points now (HEAD); by default `sha256:a…`, or the digest of `metadata` when given with it. */
+  digest?: (tag: string) => string | null;
 }) {
   const calls = { listTags: 0, getDigest: 0, getMetadata: 0, signals: [] as (AbortSignal | undefined)[] };
   const client: RegistryClient = {
@@ -27,6 +29,7 @@ function scriptedClient(script: {
     },
     async getDigest(_repo, tag) {
       calls.getDigest++;
+      if (script.digest) return script.digest(tag);
       return tag === "missing" ? null : `sha256:${"a".repeat(64)}`;
     },
     async getMetadata(_repo, reference) {
@@ -308,17 +311,19 @@ describe("withRegistryPolicies", () => {
     expect(calls.getMetadata).toBe(2);
   });
 
-  it("never answers getDigest() from the metadata cache across cycles", async () => {
+  it("never answers getDigest() from the metadata cache across cycles; within one, a read by tag answers it", async () => {
     const { client, calls } = scriptedClient({});
     const policies = withRegistryPolicies(client);
 
-    await policies.getMetadata(REPO, "latest");
-    await policies.getDigest(REPO, "latest");
+    const read = await policies.getMetadata(REPO, "latest");
+    const sameCycle = await policies.getDigest(REPO, "latest");
     await policies.getDigest(REPO, "latest");
     policies.beginCycle();
-    await policies.getDigest(REPO, "latest");
+    const nextCycle = await policies.getDigest(REPO, "latest");
 
-    expect(calls.getDigest).toBe(2);
+    expect(sameCycle).toBe(read?.digest);
+    expect(nextCycle).toBe(`sha256:${"a".repeat(64)}`);
+    expect(calls.getDigest).toBe(1);
   });
 
   it("evicts the least recently used metadata beyond maxEntries", async () => {
@@ -337,7 +342,7 @@ describe("withRegistryPolicies", () => {
     expect(calls.getMetadata).toBe(4);
   });
 
-  it("keeps what memory evicts in the directory: a working set 10x memory costs no request warm or after restart", async () => {
+  it("keeps what memory evicts in the directory: a working set 10x memory costs no manifest warm or after restart, and one HEAD per tag after restart", async () => {
     const dir = await mkdtemp(join(tmpdir(), "policies-"));
     dirs.push(dir);
     const directory = join(dir, "metadata");
@@ -356,16 +361,25 @@ describe("withRegistryPolicies", () => {
     for (const tag of tags) await cold.getMetadata(REPO, tag);
     const warmCalls = first.calls.getMetadata - coldCalls;
     await cold.dispose?.();
-    const second = scriptedClient({ metadata });
+    const second = scriptedClient({ metadata, digest: (tag) => metadata(tag).digest });
     const restarted = withRegistryPolicies(second.client, { metadataCache: { maxEntries: 100, directory } });
 
     const restored = await restarted.getMetadata(REPO, "7");
     for (const tag of tags) await restarted.getMetadata(REPO, tag);
 
-    expect({ coldCalls, warmCalls, restartCalls: second.calls.getMetadata }).toEqual({
+    expect({
+      coldCalls,
+      warmCalls,
+      warmHeads: first.calls.getDigest,
+      restartCalls: second.calls.getMetadata,
+      restartHeads: second.calls.getDigest,
+    }).toEqual({
       coldCalls: 1_050,
       warmCalls: 0,
+      warmHeads: 0,
       restartCalls: 0,
+      // Where a tag points is an earlier process's word: confirmed once per tag, then trusted.
+      restartHeads: 1_050,
     });
     expect(restored).toEqual(metadata("7"));
     expect(restored?.createdAt).toBeInstanceOf(Date);
@@ -393,7 +407,7 @@ describe("withRegistryPolicies", () => {
     expect(calls.getMetadata).toBe(3);
   });
 
-  it("persists metadata to a file, so a new process pays nothing for known tags", async () => {
+  it("persists metadata to a file, so a new process pays only a HEAD for known tags", async () => {
     const dir = await mkdtemp(join(tmpdir(), "policies-"));
     dirs.push(dir);
     const file = join(dir, "cache", "metadata.json");
@@ -401,12 +415,13 @@ describe("withRegistryPolicies", () => {
     const before = withRegistryPolicies(first.client, { metadataCache: { file } });
     const original = await before.getMetadata(REPO, "1.0.0");
     await before.dispose?.();
-    const second = scriptedClient({});
+    const second = scriptedClient({ digest: () => original?.digest ?? null });
     const after = withRegistryPolicies(second.client, { metadataCache: { file } });
 
     const restored = await after.getMetadata(REPO, "1.0.0");
+    await after.getMetadata(REPO, "1.0.0");
 
-    expect(second.calls.getMetadata).toBe(0);
+    expect({ manifests: second.calls.getMetadata, heads: second.calls.getDigest }).toEqual({ manifests: 0, heads: 1 });
     expect(restored).toEqual(original);
     expect(restored?.createdAt).toBeInstanceOf(Date);
     expect(await readdir(join(dir, "cache"))).toEqual(["metadata.json"]);

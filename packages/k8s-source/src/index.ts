@@ -26,7 +26,9 @@ export {
   MAX_YAML_KEY_LENGTH,
   type ManifestDocument,
   type ManifestScan,
+  type ParsedManifest,
   parseManifestText,
+  parseManifestTextAsync,
   type ScanOptions,
   scanManifests,
 } from "./directory/manifest-files.js";

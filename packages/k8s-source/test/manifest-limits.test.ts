@@ -6,6 +6,7 @@ import {
   MAX_DOCUMENTS_PER_FILE,
   MAX_YAML_DEPTH,
   parseManifestText,
+  parseManifestTextAsync,
   scanManifests,
 } from "../src/directory/manifest-files.js";
 
@@ -64,6 +65,20 @@ describe("manifest limits", () => {
     expect(parsed.documents).toHaveLength(MAX_DOCUMENTS_PER_FILE);
     expect(parsed.warnings).toMatchObject([
       { message: expect.stringContaining(`more than ${MAX_DOCUMENTS_PER_FILE} documents`) },
+    ]);
+  });
+
+  it("gives the event loop turns while it parses a file of 100 000 documents, with the same result as the sync reader", async () => {
+    const text = `---\na: 1\n`.repeat(100_000);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const parsed = await parseManifestTextAsync(text, "many.yaml").finally(() => clearInterval(ticker));
+
+    // The 1000 documents read take tens of milliseconds; a reader that never yields lets no timer run.
+    expect(turns).toBeGreaterThan(0);
+    expect(parsed).toEqual(parseManifestText(text, "many.yaml"));
+    expect(parsed.warnings).toMatchObject([
+      { file: "many.yaml", message: expect.stringContaining(`more than ${MAX_DOCUMENTS_PER_FILE} documents`) },
     ]);
   });
 

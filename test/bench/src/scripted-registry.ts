@@ -95,6 +95,11 @@ interface Repository {
   readonly tags: Map<string, BuiltContent>;
   readonly manifests: Map<string, BuiltContent>;
   readonly blobs: Map<string, BuiltContent>;
+  /**
+   * Images of the initial script not built yet: a fleet of generated repositories is mostly only listed, so
+   * its manifests and blobs (a gzip per image) are built on the first request that needs them.
+   */
+  pending: readonly ImageSpec[];
 }
 
 interface FaultState {
@@ -154,12 +159,23 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
   }
   setFaults(script.faults ?? []);
 
-  function addImages(name: string, images: readonly ImageSpec[]): string[] {
-    let repository = repositories.get(name);
-    if (repository === undefined) {
-      repository = { tags: new Map(), manifests: new Map(), blobs: new Map() };
-      repositories.set(name, repository);
+  function emptyRepository(name: string): Repository {
+    const repository: Repository = { tags: new Map(), manifests: new Map(), blobs: new Map(), pending: [] };
+    repositories.set(name, repository);
+    return repository;
+  }
+
+  /** The repository with its pending images built. */
+  function built(repository: Repository): Repository {
+    if (repository.pending.length > 0) {
+      const images = repository.pending;
+      repository.pending = [];
+      store(repository, images);
     }
+    return repository;
+  }
+
+  function store(repository: Repository, images: readonly ImageSpec[]): string[] {
     const digests: string[] = [];
     for (const spec of images) {
       const image = buildImage(spec);
@@ -174,7 +190,24 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
     }
     return digests;
   }
-  for (const [name, images] of Object.entries(script.repositories ?? {})) addImages(name, images);
+
+  function addImages(name: string, images: readonly ImageSpec[]): string[] {
+    return store(built(repositories.get(name) ?? emptyRepository(name)), images);
+  }
+  for (const [name, images] of Object.entries(script.repositories ?? {})) emptyRepository(name).pending = images;
+
+  /** Tag names in insertion order, without building pending images. */
+  function tagNames(repository: Repository): string[] {
+    if (repository.pending.length === 0) return [...repository.tags.keys()];
+    const names = new Set<string>();
+    for (const spec of repository.pending) {
+      for (const tag of spec.tags) {
+        names.delete(tag); // a later image re-tagging moves the tag to the end, as store() does
+        names.add(tag);
+      }
+    }
+    return [...names];
+  }
 
   function pickFault(method: string, path: string): ScriptedFault | undefined {
     for (const state of faults) {
@@ -259,7 +292,7 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
   }
 
   function tagsPage(name: string, repository: Repository, url: URL): Answer {
-    let tags = [...repository.tags.keys()];
+    let tags = tagNames(repository);
     if ((script.tagOrder ?? "lexical") === "lexical") tags.sort();
     const last = url.searchParams.get("last");
     if (last !== null) {
@@ -299,11 +332,12 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
     if (url.pathname === "/v2/_catalog") return json(200, { repositories: [...repositories.keys()].sort() });
     const match = ROUTE.exec(url.pathname);
     const name = match?.groups?.name ?? "";
-    const repository = repositories.get(name);
+    const found = repositories.get(name);
     if (match?.groups === undefined) return json(404, JSON.parse(errorBody("NOT_FOUND", "unknown path")));
-    if (repository === undefined) return json(404, JSON.parse(errorBody("NAME_UNKNOWN", "repository name not known")));
+    if (found === undefined) return json(404, JSON.parse(errorBody("NAME_UNKNOWN", "repository name not known")));
     const reference = match.groups.reference ?? "";
-    if (match.groups.kind === "tags/list" && method === "GET") return tagsPage(name, repository, url);
+    if (match.groups.kind === "tags/list" && method === "GET") return tagsPage(name, found, url);
+    const repository = built(found);
     if (match.groups.kind === "manifests" && (method === "GET" || method === "HEAD")) {
       const item = reference.includes(":") ? repository.manifests.get(reference) : repository.tags.get(reference);
       if (item === undefined) return json(404, JSON.parse(errorBody("MANIFEST_UNKNOWN", "manifest unknown")));
@@ -396,7 +430,10 @@ export async function startScriptedRegistry(script: ScriptedRegistryScript = {})
     },
     setFaults,
     addImages,
-    deleteTag: (repository, tag) => repositories.get(repository)?.tags.delete(tag) ?? false,
+    deleteTag: (name, tag) => {
+      const repository = repositories.get(name);
+      return repository === undefined ? false : built(repository).tags.delete(tag);
+    },
     stop() {
       stopped ??= http.close().then(() => untrackService(registry));
       return stopped;

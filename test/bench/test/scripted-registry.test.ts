@@ -88,6 +88,23 @@ describe("startScriptedRegistry() tags/list", { timeout: 120_000 }, () => {
     expect(result).toEqual({ tags: expected, pages: 2 });
   });
 
+  it("lists a scripted repository the same before and after its images are first served", async () => {
+    // The script's images are built on the first manifest request; a later image re-tagging "1.0.0" wins both times.
+    const server = await start({
+      tagOrder: "insertion",
+      repositories: { app: [{ tags: ["1.0.0", "2.0.0"] }, { tags: ["3.0.0"] }, { tags: ["1.0.0"], layerSeed: "b" }] },
+    });
+
+    const before = await listAllTags(server.url, "/v2/app/tags/list");
+    const manifest = await fetch(`${server.url}/v2/app/manifests/1.0.0`, { headers: { accept: ACCEPT_ALL_MANIFESTS } });
+    const after = await listAllTags(server.url, "/v2/app/tags/list");
+    const [digest] = server.addImages("other", [{ tags: ["1.0.0"], layerSeed: "b" }]);
+
+    expect(before.tags).toEqual(["2.0.0", "3.0.0", "1.0.0"]);
+    expect(after.tags).toEqual(before.tags);
+    expect(manifest.headers.get("docker-content-digest")).toBe(digest);
+  });
+
   it("answers NAME_UNKNOWN for a missing repository", async () => {
     const server = await start(SCRIPT);
 

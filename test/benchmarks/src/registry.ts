@@ -149,6 +149,18 @@ export async function runRegistryBench(): Promise<RegistryBenchRow[]> {
     await measure(rows, `${prefix}, newest-build, after restart`, events, () =>
       cycle(restarted, scriptedServer.host, "newest-build"),
     );
+    await measure(rows, `${prefix}, newest-build, warm again`, events, () =>
+      cycle(restarted, scriptedServer.host, "newest-build"),
+    );
+    // The newest tag of each repository pushed again as another image: noticed by the winner's HEAD.
+    for (const [n, repository] of REPOSITORIES.entries()) {
+      scriptedServer.addImages(repository, [
+        { tags: [`1.0.${TAGS_PER_REPOSITORY - 1}`], created: new Date(Date.UTC(2024, 1, 1 + n)).toISOString() },
+      ]);
+    }
+    await measure(rows, `${prefix}, newest-build, newest tag pushed again`, events, () =>
+      cycle(restarted, scriptedServer.host, "newest-build"),
+    );
     await restarted.dispose?.();
 
     scriptedServer.setFaults([{ path: "/v2/*/tags/list", status: 429, retryAfter: 1, times: 2 }]);

@@ -1,4 +1,4 @@
-/** `pnpm bench`: runs every benchmark in turn. Add a line per benchmark. */
+/** `pnpm bench [name...]`: runs every benchmark in turn, or only the named ones. Add a line per benchmark. */
 import { main as engine } from "./engine.js";
 import { main as fleet } from "./fleet.js";
 import { main as fleetGit } from "./fleet-git.js";
@@ -15,7 +15,12 @@ const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["fleet-git", fleetGit],
 ];
 
-for (const [name, run] of BENCHMARKS) {
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !BENCHMARKS.some(([known]) => known === name));
+if (unknown.length > 0) {
+  throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map(([name]) => name).join(", ")}`);
+}
+for (const [name, run] of BENCHMARKS.filter(([known]) => only.length === 0 || only.includes(known))) {
   console.log(`\n## ${name}`);
   await run();
 }

@@ -40,6 +40,8 @@ export interface FamilyFigures {
   peakRssMiB: number;
   /** Longest /healthz answer while the family ran. */
   healthzMaxMs: number;
+  /** The trial running when that answer was due. */
+  healthzMaxDuring: string;
   /** The trial that took longest, and how long. */
   slowest: { name: string; ms: number };
   readonly failures: string[];
@@ -84,29 +86,41 @@ export function watchRss(): { stop(): number } {
   };
 }
 
-/** Probes `url` every 100 ms; `stop()` gives the longest answer (a probe still waiting counts too). */
-export function watchHealthz(url: string): { stop(): Promise<number> } {
+/**
+ * Probes `url` every 100 ms; `stop()` gives the longest answer (a probe still waiting counts too) and what
+ * `running()` named when that probe was due.
+ */
+export function watchHealthz(
+  url: string,
+  running: () => string = () => "",
+): { stop(): Promise<{ ms: number; during: string }> } {
   let longest = 0;
+  let during = "";
   let stopped = false;
   const probe = async (): Promise<void> => {
     // Latency counts from when the probe was due, so a blocked event loop before the request counts too.
     let due = performance.now();
     while (!stopped) {
+      const dueDuring = running();
       await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
         (response) => response.arrayBuffer(),
         () => undefined,
       );
-      longest = Math.max(longest, performance.now() - due);
+      const took = performance.now() - due;
+      if (took > longest) {
+        longest = took;
+        during = dueDuring;
+      }
       due = performance.now() + 100;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const running = probe();
+  const probing = probe();
   return {
     async stop() {
       stopped = true;
-      await running;
-      return Math.round(longest);
+      await probing;
+      return { ms: Math.round(longest), during };
     },
   };
 }
@@ -123,16 +137,19 @@ export async function runFamily(family: string, trials: readonly Trial[], health
     hung: 0,
     peakRssMiB: 0,
     healthzMaxMs: 0,
+    healthzMaxDuring: "",
     slowest: { name: "", ms: 0 },
     failures: [],
   };
   const rss = watchRss();
-  const healthz = watchHealthz(healthzUrl);
+  let current = "";
+  const healthz = watchHealthz(healthzUrl, () => current);
   for (const trial of trials) {
     // A daemon does I/O between applications; without this turn, back-to-back synchronous trials would starve
     // the /healthz probe for their sum and hide which one blocked.
     await new Promise((resolve) => setImmediate(resolve));
     figures.tried++;
+    current = trial.name;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"hung">((resolve) => {
@@ -170,7 +187,10 @@ export async function runFamily(family: string, trials: readonly Trial[], health
     }
   }
   figures.peakRssMiB = rss.stop();
-  figures.healthzMaxMs = await healthz.stop();
+  current = "";
+  const longest = await healthz.stop();
+  figures.healthzMaxMs = longest.ms;
+  figures.healthzMaxDuring = longest.during;
   return figures;
 }
 
@@ -185,7 +205,7 @@ export function formatFigures(figures: FamilyFigures): string {
     `crashed=${figures.crashed}`,
     `hung=${figures.hung}`,
     `peak RSS=${figures.peakRssMiB} MiB`,
-    `/healthz max=${figures.healthzMaxMs} ms`,
+    `/healthz max=${figures.healthzMaxMs} ms${figures.healthzMaxDuring === "" ? "" : ` (${figures.healthzMaxDuring})`}`,
     `slowest=${figures.slowest.ms} ms (${figures.slowest.name})`,
   ].join("  ");
 }

@@ -53,13 +53,22 @@ try {
   await cleanupBench();
 }
 
-const bad = results.filter(
-  (f) =>
-    f.lost + f.leaked + f.crashed + f.hung > 0 || f.peakRssMiB > RSS_LIMIT_MIB || f.healthzMaxMs > HEALTHZ_LIMIT_MS,
-);
+/** What a family broke, in words; empty when it kept every bound. */
+function breaches(f: FamilyFigures): string[] {
+  const found: string[] = [];
+  const counts = { lost: f.lost, leaked: f.leaked, crashed: f.crashed, hung: f.hung };
+  for (const [what, count] of Object.entries(counts)) if (count > 0) found.push(`${count} ${what}`);
+  if (f.peakRssMiB > RSS_LIMIT_MIB) found.push(`peak RSS ${f.peakRssMiB} MiB over ${RSS_LIMIT_MIB} MiB`);
+  if (f.healthzMaxMs > HEALTHZ_LIMIT_MS) {
+    found.push(
+      `/healthz took ${f.healthzMaxMs} ms, over ${HEALTHZ_LIMIT_MS} ms (${f.healthzMaxDuring || "between trials"})`,
+    );
+  }
+  return found;
+}
+
+const bad = results.filter((f) => breaches(f).length > 0);
 if (bad.length > 0) {
-  console.log(
-    `FAILED: ${bad.map((f) => f.family).join(", ")} (limits: ${RSS_LIMIT_MIB} MiB RSS, /healthz ${HEALTHZ_LIMIT_MS} ms)`,
-  );
+  for (const f of bad) console.log(`FAILED: ${f.family}: ${breaches(f).join("; ")}`);
   process.exitCode = 1;
 }

@@ -529,7 +529,6 @@ export async function runCycle(base: CycleContext, run: RunOptions = {}): Promis
       changes: plan.changes.length,
     });
   }
-  // A set: with every application changed under a dry run, a list lookup per plan grew with the square.
   const notWritten = new Set(dryRun);
   const writable = withChanges.filter((plan) => !notWritten.has(plan));
   await writeArgocd(

@@ -1,9 +1,11 @@
 /**
- * Metadata of images, kept by digest (content never changes) and by (repository, tag) (tags treated as
- * immutable for metadata, as argocd-image-updater's cache does). Memory holds a bounded working set, least
- * recently used first out; optionally the working set is saved to a JSON file, and every entry is kept in a
- * directory, so neither a working set larger than memory nor a restart pays for a known tag again.
+ * Metadata of images, kept by digest (content never changes) and by (repository, tag). Memory holds a bounded
+ * working set, least recently used first out; optionally the working set is saved to a JSON file, and every
+ * entry is kept in a directory, so neither a working set larger than memory nor a restart pays for a known
+ * digest again. A tag can be pushed again, so where a tag points is only trusted once this process saw it
+ * (fetched, or confirmed with a HEAD); what an earlier process stored is a hint until then.
  */
+import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createDiskStore, type DiskStore } from "./disk-store.js";
@@ -36,9 +38,15 @@ export interface MetadataCache {
     tag: string,
     platforms: readonly Platform[] | undefined,
   ): Promise<ManifestMetadata | undefined>;
+  /**
+   * Where (repo, tag) pointed when last seen, memory first, then the directory. `confirmed` is false when an
+   * earlier process stored it (file or directory) and this one has not seen the tag yet: it may have been
+   * pushed again since, so the policies confirm it with a HEAD ({@link MetadataCache.noteDigest}) first.
+   */
+  findTag?(repo: string, tag: string): Promise<{ readonly digest: string; readonly confirmed: boolean } | undefined>;
   /** Stores `metadata`, reachable by its digest and, when `reference` is a tag, by (repo, tag). */
   set(repo: string, reference: string, platforms: readonly Platform[] | undefined, metadata: ManifestMetadata): void;
-  /** Records what a tag points at now; a tag that moved loses its cached metadata. */
+  /** Records what a tag points at now, as this process saw it; a tag that moved loses its cached metadata. */
   noteDigest(repo: string, tag: string, digest: string): void;
   /** Reads the file once; later calls return the same promise. A missing or broken file gives an empty cache. */
   load(): Promise<void>;
@@ -95,11 +103,19 @@ function isDigest(reference: string): boolean {
   return reference.includes(":");
 }
 
+/** Where a tag points, and whether this process saw it point there. */
+interface TagEntry {
+  readonly digest: string;
+  readonly confirmed: boolean;
+}
+
 /** Creates the cache; call {@link MetadataCache.load} before the first lookup when `file` is set. */
 export function createMetadataCache(options: MetadataCacheOptions = {}): MetadataCache {
   const maxEntries = options.maxEntries ?? 10_000;
   const digests = createLruCache<ManifestMetadata>(maxEntries);
-  const tags = createLruCache<string>(maxEntries);
+  const tags = createLruCache<TagEntry>(maxEntries);
+  // Written beside each tag in the directory: an entry memory evicted and read back stays confirmed.
+  const session = randomUUID();
   let dirty = false;
   let loading: Promise<void> | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -122,13 +138,21 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
     }
   }
 
-  async function findTag(key: string): Promise<string | undefined> {
+  async function findTag(key: string): Promise<TagEntry | undefined> {
     const known = tags.get(key);
     if (known !== undefined || disk === undefined) return known;
-    const digest = await disk.get(TAG_PREFIX + key);
-    if (digest === undefined) return undefined;
-    tags.set(key, digest);
-    return digest;
+    const text = await disk.get(TAG_PREFIX + key);
+    if (text === undefined) return undefined;
+    // `digest session`; older entries hold the digest alone.
+    const [digest = "", writer] = text.split(" ");
+    const entry = { digest, confirmed: writer === session };
+    tags.set(key, entry);
+    return entry;
+  }
+
+  function confirmTag(key: string, digest: string): void {
+    tags.set(key, { digest, confirmed: true });
+    disk?.put(TAG_PREFIX + key, `${digest} ${session}`);
   }
 
   async function readFromFile(file: string): Promise<void> {
@@ -147,7 +171,7 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
         throw new Error("unknown format");
       }
       for (const [key, value] of stored.digests) digests.set(key, manifestFromStored(value));
-      for (const [key, digest] of stored.tags) tags.set(key, digest);
+      for (const [key, digest] of stored.tags) tags.set(key, { digest, confirmed: false });
     } catch {
       options.onWarning?.(`[policies] metadata cache ${file} is not a cache file of this version; starting empty`);
     }
@@ -157,7 +181,7 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
     const stored: StoredFile = {
       version: VERSION,
       digests: digests.entries().map(([key, value]) => [key, manifestToStored(value)]),
-      tags: tags.entries(),
+      tags: tags.entries().map(([key, entry]) => [key, entry.digest]),
     };
     await mkdir(dirname(file), { recursive: true });
     // Same directory, then rename: a crash leaves either the old file or the new one, never half of one.
@@ -171,40 +195,33 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
       return digests.get(`${digest}\n${platformKey(platforms)}`);
     },
     getByTag(repo, tag, platforms) {
-      const digest = tags.get(`${repo}:${tag}`);
-      return digest === undefined ? undefined : digests.get(`${digest}\n${platformKey(platforms)}`);
+      const entry = tags.get(`${repo}:${tag}`);
+      return entry === undefined ? undefined : digests.get(`${entry.digest}\n${platformKey(platforms)}`);
     },
     async findByDigest(digest, platforms) {
       return findDigest(`${digest}\n${platformKey(platforms)}`);
     },
     async findByTag(repo, tag, platforms) {
-      const digest = await findTag(`${repo}:${tag}`);
-      return digest === undefined ? undefined : findDigest(`${digest}\n${platformKey(platforms)}`);
+      const entry = await findTag(`${repo}:${tag}`);
+      return entry === undefined ? undefined : findDigest(`${entry.digest}\n${platformKey(platforms)}`);
+    },
+    findTag(repo, tag) {
+      return findTag(`${repo}:${tag}`);
     },
     set(repo, reference, platforms, metadata) {
       const digestKey = `${metadata.digest}\n${platformKey(platforms)}`;
       digests.set(digestKey, metadata);
       disk?.put(DIGEST_PREFIX + digestKey, JSON.stringify(manifestToStored(metadata)));
-      if (!isDigest(reference)) {
-        const tagKey = `${repo}:${reference}`;
-        tags.set(tagKey, metadata.digest);
-        disk?.put(TAG_PREFIX + tagKey, metadata.digest);
-      }
+      if (!isDigest(reference)) confirmTag(`${repo}:${reference}`, metadata.digest);
       dirty = true;
     },
     noteDigest(repo, tag, digest) {
       const key = `${repo}:${tag}`;
       const known = tags.get(key);
-      if (known !== undefined && known !== digest) {
-        tags.delete(key);
-        dirty = true;
-      }
-      // Memory may have evicted the tag while the directory still names an older image: record where it points,
-      // in memory too, so a tag that keeps pointing there costs no further write.
-      if (disk !== undefined && known !== digest) {
-        tags.set(key, digest);
-        disk.put(TAG_PREFIX + key, digest);
-      }
+      if (known?.digest !== digest) dirty = true;
+      // Also when memory evicted the tag while the directory still names an older image. A tag confirmed
+      // before and still pointing there costs no write.
+      if (known?.digest !== digest || !known.confirmed) confirmTag(key, digest);
     },
     load() {
       if (loading === undefined) loading = options.file === undefined ? Promise.resolve() : readFromFile(options.file);

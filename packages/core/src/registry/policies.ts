@@ -314,11 +314,35 @@ export function withRegistryPolicies(
     }
   }
 
+  /**
+   * A tag's metadata from the cache. Where the tag points is trusted once this process saw it; a mapping an
+   * earlier process stored is confirmed with one HEAD first (shared for the cycle), since the tag may have been
+   * pushed again meanwhile: the digest it names now is then looked up, and fetched only when never seen.
+   * `null`: the tag no longer exists.
+   */
+  async function cachedByTag(
+    repo: ImageRepository,
+    tag: string,
+    callOptions: MetadataOptions | undefined,
+  ): Promise<ManifestMetadata | null | undefined> {
+    if (cache === undefined) return undefined;
+    const name = `${repo.registry}/${repo.repository}`;
+    const platforms = callOptions?.platforms;
+    if (cache.findTag === undefined) {
+      return cache.findByTag?.(name, tag, platforms) ?? cache.getByTag(name, tag, platforms);
+    }
+    const known = await cache.findTag(name, tag);
+    if (known === undefined) return undefined;
+    const digest = known.confirmed ? known.digest : await policyClient.getDigest(repo, tag, callOptions);
+    if (digest === null) return null;
+    return cache.findByDigest?.(digest, platforms) ?? cache.getByDigest(digest, platforms);
+  }
+
   function keyOf(method: string, repo: ImageRepository, rest: string, reference?: CredentialReference): string {
     return `${method}\n${repo.registry}\n${repo.repository}\n${rest}\n${credentialKey(reference)}`;
   }
 
-  return {
+  const policyClient: PolicyRegistryClient = {
     id: client.id,
     capabilities: client.capabilities,
     raw: client,
@@ -375,7 +399,8 @@ export function withRegistryPolicies(
         await cache.load();
         const hit = reference.includes(":")
           ? await (cache.findByDigest?.(reference, platforms) ?? cache.getByDigest(reference, platforms))
-          : await (cache.findByTag?.(name, reference, platforms) ?? cache.getByTag(name, reference, platforms));
+          : await cachedByTag(repo, reference, callOptions);
+        if (hit === null) return null;
         if (hit !== undefined) {
           count(repo.registry, "getMetadata", "cached");
           cachedCall(repo, "getMetadata", callOptions, reference);
@@ -392,7 +417,14 @@ export function withRegistryPolicies(
               client.getMetadata(repo, reference, downstream(callOptions, signal, onHttpRequest, pace)),
             ),
           );
-          if (metadata !== null) cache?.set(name, reference, platforms, metadata);
+          if (metadata !== null) {
+            cache?.set(name, reference, platforms, metadata);
+            // Read by tag just now: as fresh as a HEAD, so asking where the tag points costs nothing this cycle.
+            if (!reference.includes(":")) {
+              const key = keyOf("getDigest", repo, reference, callOptions?.credentials);
+              cycle.run(key, undefined, true, async () => metadata.digest);
+            }
+          }
           return metadata;
         },
       );
@@ -425,4 +457,5 @@ export function withRegistryPolicies(
       await client.dispose?.();
     },
   };
+  return policyClient;
 }

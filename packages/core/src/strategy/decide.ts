@@ -6,7 +6,8 @@
 import { ImageUpdaterError } from "../errors.js";
 import { formatPlatform, matchesPlatform } from "../image/platform.js";
 import type { Platform } from "../registry/types.js";
-import { compileExtraction } from "./extract.js";
+import { confirmContenders } from "./confirm-contenders.js";
+import { type ScreenedListing, type ScreenedTags, safeCompare, screenedListing } from "./listing.js";
 import { type FetchedTag, fetchTags } from "./metadata.js";
 import { isSameImage } from "./needs-update.js";
 import { createStrategyRegistry } from "./registry.js";
@@ -16,8 +17,6 @@ import type {
   DecideUpdateInput,
   Decision,
   DecisionWarning,
-  StrategyContext,
-  StrategyPrepareFailure,
   StrategyRanker,
   StrategyRegistry,
   TagCandidate,
@@ -50,66 +49,96 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
   const registry = input.registry ?? builtinRegistry();
   const strategyName = String(input.strategy ?? "");
   const strategy = registry.get(strategyName);
-  const tags = distinct(input.tags ?? []);
+  const tags = screenedListing(input.tags ?? []);
   const base = { tagsFound: tags.unique.length };
   if (strategy === undefined) {
     const message = `unknown update strategy \`${strategyName}\`; use one of ${registry.names().join(", ")}`;
     return failure(strategyName, base, [], [], new ImageUpdaterError("CONFIG_INVALID", message));
   }
   const name = strategy.name;
-  const prepared = safePrepare(strategy, {
-    ...(input.constraint === undefined ? {} : { constraint: input.constraint }),
-    options: {
-      ...(input.order === undefined ? {} : { order: input.order }),
-      ...(input.naturalSort === undefined ? {} : { naturalSort: input.naturalSort }),
+  // The strategy's judgement of each listed tag is shared by every decision on this listing and settings.
+  const screened = tags.screening(
+    strategy,
+    {
+      ...(input.constraint === undefined ? {} : { constraint: input.constraint }),
+      options: {
+        ...(input.order === undefined ? {} : { order: input.order }),
+        ...(input.naturalSort === undefined ? {} : { naturalSort: input.naturalSort }),
+      },
     },
-  });
-  if ("error" in prepared) {
-    return failure(name, base, [], [], new ImageUpdaterError("STRATEGY_CONSTRAINT_INVALID", prepared.error));
+    input.extract,
+  );
+  if (screened.error === "prepare") {
+    return failure(name, base, [], [], new ImageUpdaterError("STRATEGY_CONSTRAINT_INVALID", screened.message));
   }
-  const ranker: StrategyRanker = prepared;
-  const extraction = input.extract === undefined ? undefined : compileExtraction(input.extract);
-  if (extraction?.error !== undefined) {
-    return failure(name, base, [], [], new ImageUpdaterError("CONFIG_INVALID", extraction.error));
+  if (screened.error === "extract") {
+    return failure(name, base, [], [], new ImageUpdaterError("CONFIG_INVALID", screened.message));
   }
+  const screening: ScreenedTags = screened;
+  const ranker: StrategyRanker = screening.ranker;
   const filters = createTagFilters(input.allowTags, input.ignoreTags);
   const warnings: DecisionWarning[] = [...filters.warnings];
 
-  // Judge every tag without any request first, so only survivors cost metadata.
+  // Judge every tag without any request first, so only survivors cost metadata. `verdicts` holds what this
+  // decision alone drops (filters, metadata, the downgrade guard); the strategy's drops are the screening's.
   const verdicts = new Map<string, ConsideredTag>();
-  const survivors: TagCandidate[] = [];
   function screen(tag: string, position: number): TagCandidate | ConsideredTag {
     const filtered = filters.check(tag);
     if (!filtered.kept) return { tag, kept: false, reason: filtered.reason, detail: filtered.detail };
-    const value = extraction?.extract === undefined ? tag : extraction.extract(tag);
-    if (value === null) return { tag, kept: false, reason: "extract", detail: "the extract pattern does not match" };
-    const candidate: TagCandidate = { tag, value, position };
-    const verdict = safeEvaluate(ranker, candidate);
-    if (!verdict.kept) return { tag, kept: false, reason: verdict.reason, ...detailOf(verdict.detail) };
-    return candidate;
+    const listed = tags.unique[position] === tag ? screening.screened[position] : undefined;
+    return listed ?? screening.screen(tag, position);
   }
-  for (const [position, tag] of tags.unique.entries()) {
-    const screened = screen(tag, position);
-    if ("value" in screened) survivors.push(screened);
-    else verdicts.set(tag, screened);
-  }
-
-  let ranked = survivors;
-  const fetched = await readMetadata(strategy, survivors, input, warnings);
-  if (fetched instanceof ImageUpdaterError) {
-    return failure(name, base, considered(tags, verdicts, survivors), warnings, fetched);
-  }
-  if (fetched !== undefined) {
-    ranked = [];
-    for (const candidate of survivors) {
-      const judged = applyMetadata(candidate, fetched.get(candidate.tag), input.platforms ?? []);
-      if ("value" in judged) ranked.push(judged);
-      else verdicts.set(candidate.tag, judged);
+  if (!filters.keepsAll) {
+    for (const tag of tags.unique) {
+      const filtered = filters.check(tag);
+      if (!filtered.kept) verdicts.set(tag, { tag, kept: false, reason: filtered.reason, detail: filtered.detail });
     }
   }
+  const unfiltered = (candidate: TagCandidate) => !verdicts.has(candidate.tag);
 
-  ranked = [...ranked].sort((a, b) => safeCompare(ranker, a, b));
+  let ranked: readonly TagCandidate[];
+  let fetched: Map<string, FetchedTag | TagCandidate> | undefined;
+  let survivors: readonly TagCandidate[] = [];
+  if (strategy.needsMetadata === false) {
+    // Nothing is read per tag: the listing's ranking, less what this decision's filters dropped.
+    const shared = screening.ranked();
+    ranked = verdicts.size === 0 ? shared : shared.filter(unfiltered);
+  } else {
+    survivors = verdicts.size === 0 ? screening.kept() : screening.kept().filter(unfiltered);
+    const read = await readMetadata(strategy, survivors, input, warnings);
+    if (read instanceof ImageUpdaterError) {
+      return failure(name, base, considered(screening, verdicts), warnings, read);
+    }
+    fetched = read;
+    const judgedAll: TagCandidate[] = [];
+    for (const candidate of read === undefined ? [] : survivors) {
+      const judged = applyMetadata(candidate, read?.get(candidate.tag), input.platforms ?? []);
+      if ("value" in judged) judgedAll.push(judged);
+      else verdicts.set(candidate.tag, judged);
+    }
+    ranked = judgedAll.sort((a, b) => safeCompare(ranker, a, b));
+  }
   const current = input.current ?? null;
+  const guarded = input.allowDowngrade !== true && strategy.downgradeGuard !== false;
+  const getDigest = input.metadata?.getDigest;
+  if (fetched !== undefined && input.metadata !== undefined && getDigest !== undefined) {
+    // A cache may remember where a tag pointed before it was pushed again: ask the tags that can decide.
+    const checked = await confirmContenders({
+      ranked,
+      bases: new Map(survivors.map((candidate) => [candidate.tag, candidate])),
+      provider: { get: input.metadata.get.bind(input.metadata), getDigest: getDigest.bind(input.metadata) },
+      judge: (base, read) => applyMetadata(base, read, input.platforms ?? []),
+      compare: (a, b) => safeCompare(ranker, a, b),
+      ...(guarded && current?.tag ? { running: current.tag } : {}),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    if (checked instanceof ImageUpdaterError) {
+      return failure(name, base, considered(screening, verdicts), warnings, checked);
+    }
+    ranked = [...checked.ranked];
+    for (const [tag, verdict] of checked.dropped) verdicts.set(tag, verdict);
+    for (const [tag, read] of checked.reads) fetched.set(tag, read);
+  }
   const vanished =
     current?.tag && tags.unique.length > 0 && !tags.unique.includes(current.tag) ? current.tag : undefined;
   const vanishedField = vanished === undefined ? {} : { vanished };
@@ -119,19 +148,18 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
       message: `the running tag \`${vanished}\` is no longer listed by the registry; it was deleted or moved`,
     });
   }
-  const guarded = input.allowDowngrade !== true && strategy.downgradeGuard !== false;
   const top = ranked.at(-1);
   if (top !== undefined && guarded && current?.tag) {
     const running = await runningCandidate({
       tag: current.tag,
-      listed: tags.unique,
+      listed: tags,
       fetched,
       screen,
       needs: strategy.needsMetadata,
       input,
     });
     if (running instanceof ImageUpdaterError) {
-      return failure(name, base, considered(tags, verdicts, ranked), warnings, running);
+      return failure(name, base, considered(screening, verdicts), warnings, running);
     }
     if (
       running === undefined &&
@@ -140,7 +168,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
       "value" in screen(vanished, tags.unique.length)
     ) {
       // The build time of a deleted tag cannot be read, so no candidate can be shown to be newer.
-      const list = considered(tags, verdicts, ranked);
+      const list = considered(screening, verdicts);
       return {
         kind: "none",
         strategy: name,
@@ -166,7 +194,7 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     }
   }
 
-  const list = considered(tags, verdicts, ranked);
+  const list = considered(screening, verdicts);
   const best = ranked.at(-1);
   if (best === undefined) {
     return {
@@ -199,15 +227,6 @@ export async function decideUpdate(input: DecideUpdateInput): Promise<Decision> 
     warnings,
     ...vanishedField,
   };
-}
-
-interface DistinctTags {
-  /** Tags in listing order, each once (the first listing counts). */
-  readonly unique: readonly string[];
-}
-
-function distinct(tags: readonly string[]): DistinctTags {
-  return { unique: [...new Set(Array.from(tags, (tag) => String(tag)))] };
 }
 
 /** Fetches what the strategy needs for the survivors; `undefined` when it needs nothing. */
@@ -303,7 +322,7 @@ function withTime(candidate: TagCandidate, time: number | undefined): TagCandida
  */
 interface RunningContext {
   readonly tag: string;
-  readonly listed: readonly string[];
+  readonly listed: ScreenedListing;
   /** What was read for the survivors; reused so the running tag costs no second request. */
   readonly fetched: ReadonlyMap<string, FetchedTag | TagCandidate> | undefined;
   readonly screen: (tag: string, position: number) => TagCandidate | ConsideredTag;
@@ -313,8 +332,8 @@ interface RunningContext {
 
 async function runningCandidate(context: RunningContext): Promise<TagCandidate | ImageUpdaterError | undefined> {
   const { tag, listed, fetched, input } = context;
-  const position = listed.indexOf(tag);
-  const screened = context.screen(tag, position === -1 ? listed.length : position);
+  const position = listed.unique.indexOf(tag);
+  const screened = context.screen(tag, position === -1 ? listed.unique.length : position);
   if (!("value" in screened)) return undefined;
   if (context.needs !== "full") return screened;
   let read = fetched?.get(tag);
@@ -337,20 +356,15 @@ async function runningCandidate(context: RunningContext): Promise<TagCandidate |
   return "value" in applied && applied.createdAt !== undefined ? applied : undefined;
 }
 
-function considered(
-  tags: DistinctTags,
-  verdicts: ReadonlyMap<string, ConsideredTag>,
-  kept: readonly TagCandidate[],
-): ConsideredTag[] {
-  const keptTags = new Set(kept.map((candidate) => candidate.tag));
-  const list: ConsideredTag[] = [];
-  for (const tag of tags.unique) {
-    const verdict = verdicts.get(tag);
-    if (verdict !== undefined) list.push(verdict);
-    else if (keptTags.has(tag)) list.push({ tag, kept: true, reason: "allowed" });
-    else list.push({ tag, kept: false, reason: "no-metadata", detail: "not examined" });
-  }
-  return list;
+/**
+ * Every listed tag with its fate: what this decision dropped (`verdicts`: filters, metadata, the downgrade
+ * guard), else the strategy's judgement. A tag neither dropped is kept, since every survivor is either ranked
+ * or given a verdict.
+ */
+function considered(screening: ScreenedTags, verdicts: ReadonlyMap<string, ConsideredTag>): readonly ConsideredTag[] {
+  const shared = screening.considered();
+  if (verdicts.size === 0) return shared;
+  return shared.map((entry) => verdicts.get(entry.tag) ?? entry);
 }
 
 function noCandidateMessage(found: number, list: readonly ConsideredTag[], constraint: string | undefined): string {
@@ -372,36 +386,7 @@ function failure(
   return { kind: "error", strategy, ...base, considered: list, message: error.message, error, warnings };
 }
 
-function detailOf(detail: string | undefined): { readonly detail?: string } {
-  return detail === undefined ? {} : { detail };
-}
-
 // User strategies run inside the engine; a throwing one must not turn a decision into a rejection.
-function safePrepare(strategy: UpdateStrategy, context: StrategyContext): StrategyRanker | StrategyPrepareFailure {
-  try {
-    return strategy.prepare(context);
-  } catch (error) {
-    return { error: `the ${strategy.name} strategy failed to start: ${String(error)}` };
-  }
-}
-
-function safeEvaluate(ranker: StrategyRanker, candidate: TagCandidate): ReturnType<StrategyRanker["evaluate"]> {
-  try {
-    return ranker.evaluate(candidate);
-  } catch (error) {
-    return { kept: false, reason: "unparsable", detail: `the strategy failed on this tag: ${String(error)}` };
-  }
-}
-
-function safeCompare(ranker: StrategyRanker, a: TagCandidate, b: TagCandidate): number {
-  try {
-    const order = ranker.compare(a, b);
-    return Number.isNaN(order) ? 0 : order;
-  } catch {
-    return 0;
-  }
-}
-
 function safeExplain(ranker: StrategyRanker, winner: TagCandidate, count: number): string {
   try {
     return ranker.explain(winner, count);

@@ -16,9 +16,13 @@ export type FilterVerdict =
 /** Compiled `allow-tags` and `ignore-tags`. */
 export interface TagFilters {
   check(tag: string): FilterVerdict;
+  /** True when no tag can be dropped (`allow-tags` absent or `any`, no usable `ignore-tags`). */
+  readonly keepsAll: boolean;
   /** Problems with the settings (an invalid allow-tags pattern, a malformed glob). */
   readonly warnings: readonly DecisionWarning[];
 }
+
+const KEPT: FilterVerdict = Object.freeze({ kept: true });
 
 /** Compiles the filters once per decision. Never throws. */
 export function createTagFilters(
@@ -38,12 +42,13 @@ export function createTagFilters(
   }
   return {
     warnings,
+    keepsAll: (allowTags === undefined || allowTags.kind === "any") && globs.length === 0,
     check(tag) {
       const allowed = allow(tag);
       if (allowed !== true) return { kept: false, reason: "allow-tags", detail: allowed };
       const glob = globs.find((entry) => entry.matches(tag));
       if (glob !== undefined) return { kept: false, reason: "ignore-tags", detail: `matches \`${glob.pattern}\`` };
-      return { kept: true };
+      return KEPT;
     },
   };
 }

@@ -43,7 +43,9 @@ export interface TagMetadataProvider {
   get(tag: string, options?: RequestOptions): Promise<ManifestMetadata | null>;
   /**
    * Digest of `tag` only, through the cheapest request (`HEAD`). Optional; used instead of {@link get} by
-   * strategies that need nothing but the digest when no platform filter applies.
+   * strategies that need nothing but the digest when no platform filter applies, and, after {@link get}, to
+   * ask the tags that can win where they point now (a cache behind {@link get} may remember where a tag
+   * pointed before it was pushed again). Without it, what {@link get} answers is trusted as it is.
    */
   getDigest?(tag: string, options?: RequestOptions): Promise<string | null>;
 }

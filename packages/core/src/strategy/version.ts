@@ -49,15 +49,19 @@ export function parseVersion(text: string): Version | null {
   const identifiers = semverOf(prerelease, build);
   if (identifiers === null) return null;
   const version: Version = { major, minor, patch, prerelease, build, original: text };
-  parsedIdentifiers.set(version, identifiers);
+  if (identifiers !== NO_IDENTIFIERS) parsedIdentifiers.set(version, identifiers);
   return version;
 }
 
 /** The pre-release and build identifiers of versions made by {@link parseVersion}, parsed once. */
 const parsedIdentifiers = new WeakMap<Version, SemVer>();
 
+/** Most tags have neither pre-release nor build identifiers: they share one parse (only compared, never changed). */
+const NO_IDENTIFIERS = new SemVer("0.0.0");
+
 /** `0.0.0-<prerelease>+<build>` as node-semver parses it strictly, or `null` when it is not SemVer 2.0. */
 function semverOf(prerelease: string, build: string): SemVer | null {
+  if (prerelease === "" && build === "") return NO_IDENTIFIERS;
   try {
     return new SemVer(`0.0.0${prerelease === "" ? "" : `-${prerelease}`}${build === "" ? "" : `+${build}`}`);
   } catch {
@@ -123,8 +127,15 @@ function comparePrerelease(a: Version, b: Version): number {
   return x.comparePre(y);
 }
 
+/** The components most tags use, made once: a fleet's parsed listings would otherwise hold a bigint each. */
+const SMALL = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+
 function toUint64(digits: string | undefined): bigint | null {
   if (digits === undefined || !DIGITS.test(digits)) return null;
+  if (digits.length <= 4) {
+    const small = SMALL[Number(digits)];
+    if (small !== undefined) return small;
+  }
   const value = BigInt(digits);
   return value > UINT64_MAX ? null : value;
 }

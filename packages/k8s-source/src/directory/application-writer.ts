@@ -12,7 +12,7 @@ import {
   setListInPlace,
 } from "@image-updater/core";
 import { isRecord } from "../application-object.js";
-import { listManifestFiles, parseManifestText } from "./manifest-files.js";
+import { listManifestFiles, parseManifestText, parseManifestTextAsync } from "./manifest-files.js";
 import { spliceYamlValue } from "./yaml-splice.js";
 
 /** Options of {@link createDirectoryApplicationWriter}. */
@@ -40,7 +40,7 @@ export function createDirectoryApplicationWriter(options: DirectoryApplicationWr
     for (const path of files) {
       const text = await readFile(path, "utf8").catch(() => null);
       if (text === null) continue;
-      for (const document of parseManifestText(text, path).documents) {
+      for (const document of (await parseManifestTextAsync(text, path)).documents) {
         const data = document.data;
         if (!isRecord(data) || data.kind !== "Application" || !isRecord(data.metadata)) continue;
         const namespace = typeof data.metadata.namespace === "string" ? data.metadata.namespace : defaultNamespace;

@@ -104,23 +104,58 @@ export async function scanManifests(dir: string, options: ScanOptions = {}): Pro
       warnings.push({ file, message: `cannot read the file (${errorCode(error)}); check its permissions` });
       continue;
     }
-    const parsed = parseManifestText(text, file, options);
+    const parsed = await parseManifestTextAsync(text, file, options);
     documents.push(...parsed.documents);
     warnings.push(...parsed.warnings);
   }
   return { documents, warnings, directories };
 }
 
-/** Parses a multi-document YAML text. Never throws. */
-export function parseManifestText(
+/** The documents of one manifest file, and the warnings met reading it. */
+export interface ParsedManifest {
+  readonly documents: ManifestDocument[];
+  readonly warnings: DirectoryWarning[];
+}
+
+/** Parses a multi-document YAML text. Never throws. Blocks until done: prefer {@link parseManifestTextAsync}. */
+export function parseManifestText(text: string, file: string, options: ScanOptions = {}): ParsedManifest {
+  const steps = parseSteps(text, file, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** Work between two turns of the event loop: a health probe waits at most about this long for a big file. */
+const SLICE_MS = 10;
+
+/**
+ * As {@link parseManifestText}, giving the event loop a turn every few milliseconds, so a file of a thousand
+ * documents does not hold back timers and `/healthz` while it is parsed. Never rejects.
+ */
+export async function parseManifestTextAsync(
   text: string,
   file: string,
   options: ScanOptions = {},
-): { documents: ManifestDocument[]; warnings: DirectoryWarning[] } {
+): Promise<ParsedManifest> {
+  const steps = parseSteps(text, file, options);
+  let sliceStart = performance.now();
+  let step = steps.next();
+  while (!step.done) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The parse, one document per step, so the sync and the async reader share every rule and limit. */
+function* parseSteps(text: string, file: string, options: ScanOptions): Generator<void, ParsedManifest, void> {
   const documents: ManifestDocument[] = [];
   const warnings: DirectoryWarning[] = [];
   const lineCounter = new LineCounter();
-  const depth = flowDepth(text);
+  const depth = yield* flowDepth(text);
   if (depth > MAX_YAML_DEPTH) {
     warnings.push({ file, message: `nesting deeper than ${MAX_YAML_DEPTH} levels; the file is ignored` });
     return { documents, warnings };
@@ -136,8 +171,10 @@ export function parseManifestText(
       break;
     }
     docs.push(doc);
+    yield;
   }
   for (const [index, doc] of docs.entries()) {
+    yield;
     const line = lineCounter.linePos(doc.range[0]).line;
     const [firstError] = doc.errors;
     if (firstError) {
@@ -175,7 +212,7 @@ export function parseManifestText(
  * strings do not count. The composer needs time superlinear in this depth; checking it first keeps a file of
  * ten thousand `[` from blocking the process.
  */
-function flowDepth(text: string): number {
+function* flowDepth(text: string): Generator<void, number, void> {
   // Most files hold fewer brackets than the limit: no need to lex them twice.
   let brackets = 0;
   for (let i = 0; i < text.length && brackets <= MAX_YAML_DEPTH; i++) {
@@ -185,7 +222,9 @@ function flowDepth(text: string): number {
   if (brackets <= MAX_YAML_DEPTH) return brackets;
   let depth = 0;
   let deepest = 0;
+  let tokens = 0;
   for (const token of new Lexer().lex(text)) {
+    if (++tokens % 1000 === 0) yield;
     if (token === "[" || token === "{") deepest = Math.max(deepest, ++depth);
     else if (token === "]" || token === "}") depth = Math.max(0, depth - 1);
     if (deepest > MAX_YAML_DEPTH) break;
