@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBareRepo, pushImages, readBranchLog, startGitHttpServer, startRegistry } from "@image-updater/bench";
 import {
-  type Application,
   type ApplicationSource,
   createUpdater,
   parseRegistriesConf,
@@ -18,8 +17,8 @@ import {
 import { createCliGitWriter, type GitOperationEvent } from "@image-updater/git-adapters";
 import { createOciRegistryClient } from "@image-updater/registry-adapters";
 import { measureCost } from "./cost.js";
+import { deployment, gitApplication } from "./fixtures.js";
 
-const PREFIX = "argocd-image-updater.argoproj.io";
 const GIT_AUTH = { username: "bench", password: "bench-password" };
 
 /** One cycle's counts. */
@@ -38,25 +37,6 @@ export interface EngineBenchRow {
   readonly cpuMs: number;
   readonly peakRssMiB: number;
   readonly wallMs: number;
-}
-
-function deployment(name: string, image: string): string {
-  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n`;
-}
-
-function application(name: string, repoURL: string, image: string, strategy: string): Application {
-  return {
-    namespace: "argocd",
-    name,
-    labels: {},
-    annotations: {
-      [`${PREFIX}/image-list`]: `app=${image}`,
-      [`${PREFIX}/app.update-strategy`]: strategy,
-      [`${PREFIX}/write-back-method`]: "git",
-      [`${PREFIX}/git-branch`]: "main",
-    },
-    spec: { source: { repoURL, path: name, targetRevision: "main" } },
-  };
 }
 
 /** Runs the scenarios against a token-auth registry and a Basic-auth git server, prints the table. */
@@ -81,7 +61,13 @@ export async function main(): Promise<EngineBenchRow[]> {
       const bare = await createBareRepo(git.root, repo, files);
       // Half semver (tags only), half newest-build (needs each candidate's creation date: manifests and configs).
       const applications = names.map((name, i) =>
-        application(name, git.repoUrl(repo), image, i % 2 === 0 ? "semver" : "newest-build"),
+        gitApplication({
+          name,
+          repoURL: git.repoUrl(repo),
+          path: name,
+          image,
+          strategy: i % 2 === 0 ? "semver" : "newest-build",
+        }),
       );
       const { endpoints } = parseRegistriesConf(
         `registries:\n- name: bench\n  prefix: ${registry.host}\n  api_url: ${registry.url}\n`,

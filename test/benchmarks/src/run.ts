@@ -1,6 +1,7 @@
 /** `pnpm bench [name...]`: runs every benchmark in turn, or only the named ones. Add a line per benchmark. */
 import { main as engine } from "./engine.js";
 import { main as fleet } from "./fleet.js";
+import { main as fleetGit } from "./fleet-git.js";
 import { main as git } from "./git.js";
 import { main as registry } from "./registry.js";
 import { main as webhook } from "./webhook.js";
@@ -11,6 +12,7 @@ const BENCHMARKS: readonly [string, () => Promise<unknown>][] = [
   ["engine", engine],
   ["webhook", webhook],
   ["fleet", fleet],
+  ["fleet-git", fleetGit],
 ];
 
 const only = process.argv.slice(2);

@@ -6,6 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { ImageUpdaterError } from "@image-updater/core";
 import { baseGitEnv } from "./child-env.js";
+import { readBlobs } from "./tree-entries.js";
 
 /** Reads blobs by object name. */
 export interface BlobReader {
@@ -33,11 +34,23 @@ export function blobReaderOf(gitDir: string): BlobReader {
   return reader;
 }
 
+/**
+ * The blob `sha` of the mirror at `gitDir`, read through its shared reader. A mirror cloned again under a
+ * running reader has objects that process cannot see: then a fresh process is asked.
+ */
+export function readMirrorBlob(gitDir: string, sha: string): Promise<Buffer> {
+  return blobReaderOf(gitDir)
+    .read(sha)
+    .catch(async () => (await readBlobs(gitDir, [sha])).get(sha) ?? Buffer.alloc(0));
+}
+
 function createBlobReader(gitDir: string): BlobReader {
   let child: ChildProcessWithoutNullStreams | undefined;
   let waiting: Waiting[] = [];
   let buffered: Buffer = Buffer.alloc(0);
   let idle: NodeJS.Timeout | undefined;
+  // Object names asked for since the last write to the process: sent as one write, not one syscall each.
+  let outgoing: string[] = [];
 
   function holdNodeAlive(hold: boolean): void {
     if (child === undefined) return;
@@ -50,6 +63,7 @@ function createBlobReader(gitDir: string): BlobReader {
   function failAll(error: unknown): void {
     const pending = waiting;
     waiting = [];
+    outgoing = [];
     for (const entry of pending) entry.reject(error);
   }
 
@@ -79,6 +93,13 @@ function createBlobReader(gitDir: string): BlobReader {
       idle = setTimeout(stop, IDLE_MS);
       idle.unref();
     }
+  }
+
+  function flush(): void {
+    if (outgoing.length === 0) return;
+    const names = outgoing;
+    outgoing = [];
+    child?.stdin.write(`${names.join("\n")}\n`);
   }
 
   function stop(): void {
@@ -121,7 +142,8 @@ function createBlobReader(gitDir: string): BlobReader {
       holdNodeAlive(true);
       return new Promise<Buffer>((resolve, reject) => {
         waiting.push({ sha, resolve, reject });
-        child?.stdin.write(`${sha}\n`);
+        outgoing.push(sha);
+        if (outgoing.length === 1) process.nextTick(flush);
       });
     },
   };

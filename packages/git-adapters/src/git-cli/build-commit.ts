@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CommitSigning, FileChange, GitIdentity } from "@image-updater/core";
+import { type CommitSigning, type FileChange, type GitIdentity, ImageUpdaterError } from "@image-updater/core";
+import { readMirrorBlob } from "./blob-reader.js";
 import { normalizeRepoPath } from "./paths.js";
 import { runGit } from "./run-git.js";
-import { isRegularFile, listTree, readBlobs } from "./tree-entries.js";
+import { isRegularFile, listTree } from "./tree-entries.js";
 
 /** What to commit on top of `parent`. */
 export interface CommitPlan {
@@ -101,11 +102,11 @@ async function readStates(plan: CommitPlan): Promise<Map<string, FileState>> {
   const entries = await listTree(plan.gitDir, plan.parent, paths, plan.signal ? { signal: plan.signal } : {});
   const wanted = new Set(paths);
   const found = entries.filter((entry) => wanted.has(entry.path));
-  const blobs = await readBlobs(
-    plan.gitDir,
-    found.filter((entry) => isRegularFile(entry.mode)).map((entry) => entry.sha),
-    plan.signal,
-  );
+  // Through the mirror's long-lived reader (the cycle's reads started it): no process of its own per commit.
+  const shas = [...new Set(found.filter((entry) => isRegularFile(entry.mode)).map((entry) => entry.sha))];
+  const texts = await Promise.all(shas.map((sha) => readMirrorBlob(plan.gitDir, sha)));
+  if (plan.signal?.aborted) throw new ImageUpdaterError("ABORTED", "git cat-file --batch aborted");
+  const blobs = new Map(shas.map((sha, index) => [sha, texts[index] as Buffer]));
   const states = new Map<string, FileState>();
   for (const entry of found) {
     const regular = isRegularFile(entry.mode);

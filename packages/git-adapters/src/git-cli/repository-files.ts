@@ -1,8 +1,8 @@
 import { ImageUpdaterError, type RepositoryFiles } from "@image-updater/core";
-import { blobReaderOf } from "./blob-reader.js";
+import { readMirrorBlob } from "./blob-reader.js";
 import { normalizeRepoPath } from "./paths.js";
 import { runGit } from "./run-git.js";
-import { isRegularFile, listTree, readBlobs, type TreeEntry } from "./tree-entries.js";
+import { isRegularFile, listTree, type TreeEntry } from "./tree-entries.js";
 
 /** Files the editors read are manifests and values files; anything larger is refused. */
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -40,17 +40,13 @@ export function createRepositoryFiles(
   function blobText(sha: string): Promise<string> {
     let text = texts.get(sha);
     if (text === undefined) {
-      text = blobReaderOf(gitDir)
-        .read(sha)
-        // A mirror cloned again under a running reader has objects that process cannot see: ask a fresh one.
-        .catch(async () => (await readBlobs(gitDir, [sha])).get(sha) ?? Buffer.alloc(0))
-        .then(
-          (bytes) => bytes.toString("utf8"),
-          (error: unknown) => {
-            texts.delete(sha);
-            throw error;
-          },
-        );
+      text = readMirrorBlob(gitDir, sha).then(
+        (bytes) => bytes.toString("utf8"),
+        (error: unknown) => {
+          texts.delete(sha);
+          throw error;
+        },
+      );
       texts.set(sha, text);
     }
     return text;
