@@ -287,3 +287,11 @@ export {
 } from "./template/commit-message.js";
 export { TemplateError, type TemplateErrorOptions } from "./template/position.js";
 export type { Template } from "./template/render.js";
+export {
+  MAX_DOCUMENTS_PER_FILE,
+  MAX_MANIFEST_FILE_BYTES,
+  MAX_YAML_ALIASES,
+  MAX_YAML_DEPTH,
+  MAX_YAML_KEY_LENGTH,
+} from "./yaml/limits.js";
+export { type ParseSteps, runSteps, runStepsSliced, YAML_SLICE_MS } from "./yaml/sliced.js";

@@ -33,3 +33,12 @@ export function apply(change: FileChange | undefined, current: string | null): s
   if (change?.type !== "edit") throw new Error("expected an edit");
   return change.apply(current);
 }
+
+/** `count` documents: `deployment` first, then small ConfigMaps. */
+export function manyDocuments(deployment: string, count: number): string {
+  const filler = Array.from(
+    { length: count - 1 },
+    (_, i) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  key: "${i}"\n`,
+  );
+  return [deployment, ...filler].join("");
+}

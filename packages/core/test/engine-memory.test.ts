@@ -9,9 +9,11 @@ import {
   createMemoryRegistry,
   createMemorySource,
   createUpdater,
+  MAX_DOCUMENTS_PER_FILE,
   type MemoryGitWriter,
   type MemoryRegistry,
 } from "../src/index.js";
+import { manyDocuments } from "./editors-fixtures.js";
 
 const PREFIX = "argocd-image-updater.argoproj.io";
 const REPO = "https://git.example.test/org/deploy.git";
@@ -97,6 +99,32 @@ describe("engine over memory adapters", () => {
     expect(remote.read("main", "README.md")).toBe("theirs\n");
     expect(remote.read("main", "apps/a/deployment.yaml")).toBe(deployment("docker.io/org/one:1.1.0"));
     expect(git.operations.filter((op) => op.operation === "push").map((op) => op.outcome)).toEqual(["race", "ok"]);
+  });
+
+  it("writes nothing for an application whose manifest is over the document limit, says why, and commits the other", async () => {
+    const huge = manyDocuments(deployment("docker.io/org/one:1.0.0"), 100_000);
+    const git = createMemoryGitWriter();
+    git.seed(REPO, { "apps/a/deployment.yaml": huge, "apps/b/deployment.yaml": deployment("docker.io/org/two:1.0.0") });
+    const updater = createUpdater({
+      source: createMemorySource({
+        applications: [application("a", "docker.io/org/one"), application("b", "docker.io/org/two")],
+      }),
+      registry: registryWith("org/one", "org/two"),
+      git,
+    });
+
+    const result = await updater.runOnce();
+    await updater.dispose();
+
+    const remote = git.remote(REPO);
+    expect(remote.read("main", "apps/a/deployment.yaml")).toBe(huge);
+    expect(remote.read("main", "apps/b/deployment.yaml")).toBe(deployment("docker.io/org/two:1.1.0"));
+    expect(remote.log("main")).toHaveLength(2);
+    const refused = result.results.find((r) => r.application.name === "a");
+    expect(refused?.writeBack).toBe("none");
+    expect(refused?.error).toContain("apps/a/deployment.yaml");
+    expect(refused?.error).toContain(`more than ${MAX_DOCUMENTS_PER_FILE} documents`);
+    expect(result.results.find((r) => r.application.name === "b")?.writeBack).toBe("committed");
   });
 
   it("updates the other applications when one application's registry fails", async () => {

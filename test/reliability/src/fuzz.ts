@@ -6,7 +6,14 @@
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseApplicationAnnotations, parseRegistriesConf } from "@image-updater/core";
+import {
+  createMemoryGitWriter,
+  createMemoryRegistry,
+  createMemorySource,
+  createUpdater,
+  parseApplicationAnnotations,
+  parseRegistriesConf,
+} from "@image-updater/core";
 import { redactUrls } from "@image-updater/example-daemon";
 import { parseManifestTextAsync, scanManifests } from "@image-updater/k8s-source";
 import fc from "fast-check";
@@ -157,6 +164,11 @@ export function fileTrials(): Trial[] {
     },
   });
   trials.push({
+    name: "files: GitOps manifest of 100 000 documents beside a healthy application",
+    deadlineMs: 10_000,
+    run: gitopsManyDocuments,
+  });
+  trials.push({
     name: "files: registries.conf with limit -5 and a planted password",
     deadlineMs: 2_000,
     async run() {
@@ -175,4 +187,57 @@ export function fileTrials(): Trial[] {
     },
   });
   return trials;
+}
+
+const GITOPS_REPO = "https://git.example.test/org/deploy.git";
+
+function gitopsDeployment(image: string): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}\n`;
+}
+
+/**
+ * One application's manifest in the GitOps repository holds 100 000 documents: the engine (over core's memory
+ * adapters: the parse is what is attacked, not git) must refuse that file, write nothing to it, and commit the
+ * healthy application beside it.
+ */
+async function gitopsManyDocuments(): Promise<TrialResult> {
+  const huge = gitopsDeployment("docker.io/org/one:1.0.0") + "---\na: 1\n".repeat(100_000);
+  const git = createMemoryGitWriter();
+  git.seed(GITOPS_REPO, {
+    "apps/a/deployment.yaml": huge,
+    "apps/b/deployment.yaml": gitopsDeployment("docker.io/org/two:1.0.0"),
+  });
+  const registry = createMemoryRegistry({
+    images: ["org/one", "org/two"].map((repository) => ({
+      registry: "docker.io",
+      repository,
+      tags: ["1.0.0", "1.1.0"],
+    })),
+  });
+  const applications = ["a", "b"].map((name) => ({
+    namespace: "argocd",
+    name,
+    labels: {},
+    annotations: {
+      [`${PREFIX}/image-list`]: `app=docker.io/org/${name === "a" ? "one" : "two"}`,
+      [`${PREFIX}/write-back-method`]: "git",
+      [`${PREFIX}/git-branch`]: "main",
+    },
+    spec: { source: { repoURL: GITOPS_REPO, path: `apps/${name}`, targetRevision: "main" } },
+  }));
+  const updater = createUpdater({ source: createMemorySource({ applications }), registry, git });
+  try {
+    const result = await updater.runOnce();
+    const remote = git.remote(GITOPS_REPO);
+    const refused = result.results.find((r) => r.application.name === "a");
+    return {
+      correct:
+        remote.read("main", "apps/a/deployment.yaml") === huge &&
+        remote.read("main", "apps/b/deployment.yaml") === gitopsDeployment("docker.io/org/two:1.1.0") &&
+        (refused?.error ?? "").includes("apps/a/deployment.yaml"),
+      outputs: result.results.flatMap((r) => [r.error ?? "", ...r.images.map((image) => image.message)]),
+    };
+  } finally {
+    await updater.dispose();
+  }
 }

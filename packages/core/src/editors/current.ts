@@ -196,7 +196,9 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
     const readOne = async (path: string, reader: typeof readManifests): Promise<void> => {
       const real = await resolveRepoPath(files, "", path);
       const text = await files.readFile(real);
-      if (text !== null) reader({ text, path: real, images, found, yaml });
+      if (text === null) return;
+      await yaml.load(text, real);
+      reader({ text, path: real, images, found, yaml });
     };
     const readTree = async (
       path: string,
@@ -207,7 +209,9 @@ export async function readCurrentImages(request: CurrentImagesRequest): Promise<
       const root = await resolveRepoPath(files, "", path);
       for (const file of await yamlFilesUnder(files, root, recurse)) {
         const text = await files.readFile(file);
-        if (text !== null && screen(text)) reader({ text, path: file, images, found, yaml });
+        if (text === null || !screen(text)) continue;
+        await yaml.load(text, file);
+        reader({ text, path: file, images, found, yaml });
       }
     };
     const type =

@@ -1,7 +1,7 @@
 /** Runs a sequence of edit steps on a YAML text, re-parsing between steps, and refuses to emit broken YAML. */
 import type { Diagnostic } from "../config/diagnostic.js";
 import { editDiagnostic } from "./diagnostic.js";
-import { parseYaml, type YamlFile } from "./yaml-doc.js";
+import { parseYaml, type YamlFile, type YamlParse } from "./yaml-doc.js";
 import { applySplices, type Splice } from "./yaml-text.js";
 
 /** What every editor returns. A no-op returns the input text itself and `changed: false`. */
@@ -51,6 +51,7 @@ export function imageLabel(change: { readonly alias?: string; readonly image: st
  */
 export function runEdits(text: string, key: string, steps: readonly EditStep[]): EditResult {
   const initial = parseYaml(text);
+  if (initial.overLimit) return unchanged(text, [overLimitDiagnostic(key, initial)]);
   if (initial.file === undefined) {
     return unchanged(text, [
       editDiagnostic("error", key, `not valid YAML (${initial.error}); fix the file, nothing was written`),
@@ -125,6 +126,11 @@ export function runEdits(text: string, key: string, steps: readonly EditStep[]):
   if (error !== undefined) return broken(error);
   if (file.text === text) return unchanged(text, diagnostics);
   return { text: file.text, changed: true, diagnostics, changedImages };
+}
+
+/** The error for a file over a parse limit (`parse.overLimit`): nothing is written to it. */
+export function overLimitDiagnostic(key: string, parse: YamlParse): Diagnostic {
+  return editDiagnostic("error", key, `${parse.error}; split the file, nothing was written`);
 }
 
 function unchanged(text: string, diagnostics: readonly Diagnostic[]): EditResult {

@@ -4,13 +4,22 @@
  * argocd-image-updater reads tags), both from the same parse and the same options.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Scalar } from "yaml";
-import { parseYaml, type YamlFile } from "./yaml-doc.js";
+import type { Diagnostic } from "../config/diagnostic.js";
+import { overLimitDiagnostic } from "./edit-runner.js";
+import { parseYaml, parseYamlSliced, type YamlFile } from "./yaml-doc.js";
 import { scalarText } from "./yaml-text.js";
 
 /** A parse cache over file texts, shared by the readers of one application. */
 export interface ParsedFiles {
-  /** The parsed file; `undefined` when it is not valid YAML. */
+  /** The parsed file; `undefined` when it is not valid YAML or is over the document limit. */
   parse(text: string): YamlFile | undefined;
+  /**
+   * Parses `text` (the file at `path`) in slices that give the event loop a turn, so the next {@link parse}
+   * of it is a lookup. A file over a parse limit is recorded in {@link refused}.
+   */
+  load(text: string, path: string): Promise<void>;
+  /** Errors naming each loaded file that is over a parse limit (read as holding nothing). */
+  refused(): readonly Diagnostic[];
   /** Plain data of each document (scalars as written strings); empty when the text is not valid YAML. */
   data(text: string): readonly unknown[];
 }
@@ -19,12 +28,20 @@ export interface ParsedFiles {
 export function createParsedFiles(): ParsedFiles {
   const files = new Map<string, YamlFile | undefined>();
   const plain = new Map<string, readonly unknown[]>();
+  const refused: Diagnostic[] = [];
   const parse = (text: string): YamlFile | undefined => {
     if (!files.has(text)) files.set(text, parseYaml(text).file);
     return files.get(text);
   };
   return {
     parse,
+    async load(text, path) {
+      if (files.has(text)) return;
+      const parsed = await parseYamlSliced(text);
+      if (parsed.overLimit) refused.push(overLimitDiagnostic(path, parsed));
+      files.set(text, parsed.file);
+    },
+    refused: () => refused,
     data(text) {
       let found = plain.get(text);
       if (found === undefined) {

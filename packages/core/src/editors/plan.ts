@@ -12,7 +12,7 @@ import type { FileChange, RepositoryFiles } from "../git/types.js";
 import type { Application, ApplicationSourceSpec, ApplicationSourceType } from "../source/types.js";
 import { argocdSourceFileName, DEFAULT_ARGOCD_NAMESPACE, editArgocdSource } from "./argocd-source.js";
 import { editDiagnostic } from "./diagnostic.js";
-import { type EditResult, imageLabel } from "./edit-runner.js";
+import { type EditResult, imageLabel, overLimitDiagnostic } from "./edit-runner.js";
 import { editFluxSetters, mayHoldSetters, type SetterMarker, setterMarkers } from "./flux-setters.js";
 import { editHelmValues } from "./helm-values.js";
 import { sameImageName, splitImage } from "./image-match.js";
@@ -21,7 +21,7 @@ import { editManifests, mayHoldWorkloads } from "./manifests.js";
 import { joinRepoPath, resolveRepoPath } from "./path-safety.js";
 import { detectSourceType, findKustomization, primarySource, targetPath, yamlFilesUnder } from "./target-files.js";
 import type { ImageChange } from "./types.js";
-import { parseYaml } from "./yaml-doc.js";
+import { parseYamlSliced } from "./yaml-doc.js";
 import { scalarText } from "./yaml-text.js";
 
 /** Where to write: core's parsed `write-back-target` (one parser for annotations, the CRD and this API). */
@@ -112,6 +112,15 @@ async function planFile(
       editDiagnostic("error", real, "the file does not exist in the repository; nothing was written"),
     );
     return;
+  }
+  if (current !== null) {
+    // Parsed once in slices first, so a big file keeps the event loop turning and one over the limit
+    // is refused before any editor walks it.
+    const parsed = await parseYamlSliced(current);
+    if (parsed.overLimit) {
+      out.diagnostics.push(overLimitDiagnostic(real, parsed));
+      return;
+    }
   }
   const result = edit(current ?? "", real);
   out.diagnostics.push(...result.diagnostics);
@@ -315,7 +324,7 @@ async function markedPolicies(request: WriteBackPlanRequest, path: string): Prom
   }
   for (const file of await yamlFilesUnder(request.files, root, true)) {
     const text = await request.files.readFile(file);
-    const parsed = text === null || !mayHoldSetters(text) ? undefined : parseYaml(text).file;
+    const parsed = text === null || !mayHoldSetters(text) ? undefined : (await parseYamlSliced(text)).file;
     if (parsed !== undefined) collectPolicies(setterMarkers(parsed), found);
   }
   return found;

@@ -4,6 +4,7 @@
  * sequence style and line endings. Nothing is ever re-stringified.
  */
 import {
+  Composer,
   type Document,
   isAlias,
   isMap,
@@ -11,11 +12,13 @@ import {
   isSeq,
   type Node,
   type Pair,
-  parseAllDocuments,
+  Parser,
   type Scalar,
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
+import { MAX_DOCUMENTS_PER_FILE } from "../yaml/limits.js";
+import { type ParseSteps, runSteps, runStepsSliced } from "../yaml/sliced.js";
 import { columnOf, lineEnd, lineEnding, renderScalar, type Splice, scalarText } from "./yaml-text.js";
 
 /** A parsed multi-document file. */
@@ -24,15 +27,40 @@ export interface YamlFile {
   readonly docs: readonly Document.Parsed[];
 }
 
-/** Parses every document of `text`; `error` says why the file is not valid YAML. */
-export function parseYaml(text: string): { file?: YamlFile; error?: string } {
-  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
-  for (const doc of list) {
+/** Outcome of a parse: the file, or why it is not one (`overLimit` when it holds too many documents). */
+export interface YamlParse {
+  readonly file?: YamlFile;
+  readonly error?: string;
+  readonly overLimit?: boolean;
+}
+
+/** Parses every document of `text`; `error` says why the file is not valid YAML or is over the limits. */
+export function parseYaml(text: string): YamlParse {
+  return runSteps(parseSteps(text));
+}
+
+/** As {@link parseYaml}, giving the event loop a turn every few milliseconds (for a file just read). */
+export function parseYamlSliced(text: string): Promise<YamlParse> {
+  return runStepsSliced(parseSteps(text));
+}
+
+/** Documents one at a time (the composer is lazy), so a file past the document limit is never parsed whole. */
+function* parseSteps(text: string): ParseSteps<YamlParse> {
+  const docs: Document.Parsed[] = [];
+  const composer = new Composer({ uniqueKeys: false, prettyErrors: false });
+  for (const doc of composer.compose(new Parser().parse(text))) {
+    if (docs.length === MAX_DOCUMENTS_PER_FILE) {
+      return {
+        error: `more than ${MAX_DOCUMENTS_PER_FILE} documents, the limit per file`,
+        overLimit: true,
+      };
+    }
     const first = doc.errors[0];
     if (first !== undefined) return { error: first.message.split("\n")[0] as string };
+    docs.push(doc);
+    yield;
   }
-  return { file: { text, docs: list } };
+  return { file: { text, docs } };
 }
 
 /** Follows an alias to its anchored node (one level, as argocd-image-updater does). */

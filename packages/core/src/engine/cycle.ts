@@ -140,6 +140,17 @@ async function checkApplication(
     emitter.emit("application:failed", { runId, application, error: typed });
     return;
   }
+  if (model.refused !== undefined) {
+    const message = model.refused.map((diagnostic) => `${diagnostic.key}: ${diagnostic.message}`).join("; ");
+    plan.errors++;
+    plan.error = message;
+    emitter.emit("application:failed", {
+      runId,
+      application,
+      error: new ImageUpdaterError("MANIFEST_INVALID", message),
+    });
+    return;
+  }
   for (const image of scope) {
     const check = await checkImage(images, image, model.running, model.spec);
     plan.images.push(check.result);

@@ -205,9 +205,15 @@ export interface DeployedImagesInput {
 export async function readDeployedImages(input: DeployedImagesInput): Promise<LiveImage[]> {
   const { files, images, sourcePath } = input;
   const yaml = input.parsed ?? createParsedFiles();
+  // Every file is parsed in slices as it is read, so the readers below look up a finished parse.
+  const readFile = async (path: string): Promise<string | null> => {
+    const text = await files.readFile(path);
+    if (text !== null) await yaml.load(text, path);
+    return text;
+  };
   const found: LiveImage[] = [];
   const overridePath = safeJoin(sourcePath, input.overrideFile);
-  const override = overridePath === undefined ? null : await files.readFile(overridePath);
+  const override = overridePath === undefined ? null : await readFile(overridePath);
   if (override !== null) {
     const root = asRecord(yaml.data(override)[0]);
     found.push(...fromHelmParameters(helmParametersOf(asRecord(root?.helm)?.parameters), images));
@@ -223,11 +229,11 @@ export async function readDeployedImages(input: DeployedImagesInput): Promise<Li
     if (path !== undefined) candidates.add(path);
   }
   for (const path of candidates) {
-    const text = await files.readFile(path);
+    const text = await readFile(path);
     if (text === null) {
       for (const name of KUSTOMIZATION_FILES) {
         const nestedPath = safeJoin(path, name);
-        const nested = nestedPath === undefined ? null : await files.readFile(nestedPath);
+        const nested = nestedPath === undefined ? null : await readFile(nestedPath);
         if (nested !== null) found.push(...fromKustomization(nested, yaml));
       }
       continue;
@@ -239,7 +245,7 @@ export async function readDeployedImages(input: DeployedImagesInput): Promise<Li
   const root = safeJoin(sourcePath, "");
   for (const path of root === undefined ? [] : await files.listFiles(root)) {
     if (!/\.ya?ml$/.test(path) || candidates.has(path) || path.endsWith(input.overrideFile)) continue;
-    const text = await files.readFile(path);
+    const text = await readFile(path);
     if (text !== null) found.push(...fromManifest(text, yaml));
   }
   return found;

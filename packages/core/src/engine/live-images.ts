@@ -4,10 +4,11 @@
  * location: the write-back target first (what the editors will write), then the source's own files (override
  * file, spec parameters, kustomization, values, plain manifests). All readers share one parse per file.
  */
+import type { Diagnostic } from "../config/diagnostic.js";
 import type { ApplicationUpdateConfig } from "../config/types.js";
 import { argocdSourceFileName } from "../editors/argocd-source.js";
 import { readCurrentImages } from "../editors/current.js";
-import { createParsedFiles } from "../editors/parsed-files.js";
+import { createParsedFiles, type ParsedFiles } from "../editors/parsed-files.js";
 import type { GitRepository, GitWriter, RepositoryFiles } from "../git/types.js";
 import { parseImageReference } from "../image/reference.js";
 import { declaredSourceType, parameterSource } from "../source/application-sources.js";
@@ -87,6 +88,8 @@ export interface ApplicationImages {
   readonly from: "status" | "git" | "spec";
   /** Values the Application spec holds (Helm parameters, Kustomize images) for the `argocd` method's check. */
   readonly spec: readonly LiveImage[];
+  /** Files of the application refused for a parse limit: what they hold is unknown, so nothing is written. */
+  readonly refused?: readonly Diagnostic[];
 }
 
 /** Reads the model of one Application's images. Rejects only when the repository cannot be read. */
@@ -105,17 +108,20 @@ export async function readApplicationImages(input: ApplicationImagesInput): Prom
   if (files === null) {
     return { location, running: imagesInSpec(location.source, config.images), from: "spec", spec };
   }
-  return { location, running: await imagesInGit(input, location, files), from: "git", spec };
+  const parsed = createParsedFiles();
+  const running = await imagesInGit(input, location, files, parsed);
+  const refused = parsed.refused();
+  return { location, running, from: "git", spec, ...(refused.length === 0 ? {} : { refused }) };
 }
 
 async function imagesInGit(
   input: ApplicationImagesInput,
   location: WriteBackLocation,
   files: RepositoryFiles,
+  parsed: ParsedFiles,
 ): Promise<LiveImage[]> {
   const { application, config } = input;
   const { target, sourcePath, source } = location;
-  const parsed = createParsedFiles();
   const targetPath =
     target.kind === "default"
       ? undefined

@@ -1,7 +1,25 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import {
+  MAX_DOCUMENTS_PER_FILE,
+  MAX_MANIFEST_FILE_BYTES,
+  MAX_YAML_ALIASES,
+  MAX_YAML_DEPTH,
+  MAX_YAML_KEY_LENGTH,
+  runSteps,
+  runStepsSliced,
+} from "@image-updater/core";
 import { Composer, type Document, isMap, isScalar, isSeq, Lexer, LineCounter, type Node, Parser } from "yaml";
 import type { DirectoryWarning } from "./warnings.js";
+
+// The YAML limits are core's, shared with the GitOps editors; re-exported here for this package's readers.
+export {
+  MAX_DOCUMENTS_PER_FILE,
+  MAX_MANIFEST_FILE_BYTES,
+  MAX_YAML_ALIASES,
+  MAX_YAML_DEPTH,
+  MAX_YAML_KEY_LENGTH,
+} from "@image-updater/core";
 
 /** One YAML document of a manifest file, parsed to plain data. */
 export interface ManifestDocument {
@@ -33,17 +51,6 @@ export interface ScanOptions {
   /** Files larger than this are reported and skipped, unread. @default {@link MAX_MANIFEST_FILE_BYTES} */
   readonly maxFileBytes?: number;
 }
-
-/** An Application or Secret manifest is a few KiB; a file this large is not one. */
-export const MAX_MANIFEST_FILE_BYTES = 4 * 1024 * 1024;
-/** Nesting deeper than this is refused: no manifest nests that far, and walking it costs the stack. */
-export const MAX_YAML_DEPTH = 64;
-/** Longest mapping key, as YAML allows for implicit keys. */
-export const MAX_YAML_KEY_LENGTH = 1024;
-/** Documents read per file; the rest is reported and ignored (the parser slows down superlinearly past that). */
-export const MAX_DOCUMENTS_PER_FILE = 1000;
-/** Aliases expanded per document (a "billion laughs" file expands to gigabytes). */
-export const MAX_YAML_ALIASES = 100;
 
 const MANIFEST_EXTENSIONS = [".yaml", ".yml"];
 
@@ -119,35 +126,15 @@ export interface ParsedManifest {
 
 /** Parses a multi-document YAML text. Never throws. Blocks until done: prefer {@link parseManifestTextAsync}. */
 export function parseManifestText(text: string, file: string, options: ScanOptions = {}): ParsedManifest {
-  const steps = parseSteps(text, file, options);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
+  return runSteps(parseSteps(text, file, options));
 }
-
-/** Work between two turns of the event loop: a health probe waits at most about this long for a big file. */
-const SLICE_MS = 10;
 
 /**
  * As {@link parseManifestText}, giving the event loop a turn every few milliseconds, so a file of a thousand
  * documents does not hold back timers and `/healthz` while it is parsed. Never rejects.
  */
-export async function parseManifestTextAsync(
-  text: string,
-  file: string,
-  options: ScanOptions = {},
-): Promise<ParsedManifest> {
-  const steps = parseSteps(text, file, options);
-  let sliceStart = performance.now();
-  let step = steps.next();
-  while (!step.done) {
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-    step = steps.next();
-  }
-  return step.value;
+export function parseManifestTextAsync(text: string, file: string, options: ScanOptions = {}): Promise<ParsedManifest> {
+  return runStepsSliced(parseSteps(text, file, options));
 }
 
 /** The parse, one document per step, so the sync and the async reader share every rule and limit. */
