@@ -1,7 +1,7 @@
 /**
  * Bench scripts run as child processes, so that a measured process holds only what it measures: the same
- * Node and TypeScript loader as the bench, no profiling flags (those are for the process that asked for them),
- * and an IPC channel for one answer.
+ * Node and TypeScript loader as the bench (or plain Node for a compiled script), no profiling flags (those are
+ * for the process that asked for them), and an IPC channel for one answer.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
@@ -19,15 +19,18 @@ const PARENT_ONLY_FLAG = /^--(cpu-prof|heap-prof|inspect)/;
 
 /**
  * Forks the script at `moduleUrl` with `argument` (JSON) and waits for its first IPC message. `flags` are
- * extra Node flags for the child (`--cpu-prof` to profile it).
+ * extra Node flags for the child (`--cpu-prof` to profile it). A `compiled` script (JavaScript, see
+ * `compiled-script.ts`) runs under plain Node, without this process's loader and conditions.
  */
 export async function forkBenchScript<T>(
   moduleUrl: string,
   argument: unknown,
   flags: readonly string[] = [],
+  { compiled = false }: { readonly compiled?: boolean } = {},
 ): Promise<BenchChild<T>> {
+  const inherited = compiled ? [] : process.execArgv.filter((flag) => !PARENT_ONLY_FLAG.test(flag));
   const child = fork(fileURLToPath(moduleUrl), [JSON.stringify(argument)], {
-    execArgv: [...process.execArgv.filter((flag) => !PARENT_ONLY_FLAG.test(flag)), ...flags],
+    execArgv: [...inherited, ...flags],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const exited = once(child, "exit");

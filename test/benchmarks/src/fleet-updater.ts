@@ -1,7 +1,8 @@
 /**
  * The updater side of the `fleet` bench, run as a child process that loads only core and the OCI client:
  * builds the Applications, runs a cold and a warm dry-run cycle against the fleet registry, and answers the
- * rows over IPC. CPU and RSS are this process's.
+ * rows over IPC. CPU and RSS are this process's. It runs compiled, under plain Node, against the packages'
+ * built `dist/` (`pnpm run build`), as a deployed daemon does.
  */
 import {
   type Application,
@@ -34,7 +35,7 @@ export interface FleetBenchRow {
   readonly blobs: number;
   readonly gitProcesses: number;
   readonly cpuMs: number;
-  /** RSS when the cycle starts: Node, the TypeScript loader the bench runs under, the Applications. */
+  /** RSS when the cycle starts: Node, the loaded packages, the Applications. */
   readonly startRssMiB: number;
   readonly peakRssMiB: number;
   readonly wallMs: number;
@@ -57,7 +58,10 @@ function application(name: string, image: string): Application {
  */
 export async function runFleetUpdater(task: FleetUpdaterTask): Promise<FleetBenchRow[]> {
   const flags = (process.env.FLEET_UPDATER_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
-  const { first, exited } = await forkBenchScript<FleetBenchRow[]>(import.meta.url, task, flags);
+  // Loaded here only: the compiler (tens of MiB) must not be in the measured process.
+  const { compileBenchScript } = await import("./compiled-script.js");
+  const script = compileBenchScript(import.meta.url);
+  const { first, exited } = await forkBenchScript<FleetBenchRow[]>(script, task, flags, { compiled: true });
   await exited;
   return first;
 }

@@ -155,7 +155,8 @@ function screen(
   let ranked: readonly TagCandidate[] | undefined;
   let considered: readonly ConsideredTag[] | undefined;
   const keptOf = () => {
-    kept ??= screened.filter((entry): entry is TagCandidate => "value" in entry);
+    // Most listings keep every tag: then the screening itself is the kept list, not a second array of it.
+    kept ??= screened.every(isCandidate) ? screened : screened.filter(isCandidate);
     return kept;
   };
   return {
@@ -170,12 +171,16 @@ function screen(
     considered() {
       considered ??= Object.freeze(
         screened.map((entry) =>
-          "value" in entry ? Object.freeze<ConsideredTag>({ tag: entry.tag, kept: true, reason: "allowed" }) : entry,
+          isCandidate(entry) ? Object.freeze<ConsideredTag>({ tag: entry.tag, kept: true, reason: "allowed" }) : entry,
         ),
       );
       return considered;
     },
   };
+}
+
+function isCandidate(entry: TagCandidate | ConsideredTag): entry is TagCandidate {
+  return "value" in entry;
 }
 
 // User strategies run inside the engine; a throwing one must not turn a decision into a rejection.
